@@ -1,0 +1,76 @@
+# safety_sample — build, test and run the SQLite extension.
+#
+#   make          build build/safety_sample.so (installs missing packages)
+#   make test     build and run every test; ends with "N passed, M failed"
+#   make demo     the main job on the bundled Do-Not-Answer data
+#   make clean    remove build/
+#
+# Debian packages are installed by `make deps` when missing (with sudo when
+# not root); it does nothing when everything is present.
+
+CC       ?= cc
+BUILD    := build
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+OPENBLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null || echo -I/usr/include/$(MULTIARCH)/openblas-pthread)
+OPENBLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+
+OPT      ?= -O3 -g
+WARN     := -Wall -Wextra -Werror
+# -ffp-contract=off: no fused multiply-add, so every machine rounds alike.
+BASE_CFLAGS := -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(OPENBLAS_CFLAGS)
+EXT_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(OPT)
+EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lm
+
+EXT_SRC  := $(sort $(wildcard ext/*.c))
+EXT_HDR  := $(wildcard ext/*.h)
+EXT      := $(BUILD)/safety_sample.so
+# Sources with no SQLite dependency (they do not include common.h): also
+# built into the unit tests and fuzz targets.
+PURE_SRC := $(shell grep -L "\"common.h\"" $(EXT_SRC))
+
+DEB_PACKAGES := gcc make pkg-config sqlite3 libsqlite3-dev libopenblas-dev libcjson-dev python3
+
+.PHONY: all deps test unit-tests clean demo bench sanitize fuzz
+all: deps $(EXT)
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+$(EXT): $(EXT_SRC) $(EXT_HDR) ext/exports.map Makefile | $(BUILD)
+	$(CC) $(EXT_CFLAGS) -shared -Wl,--version-script=ext/exports.map -o $@ $(EXT_SRC) $(EXT_LIBS)
+
+# ---- tests ---------------------------------------------------------------
+TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g
+UNIT_SRC    := $(sort $(wildcard tests/c/test_*.c))
+UNIT_BIN    := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+$(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/tests/sqltest: tests/sqltest.c | $(BUILD)/tests
+	$(CC) $(TEST_CFLAGS) -o $@ $< -lsqlite3
+
+$(BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h $(PURE_SRC) $(EXT_HDR) | $(BUILD)/tests
+	$(CC) $(TEST_CFLAGS) -O2 -DSAFETY_STANDALONE -Iext -o $@ $< $(PURE_SRC) $(EXT_LIBS)
+
+unit-tests: $(UNIT_BIN)
+
+test: all $(BUILD)/tests/sqltest unit-tests
+	@bash tests/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+# Further targets (demo, bench, sanitize, fuzz) live beside their code.
+-include tests/*.mk

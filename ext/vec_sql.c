@@ -1,0 +1,298 @@
+/*
+ * vec_sql.c — the SQL vector functions of section 3 of the contract:
+ * vec_f32, vec_json, vec_dim, vec_norm, vec_normalize, cosine,
+ * cosine_distance and the prototype aggregate/window function.
+ *
+ * Every function takes a float32 BLOB or JSON text, returns NULL for NULL,
+ * and reports invalid input as "<fn>: argument N: <reason>".
+ */
+#include "common.h"
+#include "vector.h"
+
+#include <math.h>
+#include <string.h>
+
+int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
+                        char *err) {
+  *out = NULL;
+  *dim = 0;
+  switch (sqlite3_value_type(val)) {
+    case SQLITE_NULL:
+      return VEC_OK;
+    case SQLITE_BLOB: {
+      const void *p = sqlite3_value_blob(val);
+      int n = sqlite3_value_bytes(val);
+      return vec_from_blob(p, (size_t)n, out, dim, err);
+    }
+    case SQLITE_TEXT: {
+      const char *t = (const char *)sqlite3_value_text(val);
+      int n = sqlite3_value_bytes(val);
+      if (t == NULL) return VEC_ENOMEM;
+      return vec_from_json(t, (size_t)n, out, dim, err);
+    }
+    default:
+      sqlite3_snprintf(VEC_ERRLEN, err,
+                       "expected a float32 BLOB or JSON array text, got %s",
+                       sqlite3_value_type(val) == SQLITE_INTEGER ? "an INTEGER"
+                                                                 : "a REAL");
+      return VEC_EINVALID;
+  }
+}
+
+void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim) {
+  sqlite3_result_blob64(ctx, v, (sqlite3_uint64)dim * sizeof(float),
+                        sqlite3_free);
+}
+
+/*
+ * Reads argument i of fn as a vector.  Returns 1 with *out set (NULL for
+ * SQL NULL) or 0 after setting the error result.
+ */
+static int arg_vector(sqlite3_context *ctx, const char *fn,
+                      sqlite3_value **argv, int i, float **out, size_t *dim) {
+  char err[VEC_ERRLEN];
+  int rc = safety_value_vector(argv[i], out, dim, err);
+  if (rc == VEC_OK) return 1;
+  if (rc == VEC_ENOMEM)
+    sqlite3_result_error_nomem(ctx);
+  else
+    safety_result_error(ctx, fn, "argument %d: %s", i + 1, err);
+  return 0;
+}
+
+/* Reads two vectors of equal dimension; 1 on success (either may be NULL,
+ * then both are freed and the result is NULL), 0 after an error. */
+static int arg_vector_pair(sqlite3_context *ctx, const char *fn,
+                           sqlite3_value **argv, float **a, float **b,
+                           size_t *dim) {
+  size_t da = 0, db = 0;
+  *a = *b = NULL;
+  if (!arg_vector(ctx, fn, argv, 0, a, &da)) return 0;
+  if (!arg_vector(ctx, fn, argv, 1, b, &db)) goto fail;
+  if (*a == NULL || *b == NULL) {
+    sqlite3_result_null(ctx);
+    goto fail;
+  }
+  if (da != db) {
+    safety_result_error(ctx, fn,
+                        "dimension mismatch (%llu vs %llu); both vectors must "
+                        "come from the same embedding model",
+                        (unsigned long long)da, (unsigned long long)db);
+    goto fail;
+  }
+  *dim = da;
+  return 1;
+fail:
+  ss_free(*a);
+  ss_free(*b);
+  *a = *b = NULL;
+  return 0;
+}
+
+/* vec_f32(v): the canonical BLOB of v (validates; converts JSON). */
+static void fn_vec_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  float *v;
+  size_t dim;
+  if (!arg_vector(ctx, "vec_f32", argv, 0, &v, &dim) || v == NULL) return;
+  safety_result_vector(ctx, v, dim);
+}
+
+/* vec_json(v): JSON text that parses back to the identical BLOB. */
+static void fn_vec_json(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  float *v;
+  size_t dim;
+  if (!arg_vector(ctx, "vec_json", argv, 0, &v, &dim) || v == NULL) return;
+  char *json = vec_to_json(v, dim);
+  ss_free(v);
+  if (json == NULL) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  sqlite3_result_text(ctx, json, -1, sqlite3_free);
+}
+
+/* vec_dim(v): number of elements. */
+static void fn_vec_dim(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  float *v;
+  size_t dim;
+  if (!arg_vector(ctx, "vec_dim", argv, 0, &v, &dim) || v == NULL) return;
+  ss_free(v);
+  sqlite3_result_int64(ctx, (sqlite3_int64)dim);
+}
+
+/* vec_norm(v): L2 norm. */
+static void fn_vec_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  float *v;
+  size_t dim;
+  if (!arg_vector(ctx, "vec_norm", argv, 0, &v, &dim) || v == NULL) return;
+  sqlite3_result_double(ctx, vec_norm(v, dim));
+  ss_free(v);
+}
+
+/* vec_normalize(v): v / |v|; a zero vector has no direction. */
+static void fn_vec_normalize(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv) {
+  (void)argc;
+  float *v;
+  size_t dim;
+  if (!arg_vector(ctx, "vec_normalize", argv, 0, &v, &dim) || v == NULL)
+    return;
+  double norm = vec_norm(v, dim);
+  if (norm == 0.0) {
+    ss_free(v);
+    safety_result_error(ctx, "vec_normalize",
+                        "argument 1 is a zero vector, which has no direction; "
+                        "filter it out (WHERE vec_norm(v) > 0)");
+    return;
+  }
+  for (size_t i = 0; i < dim; i++) v[i] = (float)((double)v[i] / norm);
+  safety_result_vector(ctx, v, dim);
+}
+
+/* Shared body of cosine() and cosine_distance(). */
+static void cosine_common(sqlite3_context *ctx, sqlite3_value **argv,
+                          const char *fn, int distance) {
+  float *a, *b;
+  size_t dim;
+  if (!arg_vector_pair(ctx, fn, argv, &a, &b, &dim)) return;
+  double na = vec_norm(a, dim), nb = vec_norm(b, dim);
+  if (na == 0.0 || nb == 0.0) {
+    safety_result_error(ctx, fn,
+                        "argument %d is a zero vector; cosine is undefined for "
+                        "it (filter with vec_norm(v) > 0)",
+                        na == 0.0 ? 1 : 2);
+  } else {
+    double c = vec_cosine_with_norms(a, b, dim, na, nb);
+    sqlite3_result_double(ctx, distance ? 1.0 - c : c);
+  }
+  ss_free(a);
+  ss_free(b);
+}
+
+/* cosine(a, b): cosine similarity in [-1, 1]. */
+static void fn_cosine(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  cosine_common(ctx, argv, "cosine", 0);
+}
+
+/* cosine_distance(a, b): 1 - cosine(a, b). */
+static void fn_cosine_distance(sqlite3_context *ctx, int argc,
+                               sqlite3_value **argv) {
+  (void)argc;
+  cosine_common(ctx, argv, "cosine_distance", 1);
+}
+
+/*
+ * prototype(v): the arithmetic mean of the non-NULL input vectors, summed in
+ * double precision.  As a window function xInverse subtracts a row leaving
+ * the frame.  The state is allocated on the first non-NULL row.
+ */
+typedef struct {
+  double *sum;         /* dim running sums */
+  size_t dim;          /* 0 until the first vector */
+  sqlite3_int64 count; /* vectors currently in the aggregate */
+} PrototypeState;
+
+static void prototype_add(sqlite3_context *ctx, sqlite3_value **argv,
+                          double sign) {
+  PrototypeState *st = sqlite3_aggregate_context(ctx, sizeof *st);
+  float *v;
+  size_t dim;
+  if (st == NULL) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if (!arg_vector(ctx, "prototype", argv, 0, &v, &dim) || v == NULL) return;
+  if (st->sum == NULL) {
+    st->sum = ss_malloc_array(dim, sizeof(double));
+    if (st->sum == NULL) {
+      ss_free(v);
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    memset(st->sum, 0, dim * sizeof(double));
+    st->dim = dim;
+  } else if (dim != st->dim) {
+    safety_result_error(ctx, "prototype",
+                        "dimension mismatch (%llu vs %llu); every vector of a "
+                        "group must have the same dimension",
+                        (unsigned long long)st->dim, (unsigned long long)dim);
+    ss_free(v);
+    return;
+  }
+  vec_axpy(st->sum, sign, v, dim);
+  st->count += sign > 0 ? 1 : -1;
+  ss_free(v);
+}
+
+static void prototype_step(sqlite3_context *ctx, int argc,
+                           sqlite3_value **argv) {
+  (void)argc;
+  prototype_add(ctx, argv, 1.0);
+}
+
+static void prototype_inverse(sqlite3_context *ctx, int argc,
+                              sqlite3_value **argv) {
+  (void)argc;
+  prototype_add(ctx, argv, -1.0);
+}
+
+static void prototype_value(sqlite3_context *ctx) {
+  PrototypeState *st = sqlite3_aggregate_context(ctx, 0);
+  if (st == NULL || st->sum == NULL || st->count <= 0) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  float *mean = ss_malloc_array(st->dim, sizeof(float));
+  if (mean == NULL) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  for (size_t i = 0; i < st->dim; i++)
+    mean[i] = (float)(st->sum[i] / (double)st->count);
+  safety_result_vector(ctx, mean, st->dim);
+}
+
+static void prototype_final(sqlite3_context *ctx) {
+  prototype_value(ctx);
+  PrototypeState *st = sqlite3_aggregate_context(ctx, 0);
+  if (st != NULL) {
+    ss_free(st->sum);
+    st->sum = NULL;
+  }
+}
+
+/* The scalar functions of this module, registered by one loop. */
+static const struct {
+  const char *name;
+  int nargs;
+  void (*fn)(sqlite3_context *, int, sqlite3_value **);
+} vector_functions[] = {
+    {"vec_f32", 1, fn_vec_f32},
+    {"vec_json", 1, fn_vec_json},
+    {"vec_dim", 1, fn_vec_dim},
+    {"vec_norm", 1, fn_vec_norm},
+    {"vec_normalize", 1, fn_vec_normalize},
+    {"cosine", 2, fn_cosine},
+    {"cosine_distance", 2, fn_cosine_distance},
+};
+
+int safety_register_vector(sqlite3 *db) {
+  int rc = SQLITE_OK;
+  for (size_t i = 0;
+       rc == SQLITE_OK && i < sizeof vector_functions / sizeof *vector_functions;
+       i++)
+    rc = sqlite3_create_function_v2(db, vector_functions[i].name,
+                                    vector_functions[i].nargs, SAFETY_PURE, NULL,
+                                    vector_functions[i].fn, NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_window_function(db, "prototype", 1, SAFETY_PURE, NULL,
+                                        prototype_step, prototype_final,
+                                        prototype_value, prototype_inverse,
+                                        NULL);
+  return rc;
+}

@@ -1,0 +1,185 @@
+/*
+ * vector.c — float32 vector parsing, validation and kernels.  See vector.h.
+ */
+#include "vector.h"
+
+#include "alloc.h"
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* On x86-64 the hot kernels are compiled twice, for the portable baseline
+ * and for AVX2, and the loader picks one at run time (GNU ifunc).  Both
+ * clones do the same operations in the same order, so results are
+ * identical; AVX2 only runs more lanes at once.  Sanitizer builds skip the
+ * clones (ifunc resolvers run before the sanitizer runtime is ready). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SAFETY_NO_CLONES) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define SS_CLONES \
+  __attribute__((target_clones("avx2", "default"), visibility("hidden")))
+#else
+#define SS_CLONES
+#endif
+
+#define LANES 8
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "safety_sample stores vectors as little-endian float32; port vec_copy_checked and the BLOB writers first"
+#endif
+
+long long vec_copy_checked(float *dst, const void *blob, size_t dim) {
+  memcpy(dst, blob, dim * sizeof(float));
+  /* Branch-free scan first; find the index only when something is off. */
+  int bad = 0;
+  for (size_t i = 0; i < dim; i++) bad |= !isfinite(dst[i]);
+  if (!bad) return -1;
+  for (size_t i = 0; i < dim; i++)
+    if (!isfinite(dst[i])) return (long long)i;
+  return -1;
+}
+
+int vec_from_blob(const void *blob, size_t nbytes, float **out, size_t *dim,
+                  char err[VEC_ERRLEN]) {
+  *out = NULL;
+  *dim = 0;
+  if (nbytes == 0) {
+    snprintf(err, VEC_ERRLEN, "empty vector (a vector needs at least one element)");
+    return VEC_EINVALID;
+  }
+  if (nbytes % 4 != 0) {
+    snprintf(err, VEC_ERRLEN,
+             "blob length %zu is not a multiple of 4; a vector BLOB is packed "
+             "little-endian float32",
+             nbytes);
+    return VEC_EINVALID;
+  }
+  size_t n = nbytes / 4;
+  float *v = ss_malloc_array(n, sizeof(float));
+  if (v == NULL) return VEC_ENOMEM;
+  long long bad = vec_copy_checked(v, blob, n);
+  if (bad >= 0) {
+    snprintf(err, VEC_ERRLEN, "element %lld is %s; vectors must be finite",
+             bad, isnan(v[bad]) ? "NaN" : "infinite");
+    ss_free(v);
+    return VEC_EINVALID;
+  }
+  *out = v;
+  *dim = n;
+  return VEC_OK;
+}
+
+int vec_from_json(const char *text, size_t len, float **out, size_t *dim,
+                  char err[VEC_ERRLEN]) {
+  *out = NULL;
+  *dim = 0;
+  cJSON *root = cJSON_ParseWithLength(text, len);
+  float *v = NULL;
+  int rc = VEC_EINVALID;
+  if (root == NULL) {
+    const char *at = cJSON_GetErrorPtr();
+    if (at != NULL && at >= text && at <= text + len)
+      snprintf(err, VEC_ERRLEN,
+               "malformed JSON near byte %zu; expected an array of numbers "
+               "such as [0.1, -2, 3e-4]",
+               (size_t)(at - text));
+    else
+      snprintf(err, VEC_ERRLEN,
+               "malformed JSON; expected an array of numbers such as "
+               "[0.1, -2, 3e-4]");
+    /* cJSON reports allocation failure the same way; nothing to tell. */
+    goto cleanup;
+  }
+  if (!cJSON_IsArray(root)) {
+    snprintf(err, VEC_ERRLEN,
+             "JSON is not an array; expected an array of numbers such as "
+             "[0.1, -2, 3e-4]");
+    goto cleanup;
+  }
+  size_t n = 0;
+  for (cJSON *e = root->child; e != NULL; e = e->next) n++;
+  if (n == 0) {
+    snprintf(err, VEC_ERRLEN, "empty vector (a vector needs at least one element)");
+    goto cleanup;
+  }
+  v = ss_malloc_array(n, sizeof(float));
+  if (v == NULL) {
+    rc = VEC_ENOMEM;
+    goto cleanup;
+  }
+  size_t i = 0;
+  for (cJSON *e = root->child; e != NULL; e = e->next, i++) {
+    if (!cJSON_IsNumber(e)) {
+      snprintf(err, VEC_ERRLEN,
+               "element %zu is not a number; every element must be numeric",
+               i);
+      goto cleanup;
+    }
+    double d = e->valuedouble;
+    float f = (float)d;
+    if (!isfinite(d) || !isfinite(f)) {
+      snprintf(err, VEC_ERRLEN,
+               "element %zu (%g) is not a finite float32; vectors must be "
+               "finite and within +-3.4e38",
+               i, d);
+      goto cleanup;
+    }
+    v[i] = f;
+  }
+  *out = v;
+  *dim = n;
+  v = NULL;
+  rc = VEC_OK;
+cleanup:
+  ss_free(v);
+  cJSON_Delete(root);
+  return rc;
+}
+
+SS_CLONES double vec_dot(const float *a, const float *b, size_t n) {
+  double acc[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int l = 0; l < LANES; l++) acc[l] += (double)a[i + l] * (double)b[i + l];
+  double s = 0.0;
+  for (int l = 0; l < LANES; l++) s += acc[l];
+  for (; i < n; i++) s += (double)a[i] * (double)b[i];
+  return s;
+}
+
+double vec_norm(const float *a, size_t n) { return sqrt(vec_dot(a, a, n)); }
+
+SS_CLONES void vec_axpy(double *y, double alpha, const float *x, size_t n) {
+  for (size_t i = 0; i < n; i++) y[i] += alpha * (double)x[i];
+}
+
+double vec_cosine_with_norms(const float *a, const float *b, size_t n,
+                             double norm_a, double norm_b) {
+  double c = vec_dot(a, b, n) / (norm_a * norm_b);
+  if (c > 1.0) c = 1.0;
+  if (c < -1.0) c = -1.0;
+  return c;
+}
+
+char *vec_to_json(const float *v, size_t n) {
+  /* "%.9g" needs at most 15 characters ("-1.17549435e-38"), plus a comma. */
+  size_t cap;
+  if (!ss_mul_size(n, 17, &cap) || cap > SIZE_MAX - 3) return NULL;
+  cap += 3;
+  char *s = ss_malloc(cap);
+  if (s == NULL) return NULL;
+  size_t k = 0;
+  s[k++] = '[';
+  for (size_t i = 0; i < n; i++) {
+    if (i) s[k++] = ',';
+    int w = snprintf(s + k, cap - k, "%.9g", (double)v[i]);
+    /* A locale with a decimal comma must not leak into JSON. */
+    for (int j = 0; j < w; j++)
+      if (s[k + j] == ',') s[k + j] = '.';
+    k += (size_t)w;
+  }
+  s[k++] = ']';
+  s[k] = '\0';
+  return s;
+}

@@ -1,0 +1,54 @@
+/*
+ * vector.h — float32 vectors: parsing, validation and the numeric kernels.
+ *
+ * Pure C with no SQLite dependency, so the selection code, the unit tests
+ * and the fuzz targets use exactly the same code as the SQL functions.
+ *
+ * Determinism: every kernel accumulates in double precision in a fixed order
+ * (eight independent lanes, then the lanes summed in index order, then the
+ * tail).  The lanes are independent, so the compiler may vectorise them with
+ * any SIMD width without changing a single bit of the result; the build uses
+ * -ffp-contract=off so no fused multiply-add changes rounding either.
+ */
+#ifndef SAFETY_VECTOR_H
+#define SAFETY_VECTOR_H
+
+#include <stddef.h>
+
+#define VEC_ERRLEN 200
+
+/* Result of parsing: 0 = ok, VEC_ENOMEM = out of memory, VEC_EINVALID =
+ * invalid input (err holds the reason, without any function prefix). */
+enum { VEC_OK = 0, VEC_ENOMEM = 1, VEC_EINVALID = 2 };
+
+/*
+ * Copies nbytes of packed little-endian float32 into a new array (*out,
+ * freed with ss_free) and checks it: non-empty, length a multiple of 4,
+ * every element finite.
+ */
+int vec_from_blob(const void *blob, size_t nbytes, float **out, size_t *dim,
+                  char err[VEC_ERRLEN]);
+
+/* Parses JSON text "[1, 2.5, -3e-4]" (cJSON) into a new float array with the
+ * same checks; values that overflow float32 are rejected. */
+int vec_from_json(const char *text, size_t len, float **out, size_t *dim,
+                  char err[VEC_ERRLEN]);
+
+/* Copies packed float32 bytes into dst (which holds dim floats) and checks
+ * finiteness; returns the index of the first non-finite element or -1. */
+long long vec_copy_checked(float *dst, const void *blob, size_t dim);
+
+/* Kernels (double accumulation, fixed order; see the file comment). */
+double vec_dot(const float *a, const float *b, size_t n);
+double vec_norm(const float *a, size_t n);
+/* y[i] += alpha * x[i] with y in double (for means of many vectors). */
+void vec_axpy(double *y, double alpha, const float *x, size_t n);
+/* cosine of a and b given their norms (both > 0), clamped to [-1, 1]. */
+double vec_cosine_with_norms(const float *a, const float *b, size_t n,
+                             double norm_a, double norm_b);
+
+/* Formats v as JSON text with %.9g per element (exact float round trip).
+ * Returns a new string (ss_free) or NULL when out of memory. */
+char *vec_to_json(const float *v, size_t n);
+
+#endif

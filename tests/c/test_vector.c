@@ -1,0 +1,149 @@
+/*
+ * test_vector.c — unit tests of the vector kernels and parsers against a
+ * plain double-precision reference, for every dimension from 1 to 64 and a
+ * spread of larger ones up to 4096.
+ */
+#include "check.h"
+#include "vector.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double ref_dot(const float *a, const float *b, size_t n) {
+  long double s = 0;
+  for (size_t i = 0; i < n; i++) s += (long double)a[i] * (long double)b[i];
+  return (double)s;
+}
+
+static void fill(float *v, size_t n, unsigned long long *seed) {
+  for (size_t i = 0; i < n; i++) v[i] = (float)(test_uniform(seed) * 10.0);
+}
+
+static void test_kernels(void) {
+  static const size_t big[] = {65, 100, 127, 128, 129, 255, 384, 512, 767, 768,
+                               1000, 1023, 1024, 1536, 2048, 3072, 4095, 4096};
+  unsigned long long seed = 42;
+  float *a = malloc(4096 * sizeof(float)), *b = malloc(4096 * sizeof(float));
+  double *y = malloc(4096 * sizeof(double));
+  size_t dims[64 + sizeof big / sizeof *big];
+  size_t nd = 0;
+  for (size_t d = 1; d <= 64; d++) dims[nd++] = d;
+  for (size_t i = 0; i < sizeof big / sizeof *big; i++) dims[nd++] = big[i];
+  for (size_t k = 0; k < nd; k++) {
+    size_t n = dims[k];
+    fill(a, n, &seed);
+    fill(b, n, &seed);
+    double want = ref_dot(a, b, n);
+    /* Relative to the sum of |products|: the honest bound for a dot. */
+    double scale = 0;
+    for (size_t i = 0; i < n; i++) scale += fabs((double)a[i] * b[i]);
+    char what[64];
+    snprintf(what, sizeof what, "dot dim %zu", n);
+    CHECK(fabs(vec_dot(a, b, n) - want) <= 1e-13 * scale, "%s: %.17g vs %.17g",
+          what, vec_dot(a, b, n), want);
+    snprintf(what, sizeof what, "norm dim %zu", n);
+    CHECK_NEAR(vec_norm(a, n), sqrt(ref_dot(a, a, n)), 1e-13, what);
+    double na = vec_norm(a, n), nb = vec_norm(b, n);
+    snprintf(what, sizeof what, "cosine dim %zu", n);
+    CHECK_NEAR(vec_cosine_with_norms(a, b, n, na, nb),
+               want / (sqrt(ref_dot(a, a, n)) * sqrt(ref_dot(b, b, n))), 1e-12,
+               what);
+    CHECK_NEAR(vec_cosine_with_norms(a, a, n, na, na), 1.0, 1e-12, what);
+    for (size_t i = 0; i < n; i++) y[i] = 1.0;
+    vec_axpy(y, -0.5, a, n);
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) ok &= y[i] == 1.0 + -0.5 * (double)a[i];
+    CHECK(ok, "axpy dim %zu", n);
+  }
+  /* Determinism: the same inputs give the same bits on every call. */
+  fill(a, 4096, &seed);
+  fill(b, 4096, &seed);
+  double first = vec_dot(a, b, 4096);
+  CHECK(memcmp(&first, &(double){vec_dot(a, b, 4096)}, sizeof first) == 0,
+        "dot is not bit-reproducible");
+  free(a);
+  free(b);
+  free(y);
+}
+
+static void test_parsers(void) {
+  char err[VEC_ERRLEN];
+  float *v = NULL;
+  size_t dim = 0;
+  CHECK(vec_from_json("[1, 2.5, -3e-4]", 15, &v, &dim, err) == VEC_OK &&
+            dim == 3 && v[0] == 1.0f && v[1] == 2.5f && v[2] == -3e-4f,
+        "json parse");
+  free(v);
+  const float raw[2] = {1.5f, -2.0f};
+  CHECK(vec_from_blob(raw, 8, &v, &dim, err) == VEC_OK && dim == 2 &&
+            v[0] == 1.5f && v[1] == -2.0f,
+        "blob parse");
+  free(v);
+  static const struct {
+    const char *json;
+    const char *reason;
+  } bad[] = {
+      {"[]", "empty vector"},
+      {"[1,", "malformed JSON"},
+      {"{\"a\":1}", "JSON is not an array"},
+      {"[1,\"x\"]", "element 1 is not a number"},
+      {"[1e39]", "element 0 (1e+39) is not a finite float32"},
+      {"[[1]]", "element 0 is not a number"},
+      {"", "malformed JSON"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    int rc = vec_from_json(bad[i].json, strlen(bad[i].json), &v, &dim, err);
+    CHECK(rc == VEC_EINVALID && v == NULL && strstr(err, bad[i].reason),
+          "json '%s': expected '%s', got rc %d '%s'", bad[i].json,
+          bad[i].reason, rc, rc ? err : "");
+  }
+  CHECK(vec_from_blob(raw, 7, &v, &dim, err) == VEC_EINVALID &&
+            strstr(err, "blob length 7 is not a multiple of 4"),
+        "blob length");
+  CHECK(vec_from_blob(raw, 0, &v, &dim, err) == VEC_EINVALID &&
+            strstr(err, "empty vector"),
+        "empty blob");
+  const float nan_inf[3] = {0.0f, NAN, INFINITY};
+  CHECK(vec_from_blob(nan_inf, 12, &v, &dim, err) == VEC_EINVALID &&
+            strstr(err, "element 1 is NaN"),
+        "NaN blob: %s", err);
+  CHECK(vec_from_blob(nan_inf + 2, 4, &v, &dim, err) == VEC_EINVALID &&
+            strstr(err, "element 0 is infinite"),
+        "Inf blob: %s", err);
+}
+
+/* vec_to_json must round-trip every float exactly, extremes included. */
+static void test_json_round_trip(void) {
+  unsigned long long seed = 7;
+  enum { N = 20000 };
+  float *v = malloc(N * sizeof(float)), *back = NULL;
+  for (size_t i = 0; i < N; i++) {
+    unsigned int bits;
+    do {
+      bits = (unsigned int)test_rand(&seed);
+      memcpy(&v[i], &bits, 4);
+    } while (!isfinite(v[i]));
+  }
+  v[0] = 3.40282347e38f;
+  v[1] = -1.17549435e-38f;
+  v[2] = 1.4e-45f;
+  v[3] = 0.0f;
+  v[4] = -0.0f;
+  char *json = vec_to_json(v, N);
+  char err[VEC_ERRLEN];
+  size_t dim = 0;
+  CHECK(json && vec_from_json(json, strlen(json), &back, &dim, err) == VEC_OK &&
+            dim == N && memcmp(v, back, N * sizeof(float)) == 0,
+        "JSON round trip of %d random floats", N);
+  free(json);
+  free(back);
+  free(v);
+}
+
+int main(void) {
+  test_kernels();
+  test_parsers();
+  test_json_round_trip();
+  return CHECK_SUMMARY();
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# run.sh — runs every test suite and prints one closing line
+# "N passed, M failed"; exits non-zero on any failure.
+#
+# Suites: the C unit tests (build/tests/test_*), the SQL test files
+# (tests/sql/*.sql, run by build/tests/sqltest against the extension) and
+# the shell tests (tests/sh/*.sh).  Each suite prints its own failures and
+# ends with its own "N passed, M failed" line, which this script adds up.
+# EXT overrides the extension under test (make sanitize uses that).
+set -u
+cd "$(dirname "$0")/.."
+EXT=${EXT:-build/safety_sample}
+BIN=${TEST_BIN:-build/tests}
+passed=0
+failed=0
+
+# Runs one suite: prints its output except the summary, adds the summary.
+run_suite() {
+  local name=$1
+  shift
+  local out rc summary
+  out=$("$@" 2>&1)
+  rc=$?
+  summary=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+  printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$' | sed '/^$/d'
+  if [ -z "$summary" ]; then
+    echo "FAIL $name: exited with status $rc without a summary line"
+    failed=$((failed + 1))
+    return
+  fi
+  local p f
+  p=${summary%% passed*}
+  f=${summary#*, }
+  f=${f%% failed*}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL $name: exited with status $rc"
+    f=1
+  fi
+  printf '%-28s %s\n' "$name" "$summary"
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+for t in "$BIN"/test_*; do
+  [ -x "$t" ] && run_suite "unit $(basename "$t")" ${TEST_WRAPPER:-} "$t"
+done
+for f in tests/sql/*.sql; do
+  run_suite "sql $(basename "$f")" ${TEST_WRAPPER:-} "$BIN/sqltest" "$EXT" "$f"
+done
+for s in tests/sh/*.sh; do
+  [ -f "$s" ] && run_suite "sh $(basename "$s")" env EXT="$EXT" bash "$s"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

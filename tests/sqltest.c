@@ -1,0 +1,340 @@
+/*
+ * sqltest.c — runs the SQL test files in tests/sql/ against the extension.
+ *
+ * Usage: sqltest EXTENSION FILE.sql...
+ *
+ * A test file is plain SQL with directive lines that start with '#' in
+ * column 0:
+ *
+ *   #test NAME      starts a test; the SQL lines after it are its query
+ *   #expect         the lines after it (up to a blank line or the next
+ *                   directive) are the expected rows: columns joined by '|', NULL as "NULL",
+ *                   BLOBs as x'HEX', REALs as SQLite prints them
+ *   #error TEXT     the query must fail with a message containing TEXT
+ *   #true           every column of every row the query returns must be 1
+ *                   (and it must return at least one row)
+ *   #setup          the SQL lines after it run before the next test and
+ *                   must succeed (so does SQL before the first #test, and
+ *                   after a finished #expect, #error or #true)
+ *   #read PATH      runs the SQL file PATH (relative to the repository) as
+ *                   setup, as the sqlite3 shell's .read does
+ *   #file           from here on the file runs on a fresh database file
+ *                   instead of :memory: (for tests of read-only behaviour);
+ *                   then every #error test also checks that the file's
+ *                   bytes are unchanged
+ *
+ * Each file gets a fresh database with the extension loaded.  A failing test
+ * prints one line "FAIL file:line name: ..." with what was expected; the
+ * last line is "N passed, M failed".  Exit status 1 on any failure.
+ */
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  char *data;
+  size_t len, cap;
+} Buf;
+
+static void buf_add(Buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    b->cap = (b->len + n + 1) * 2;
+    b->data = realloc(b->data, b->cap);
+    if (b->data == NULL) {
+      fprintf(stderr, "sqltest: out of memory\n");
+      exit(2);
+    }
+  }
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+static void buf_str(Buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+static void buf_clear(Buf *b) {
+  b->len = 0;
+  if (b->data) b->data[0] = '\0';
+}
+
+static int n_passed = 0, n_failed = 0;
+static const char *extension_path;
+
+/* Runs every statement of sql, appending rows to out.  Returns NULL on
+ * success or a malloc'ed error message. */
+static char *run_sql(sqlite3 *db, const char *sql, Buf *out, int *n_rows) {
+  const char *tail = sql;
+  *n_rows = 0;
+  while (tail && *tail) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK)
+      return strdup(sqlite3_errmsg(db));
+    if (st == NULL) break; /* only whitespace or comments left */
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      int nc = sqlite3_column_count(st);
+      (*n_rows)++;
+      for (int c = 0; c < nc; c++) {
+        if (c) buf_str(out, "|");
+        switch (sqlite3_column_type(st, c)) {
+          case SQLITE_NULL:
+            buf_str(out, "NULL");
+            break;
+          case SQLITE_BLOB: {
+            const unsigned char *p = sqlite3_column_blob(st, c);
+            int n = sqlite3_column_bytes(st, c);
+            char hex[3];
+            buf_str(out, "x'");
+            for (int i = 0; i < n; i++) {
+              snprintf(hex, sizeof hex, "%02X", p[i]);
+              buf_str(out, hex);
+            }
+            buf_str(out, "'");
+            break;
+          }
+          default:
+            buf_str(out, (const char *)sqlite3_column_text(st, c));
+        }
+      }
+      buf_str(out, "\n");
+    }
+    if (rc != SQLITE_DONE) {
+      char *msg = strdup(sqlite3_errmsg(db));
+      sqlite3_finalize(st);
+      return msg;
+    }
+    sqlite3_finalize(st);
+  }
+  return NULL;
+}
+
+/* FNV-1a over a file's bytes; 0 if it cannot be read. */
+static unsigned long long file_checksum(const char *path) {
+  FILE *f = fopen(path, "rb");
+  unsigned long long h = 1469598103934665603ULL;
+  int c;
+  if (f == NULL) return 0;
+  while ((c = fgetc(f)) != EOF) h = (h ^ (unsigned)c) * 1099511628211ULL;
+  fclose(f);
+  return h;
+}
+
+static void trim_trailing_newlines(Buf *b) {
+  while (b->len > 0 &&
+         (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == ' '))
+    b->data[--b->len] = '\0';
+}
+
+static void fail(const char *file, int line, const char *name, const char *fmt,
+                 ...) {
+  va_list ap;
+  printf("FAIL %s:%d %s: ", file, line, name);
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("\n");
+  n_failed++;
+}
+
+static sqlite3 *open_db(const char *path) {
+  sqlite3 *db = NULL;
+  char *err = NULL;
+  if (sqlite3_open(path, &db) != SQLITE_OK) {
+    fprintf(stderr, "sqltest: cannot open %s\n", path);
+    exit(2);
+  }
+  sqlite3_enable_load_extension(db, 1);
+  if (sqlite3_load_extension(db, extension_path, NULL, &err) != SQLITE_OK) {
+    fprintf(stderr, "sqltest: cannot load %s: %s\n", extension_path,
+            err ? err : "?");
+    exit(2);
+  }
+  return db;
+}
+
+enum { NONE, EXPECT, ERROR, TRUE_ };
+
+typedef struct {
+  const char *file;
+  int line;       /* line of the #test directive */
+  char name[256];
+  Buf sql;
+  int kind;
+  Buf expected;   /* EXPECT rows, or ERROR substring */
+} Test;
+
+static void run_test(sqlite3 *db, const char *dbpath, Test *t) {
+  Buf out = {0};
+  int n_rows = 0;
+  unsigned long long before = dbpath ? file_checksum(dbpath) : 0;
+  char *err = run_sql(db, t->sql.data ? t->sql.data : "", &out, &n_rows);
+  trim_trailing_newlines(&out);
+  trim_trailing_newlines(&t->expected);
+  const char *exp = t->expected.data ? t->expected.data : "";
+  const char *got = out.data ? out.data : "";
+  switch (t->kind) {
+    case EXPECT:
+      if (err)
+        fail(t->file, t->line, t->name, "expected rows [%s], got error: %s",
+             exp, err);
+      else if (strcmp(exp, got) != 0)
+        fail(t->file, t->line, t->name, "expected [%s], got [%s]", exp, got);
+      else
+        n_passed++;
+      break;
+    case ERROR:
+      if (!err)
+        fail(t->file, t->line, t->name,
+             "expected an error containing '%s', got rows [%s]", exp, got);
+      else if (strstr(err, exp) == NULL)
+        fail(t->file, t->line, t->name,
+             "expected an error containing '%s', got '%s'", exp, err);
+      else if (dbpath && file_checksum(dbpath) != before)
+        fail(t->file, t->line, t->name,
+             "the error changed the database file");
+      else
+        n_passed++;
+      break;
+    case TRUE_: {
+      int ok = !err && n_rows > 0;
+      if (ok) {
+        /* every field must be exactly "1" */
+        const char *p = got;
+        while (*p && ok) {
+          size_t n = strcspn(p, "|\n");
+          if (n != 1 || p[0] != '1') ok = 0;
+          p += n;
+          if (*p) p++;
+        }
+      }
+      if (err)
+        fail(t->file, t->line, t->name, "expected true, got error: %s", err);
+      else if (!ok)
+        fail(t->file, t->line, t->name, "expected every value to be 1, got [%s]%s",
+             got, n_rows == 0 ? " (no rows)" : "");
+      else
+        n_passed++;
+      break;
+    }
+    default:
+      fail(t->file, t->line, t->name, "test has no #expect, #error or #true");
+  }
+  free(err);
+  free(out.data);
+}
+
+static void run_file(const char *file) {
+  FILE *f = fopen(file, "r");
+  if (f == NULL) {
+    fail(file, 0, "(file)", "cannot open");
+    return;
+  }
+  char dbpath[512] = {0};
+  sqlite3 *db = open_db(":memory:");
+  Buf setup = {0};
+  Test t = {0};
+  int in_test = 0, in_expect = 0, lineno = 0;
+  char line[1 << 16];
+
+#define FLUSH_SETUP()                                                      \
+  do {                                                                     \
+    if (setup.len) {                                                       \
+      Buf o = {0};                                                         \
+      int nr;                                                              \
+      char *e = run_sql(db, setup.data, &o, &nr);                          \
+      if (e) {                                                             \
+        fail(file, lineno, "(setup)", "setup SQL failed: %s", e);          \
+        free(e);                                                           \
+      }                                                                    \
+      free(o.data);                                                        \
+      buf_clear(&setup);                                                   \
+    }                                                                      \
+  } while (0)
+#define FINISH_TEST()                \
+  do {                               \
+    if (in_test) run_test(db, dbpath[0] ? dbpath : NULL, &t); \
+    in_test = in_expect = 0;         \
+    buf_clear(&t.sql);               \
+    buf_clear(&t.expected);          \
+    t.kind = NONE;                   \
+  } while (0)
+
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    if (line[0] == '#') {
+      line[strcspn(line, "\r\n")] = '\0';
+      if (strncmp(line, "#test", 5) == 0) {
+        FINISH_TEST();
+        FLUSH_SETUP();
+        in_test = 1;
+        t.file = file;
+        t.line = lineno;
+        snprintf(t.name, sizeof t.name, "%.200s", line[5] ? line + 6 : "");
+      } else if (strcmp(line, "#expect") == 0 && in_test) {
+        t.kind = EXPECT;
+        in_expect = 1;
+      } else if (strncmp(line, "#error ", 7) == 0 && in_test) {
+        t.kind = ERROR;
+        buf_str(&t.expected, line + 7);
+        FINISH_TEST();
+      } else if (strcmp(line, "#true") == 0 && in_test) {
+        t.kind = TRUE_;
+        FINISH_TEST();
+      } else if (strcmp(line, "#setup") == 0) {
+        FINISH_TEST();
+      } else if (strncmp(line, "#read ", 6) == 0) {
+        FINISH_TEST();
+        FILE *r = fopen(line + 6, "r");
+        if (r == NULL) {
+          fail(file, lineno, "(read)", "cannot open %s", line + 6);
+        } else {
+          char chunk[4096];
+          size_t n;
+          while ((n = fread(chunk, 1, sizeof chunk, r)) > 0)
+            buf_add(&setup, chunk, n);
+          fclose(r);
+        }
+      } else if (strcmp(line, "#file") == 0) {
+        FINISH_TEST();
+        FLUSH_SETUP();
+        sqlite3_close(db);
+        snprintf(dbpath, sizeof dbpath, "/tmp/sqltest-%d.db", (int)getpid());
+        unlink(dbpath);
+        db = open_db(dbpath);
+      } else {
+        fail(file, lineno, "(parse)", "unknown or misplaced directive '%s'",
+             line);
+      }
+      continue;
+    }
+    if (in_expect && line[strspn(line, " \t\r\n")] == '\0')
+      FINISH_TEST(); /* a blank line ends the expected rows */
+    else if (in_expect)
+      buf_str(&t.expected, line);
+    else if (in_test)
+      buf_str(&t.sql, line);
+    else
+      buf_str(&setup, line);
+  }
+  FINISH_TEST();
+  FLUSH_SETUP();
+  fclose(f);
+  free(setup.data);
+  free(t.sql.data);
+  free(t.expected.data);
+  sqlite3_close(db);
+  if (dbpath[0]) unlink(dbpath);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: sqltest EXTENSION FILE.sql...\n");
+    return 2;
+  }
+  extension_path = argv[1];
+  for (int i = 2; i < argc; i++) run_file(argv[i]);
+  printf("%d passed, %d failed\n", n_passed, n_failed);
+  return n_failed ? 1 : 0;
+}
