@@ -67,7 +67,7 @@ $(BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h $(PURE_SRC) $(EXT_HDR) |
 unit-tests: $(UNIT_BIN)
 
 test: all $(BUILD)/tests/sqltest unit-tests
-	@bash tests/run.sh
+	@BUILD=$(BUILD) bash tests/run.sh
 
 clean:
 	rm -rf $(BUILD)

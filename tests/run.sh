@@ -6,11 +6,15 @@
 # (tests/sql/*.sql, run by build/tests/sqltest against the extension) and
 # the shell tests (tests/sh/*.sh).  Each suite prints its own failures and
 # ends with its own "N passed, M failed" line, which this script adds up.
-# EXT overrides the extension under test (make sanitize uses that).
+# BUILD names the build directory (default build); EXT and TEST_BIN
+# override the extension and the test programs (make sanitize uses them).
+# Shell tests get BUILD and EXT in their environment.
 set -u
 cd "$(dirname "$0")/.."
-EXT=${EXT:-build/safety_sample}
-BIN=${TEST_BIN:-build/tests}
+BUILD=${BUILD:-build}
+EXT=${EXT:-$BUILD/safety_sample}
+BIN=${TEST_BIN:-$BUILD/tests}
+export BUILD EXT
 passed=0
 failed=0
 
@@ -48,7 +52,7 @@ for f in tests/sql/*.sql; do
   run_suite "sql $(basename "$f")" ${TEST_WRAPPER:-} "$BIN/sqltest" "$EXT" "$f"
 done
 for s in tests/sh/*.sh; do
-  [ -f "$s" ] && run_suite "sh $(basename "$s")" env EXT="$EXT" bash "$s"
+  [ -f "$s" ] && run_suite "sh $(basename "$s")" bash "$s"
 done
 
 echo "$passed passed, $failed failed"
