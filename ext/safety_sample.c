@@ -24,7 +24,8 @@ static void fn_safety_version(sqlite3_context *ctx, int argc,
 /* The compile-time features, as one line of "name" words. */
 static const char *build_features(void) {
   return "float32 vectors (little-endian)"
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
          ", kernels: default+avx2 chosen at load time"
 #else
          ", kernels: portable"

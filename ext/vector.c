@@ -14,9 +14,12 @@
  * and for AVX2, and the loader picks one at run time (GNU ifunc).  Both
  * clones do the same operations in the same order, so results are
  * identical; AVX2 only runs more lanes at once.  Sanitizer builds skip the
- * clones (ifunc resolvers run before the sanitizer runtime is ready). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(SAFETY_NO_CLONES) && \
-    !defined(__SANITIZE_ADDRESS__)
+ * clones (ifunc resolvers run before the sanitizer runtime is ready).
+ * clang builds skip them too: clang before 16 names the dispatcher
+ * "vec_dot.ifunc", so calls from other files do not link, and it does not
+ * define __SANITIZE_ADDRESS__ under -fsanitize=address. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(SAFETY_NO_CLONES) && !defined(__SANITIZE_ADDRESS__)
 #define SS_CLONES \
   __attribute__((target_clones("avx2", "default"), visibility("hidden")))
 #else
