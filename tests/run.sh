@@ -7,7 +7,9 @@
 # the shell tests (tests/sh/*.sh).  Each suite prints its own failures and
 # ends with its own "N passed, M failed" line, which this script adds up.
 # BUILD names the build directory (default build); EXT and TEST_BIN
-# override the extension and the test programs (make sanitize uses them).
+# override the extension and the test programs (make sanitize uses them);
+# TEST_WRAPPER prefixes the unit and SQL test commands, SH_WRAPPER the shell
+# tests (make sanitize preloads the ASan runtime into them that way).
 # Shell tests get BUILD and EXT in their environment.
 set -u
 cd "$(dirname "$0")/.."
@@ -52,7 +54,7 @@ for f in tests/sql/*.sql; do
   run_suite "sql $(basename "$f")" ${TEST_WRAPPER:-} "$BIN/sqltest" "$EXT" "$f"
 done
 for s in tests/sh/*.sh; do
-  [ -f "$s" ] && run_suite "sh $(basename "$s")" bash "$s"
+  [ -f "$s" ] && run_suite "sh $(basename "$s")" ${SH_WRAPPER:-} bash "$s"
 done
 
 echo "$passed passed, $failed failed"
