@@ -1,0 +1,166 @@
+/*
+ * options.c — parsing and validation of the safety_sample options object.
+ * Every key is checked for its type; unknown keys are errors that list the
+ * known ones.
+ */
+#include "options.h"
+
+#include "alloc.h"
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char known_keys[] =
+    "seed, pool, reference, task, task_size, behavior, categories, fill, "
+    "allow_short";
+
+int behavior_code(const char *text, size_t len) {
+  if (text == NULL || len != 2 || (text[0] != 'T' && text[0] != 't'))
+    return -1;
+  return (text[1] >= '1' && text[1] <= '4') ? text[1] - '0' : -1;
+}
+
+void options_init(SampleOptions *out) {
+  memset(out, 0, sizeof *out);
+  out->task_size = -1;
+}
+
+void options_free(SampleOptions *o) {
+  ss_free(o->pool);
+  ss_free(o->reference);
+  ss_free(o->task);
+  for (size_t i = 0; i < o->n_categories; i++) ss_free(o->categories[i]);
+  ss_free(o->categories);
+  options_init(o);
+}
+
+static char *copy_string(const char *s) {
+  size_t n = strlen(s);
+  char *c = ss_malloc(n + 1);
+  if (c) memcpy(c, s, n + 1);
+  return c;
+}
+
+/* A JSON number that is a whole number within +-2^53; 1 if so. */
+static int whole_number(const cJSON *v, int64_t *out) {
+  if (!cJSON_IsNumber(v)) return 0;
+  double d = v->valuedouble;
+  if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0) return 0;
+  *out = (int64_t)d;
+  return 1;
+}
+
+/* Parses one behaviour type string into the mask; 0 if invalid. */
+static int add_behavior(const cJSON *v, unsigned *mask) {
+  if (!cJSON_IsString(v)) return 0;
+  int code = behavior_code(v->valuestring, strlen(v->valuestring));
+  if (code < 1) return 0;
+  *mask |= 1u << code;
+  return 1;
+}
+
+#define FAIL(...)                                  \
+  do {                                             \
+    snprintf(err, OPTIONS_ERRLEN, __VA_ARGS__);    \
+    rc = 2;                                        \
+    goto cleanup;                                  \
+  } while (0)
+
+int options_parse(const char *json, size_t len, SampleOptions *out,
+                  char err[OPTIONS_ERRLEN]) {
+  int rc = 0;
+  options_init(out);
+  cJSON *root = cJSON_ParseWithLength(json, len);
+  if (root == NULL)
+    FAIL("options are not valid JSON; pass a JSON object such as "
+         "'{\"seed\": 1}'");
+  if (!cJSON_IsObject(root))
+    FAIL("options must be a JSON object such as '{\"seed\": 1}'");
+  for (const cJSON *item = root->child; item != NULL; item = item->next) {
+    const char *key = item->string;
+    if (strcmp(key, "seed") == 0) {
+      if (!whole_number(item, &out->seed))
+        FAIL("option seed must be a whole number (within +-2^53)");
+    } else if (strcmp(key, "pool") == 0 || strcmp(key, "reference") == 0 ||
+               strcmp(key, "task") == 0) {
+      char **slot = key[0] == 'p' ? &out->pool
+                    : key[0] == 'r' ? &out->reference
+                                    : &out->task;
+      if (!cJSON_IsString(item) || item->valuestring[0] == '\0')
+        FAIL("option %s must be the name of a table or view, as a non-empty "
+             "string",
+             key);
+      ss_free(*slot);
+      if ((*slot = copy_string(item->valuestring)) == NULL) {
+        rc = 1;
+        goto cleanup;
+      }
+    } else if (strcmp(key, "task_size") == 0) {
+      if (!whole_number(item, &out->task_size) || out->task_size < 1)
+        FAIL("option task_size must be a positive whole number (the number "
+             "of examples in the fine-tuning set)");
+    } else if (strcmp(key, "behavior") == 0) {
+      unsigned mask = 0;
+      int ok = 1;
+      if (cJSON_IsArray(item)) {
+        ok = item->child != NULL;
+        for (const cJSON *e = item->child; ok && e != NULL; e = e->next)
+          ok = add_behavior(e, &mask);
+      } else {
+        ok = add_behavior(item, &mask);
+      }
+      if (!ok)
+        FAIL("option behavior must be one of \"T1\", \"T2\", \"T3\", \"T4\" "
+             "or a non-empty array of them");
+      out->behavior_mask = mask;
+    } else if (strcmp(key, "categories") == 0) {
+      size_t n = 0;
+      if (!cJSON_IsArray(item) || item->child == NULL)
+        FAIL("option categories must be a non-empty array of category names");
+      for (const cJSON *e = item->child; e != NULL; e = e->next, n++)
+        if (!cJSON_IsString(e))
+          FAIL("option categories must be an array of strings; element %zu "
+               "is not a string",
+               n);
+      for (size_t i = 0; i < out->n_categories; i++) ss_free(out->categories[i]);
+      ss_free(out->categories);
+      out->n_categories = 0;
+      out->categories = ss_malloc_array(n, sizeof(char *));
+      if (out->categories == NULL) {
+        rc = 1;
+        goto cleanup;
+      }
+      for (const cJSON *e = item->child; e != NULL; e = e->next) {
+        char *c = copy_string(e->valuestring);
+        if (c == NULL) {
+          rc = 1;
+          goto cleanup;
+        }
+        out->categories[out->n_categories++] = c;
+      }
+    } else if (strcmp(key, "fill") == 0) {
+      const char *f = cJSON_IsString(item) ? item->valuestring : "";
+      if (strcmp(f, "random") == 0)
+        out->fill = FILL_RANDOM;
+      else if (strcmp(f, "score") == 0)
+        out->fill = FILL_SCORE;
+      else if (strcmp(f, "none") == 0)
+        out->fill = FILL_NONE;
+      else
+        FAIL("option fill must be \"random\", \"score\" (cossim only) or "
+             "\"none\"");
+    } else if (strcmp(key, "allow_short") == 0) {
+      if (!cJSON_IsBool(item))
+        FAIL("option allow_short must be true or false");
+      out->allow_short = cJSON_IsTrue(item);
+    } else {
+      FAIL("unknown option \"%.60s\"; the known options are %s", key,
+           known_keys);
+    }
+  }
+cleanup:
+  cJSON_Delete(root);
+  if (rc != 0) options_free(out);
+  return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * options.h — the options object of safety_sample(method, budget, options)
+ * (contract §7), parsed with cJSON into a plain struct.
+ *
+ * Pure C (no SQLite), so it can be fuzzed on its own.  Errors name the key
+ * and say what is expected; the caller prefixes "safety_sample: ".
+ */
+#ifndef SAFETY_OPTIONS_H
+#define SAFETY_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPTIONS_ERRLEN 300
+
+typedef enum { FILL_DEFAULT = 0, FILL_RANDOM, FILL_SCORE, FILL_NONE } FillMode;
+
+typedef struct {
+  int64_t seed;             /* 0 unless given */
+  char *pool;               /* relation names; NULL = the default */
+  char *reference;
+  char *task;
+  int64_t task_size;        /* -1 unless given */
+  unsigned behavior_mask;   /* bit t (1..4) set for Tt; 0 = not given */
+  char **categories;        /* NULL = not given */
+  size_t n_categories;
+  FillMode fill;
+  int allow_short;
+} SampleOptions;
+
+/* Behaviour types as small integers: 0 = NULL, 1..4 = T1..T4. */
+int behavior_code(const char *text, size_t len);
+
+/* Parses options JSON text into *out (zeroed first, then defaults).
+ * Returns 0 on success, 1 out of memory, 2 invalid (err says why). */
+int options_parse(const char *json, size_t len, SampleOptions *out,
+                  char err[OPTIONS_ERRLEN]);
+/* Sets the defaults (for a call without options). */
+void options_init(SampleOptions *out);
+void options_free(SampleOptions *o);
+
+#endif

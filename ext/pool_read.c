@@ -1,0 +1,792 @@
+/*
+ * pool_read.c — reading the pool, the reference set and the task size for
+ * safety_sample.  See pool_read.h.
+ */
+#include "pool_read.h"
+
+#include "options.h"
+#include "vector.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE SIZE_MAX
+#define FN "safety_sample"
+
+/* Grows *p (elements of size elem) to hold at least need; 0 if no memory. */
+static int grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return 1;
+  size_t c = *cap ? *cap : 64;
+  while (c < need) {
+    if (c > SIZE_MAX / 2) return 0;
+    c *= 2;
+  }
+  size_t bytes;
+  if (!ss_mul_size(c, elem, &bytes)) return 0;
+  void *q = ss_realloc(*p, bytes);
+  if (q == NULL) return 0;
+  *p = q;
+  *cap = c;
+  return 1;
+}
+
+static uint64_t hash_bytes(const void *p, size_t n) {
+  const unsigned char *b = p;
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
+static uint64_t hash_id(int64_t id) {
+  uint64_t z = (uint64_t)id + 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+/* ---- open-addressing index: key -> entry number ---- */
+
+typedef struct {
+  size_t *slots; /* NONE = empty */
+  size_t cap;    /* power of two */
+} Index;
+
+static int index_init(Index *ix, size_t cap) {
+  ix->cap = cap;
+  ix->slots = ss_malloc_array(cap, sizeof(size_t));
+  if (ix->slots == NULL) return 0;
+  for (size_t i = 0; i < cap; i++) ix->slots[i] = NONE;
+  return 1;
+}
+
+/* ---- examples by id ---- */
+
+typedef struct {
+  int64_t id;
+  size_t vec_row;  /* NONE until an embedding is stored */
+  double norm;
+  unsigned char behavior;
+  unsigned char eligible;
+} Entry;
+
+typedef struct {
+  Entry *e;
+  size_t n, cap;
+  Index ix;
+} Entries;
+
+/* Finds id; with create, adds it.  Returns the entry number, NONE when
+ * absent (or out of memory with create: *nomem set). */
+static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
+  if (es->ix.slots == NULL && !index_init(&es->ix, 1024)) goto oom;
+  size_t mask = es->ix.cap - 1, h = (size_t)hash_id(id) & mask;
+  while (es->ix.slots[h] != NONE) {
+    if (es->e[es->ix.slots[h]].id == id) return es->ix.slots[h];
+    h = (h + 1) & mask;
+  }
+  if (!create) return NONE;
+  if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
+  size_t k = es->n++;
+  es->e[k] = (Entry){id, NONE, 0.0, 0, 0};
+  es->ix.slots[h] = k;
+  if (es->n * 2 > es->ix.cap) { /* rehash at half load */
+    Index bigger;
+    if (!index_init(&bigger, es->ix.cap * 2)) goto oom;
+    for (size_t j = 0; j < es->n; j++) {
+      size_t s = (size_t)hash_id(es->e[j].id) & (bigger.cap - 1);
+      while (bigger.slots[s] != NONE) s = (s + 1) & (bigger.cap - 1);
+      bigger.slots[s] = j;
+    }
+    ss_free(es->ix.slots);
+    es->ix = bigger;
+  }
+  return k;
+oom:
+  *nomem = 1;
+  return NONE;
+}
+
+/* ---- category names ---- */
+
+typedef struct {
+  char **names;
+  size_t n, cap;
+  unsigned char *allowed; /* parallel to names: listed in options */
+  size_t allowed_cap;
+  Index ix;
+} Names;
+
+/* Interns name; returns its number or NONE (absent without create, or out
+ * of memory: *nomem set). */
+static size_t names_find(Names *ns, const char *name, size_t len, int create,
+                         int *nomem) {
+  if (ns->ix.slots == NULL && !index_init(&ns->ix, 64)) goto oom;
+  size_t mask = ns->ix.cap - 1, h = (size_t)hash_bytes(name, len) & mask;
+  while (ns->ix.slots[h] != NONE) {
+    const char *s = ns->names[ns->ix.slots[h]];
+    if (strlen(s) == len && memcmp(s, name, len) == 0) return ns->ix.slots[h];
+    h = (h + 1) & mask;
+  }
+  if (!create) return NONE;
+  if (!grow((void **)&ns->names, &ns->cap, ns->n + 1, sizeof(char *)) ||
+      !grow((void **)&ns->allowed, &ns->allowed_cap, ns->n + 1, 1))
+    goto oom;
+  char *copy = ss_malloc(len + 1);
+  if (copy == NULL) goto oom;
+  memcpy(copy, name, len);
+  copy[len] = '\0';
+  size_t k = ns->n++;
+  ns->names[k] = copy;
+  ns->allowed[k] = 0;
+  ns->ix.slots[h] = k;
+  if (ns->n * 2 > ns->ix.cap) {
+    Index bigger;
+    if (!index_init(&bigger, ns->ix.cap * 2)) goto oom;
+    for (size_t j = 0; j < ns->n; j++) {
+      size_t s = (size_t)hash_bytes(ns->names[j], strlen(ns->names[j])) &
+                 (bigger.cap - 1);
+      while (bigger.slots[s] != NONE) s = (s + 1) & (bigger.cap - 1);
+      bigger.slots[s] = j;
+    }
+    ss_free(ns->ix.slots);
+    ns->ix = bigger;
+  }
+  return k;
+oom:
+  *nomem = 1;
+  return NONE;
+}
+
+static void names_free(Names *ns, int keep_names) {
+  if (!keep_names) {
+    for (size_t i = 0; i < ns->n; i++) ss_free(ns->names[i]);
+    ss_free(ns->names);
+  }
+  ss_free(ns->allowed);
+  ss_free(ns->ix.slots);
+}
+
+/* ---- helpers for statements and messages ---- */
+
+/* Checks that relation rel exists and has the columns; prepares
+ * "SELECT <columns> FROM rel".  kind is "pool"/"reference" for messages. */
+static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
+                            const char *rel, const char *const *cols,
+                            size_t n_cols, sqlite3_stmt **out, char **errmsg) {
+  sqlite3_stmt *probe = NULL;
+  char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", rel);
+  int rc;
+  *out = NULL;
+  if (sql == NULL) return SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(db, sql, -1, &probe, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) {
+    *errmsg = safety_error_text(
+        FN, "the %s relation \"%s\" cannot be read (%s); create it "
+            "(sql/schema.sql makes safety_pool and safety_reference) or name "
+            "another with options.%s",
+        kind, rel, sqlite3_errmsg(db), option);
+    return SQLITE_ERROR;
+  }
+  /* Which contract columns are missing? */
+  char *missing = NULL;
+  for (size_t c = 0; c < n_cols; c++) {
+    int found = 0;
+    for (int j = 0; j < sqlite3_column_count(probe) && !found; j++)
+      found = sqlite3_stricmp(sqlite3_column_name(probe, j), cols[c]) == 0;
+    if (!found) {
+      char *m = missing ? sqlite3_mprintf("%z, %s", missing, cols[c])
+                        : sqlite3_mprintf("%s", cols[c]);
+      if (m == NULL) {
+        sqlite3_free(missing);
+        sqlite3_finalize(probe);
+        return SQLITE_NOMEM;
+      }
+      missing = m;
+    }
+  }
+  sqlite3_finalize(probe);
+  if (missing) {
+    char *want = NULL;
+    for (size_t c = 0; c < n_cols; c++)
+      want = want ? sqlite3_mprintf("%z, %s", want, cols[c])
+                  : sqlite3_mprintf("%s", cols[c]);
+    *errmsg = safety_error_text(
+        FN, "the %s relation \"%s\" has no column %s; it needs the columns %s",
+        kind, rel, missing, want ? want : "");
+    sqlite3_free(missing);
+    sqlite3_free(want);
+    return SQLITE_ERROR;
+  }
+  sql = NULL;
+  for (size_t c = 0; c < n_cols; c++) {
+    sql = sqlite3_mprintf("%z%s\"%w\"", sql, c ? ", " : "SELECT ", cols[c]);
+    if (sql == NULL) return SQLITE_NOMEM;
+  }
+  sql = sqlite3_mprintf("%z FROM \"%w\"", sql, rel);
+  if (sql == NULL) return SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(db, sql, -1, out, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK)
+    *errmsg = safety_error_text(FN, "cannot read the %s relation \"%s\": %s",
+                                kind, rel, sqlite3_errmsg(db));
+  return rc;
+}
+
+static const char *const behavior_names[5] = {"NULL", "T1", "T2", "T3", "T4"};
+
+/*
+ * Validates an embedding value and copies it to dst (which has room for
+ * *dim floats when *dim > 0).  *dim == 0 means "not known yet": then the
+ * value's dimension is stored in *dim and the caller must make room first,
+ * so this is called twice (check with dst NULL, then copy).  who names the
+ * row in messages.  Returns SQLITE_OK or an error with *errmsg.
+ */
+static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
+                         char **errmsg) {
+  int type = sqlite3_value_type(v);
+  size_t d;
+  if (type == SQLITE_NULL) {
+    *errmsg = safety_error_text(FN, "%s has no embedding", who);
+    return SQLITE_ERROR;
+  }
+  if (type == SQLITE_BLOB) {
+    size_t bytes = (size_t)sqlite3_value_bytes(v);
+    if (bytes == 0 || bytes % 4 != 0) {
+      *errmsg = safety_error_text(
+          FN, "%s has an embedding of %llu bytes, which is not a float32 "
+              "vector (a non-empty multiple of 4 bytes); store vec_f32(...) "
+              "values",
+          who, (unsigned long long)bytes);
+      return SQLITE_ERROR;
+    }
+    d = bytes / 4;
+  } else if (type == SQLITE_TEXT) {
+    return SQLITE_OK; /* JSON: parsed in embedding_copy */
+  } else {
+    *errmsg = safety_error_text(
+        FN, "%s has a %s embedding; store a float32 BLOB (vec_f32(...))", who,
+        type == SQLITE_INTEGER ? "INTEGER" : "REAL");
+    return SQLITE_ERROR;
+  }
+  if (*dim != 0 && d != *dim) {
+    *errmsg = safety_error_text(
+        FN, "%s has a %llu-dimensional embedding but others have %llu "
+            "(dimension mismatch %llu vs %llu); every embedding must come "
+            "from the same model",
+        who, (unsigned long long)d, (unsigned long long)*dim,
+        (unsigned long long)d, (unsigned long long)*dim);
+    return SQLITE_ERROR;
+  }
+  *dim = d;
+  return SQLITE_OK;
+}
+
+/* Copies a validated embedding into dst (dim floats), checks finiteness and
+ * that it is not the zero vector, and returns its norm in *norm. */
+static int embedding_copy(sqlite3_value *v, const char *who, size_t *dim,
+                          float *dst, double *norm, char **errmsg) {
+  long long bad;
+  if (sqlite3_value_type(v) == SQLITE_TEXT) {
+    float *parsed = NULL;
+    size_t d = 0;
+    char err[VEC_ERRLEN];
+    int rc = vec_from_json((const char *)sqlite3_value_text(v),
+                           (size_t)sqlite3_value_bytes(v), &parsed, &d, err);
+    if (rc == VEC_ENOMEM) return SQLITE_NOMEM;
+    if (rc != VEC_OK) {
+      *errmsg = safety_error_text(FN, "%s has an invalid embedding: %s", who,
+                                  err);
+      return SQLITE_ERROR;
+    }
+    if (d != *dim) {
+      *errmsg = safety_error_text(
+          FN, "%s has a %llu-dimensional embedding but the others have "
+              "%llu (dimension mismatch %llu vs %llu); every embedding must "
+              "come from the same model",
+          who, (unsigned long long)d, (unsigned long long)*dim,
+          (unsigned long long)d, (unsigned long long)*dim);
+      ss_free(parsed);
+      return SQLITE_ERROR;
+    }
+    memcpy(dst, parsed, d * sizeof(float));
+    ss_free(parsed);
+    bad = -1;
+  } else {
+    bad = vec_copy_checked(dst, sqlite3_value_blob(v), *dim);
+  }
+  if (bad >= 0) {
+    *errmsg = safety_error_text(
+        FN, "%s has an embedding whose element %lld is %s; embeddings must "
+            "be finite",
+        who, bad, isnan(dst[bad]) ? "NaN" : "infinite");
+    return SQLITE_ERROR;
+  }
+  *norm = vec_norm(dst, *dim);
+  if (*norm == 0.0) {
+    *errmsg = safety_error_text(
+        FN, "%s has a zero embedding, which has no direction for cosine; "
+            "re-embed it or leave it out of the pool",
+        who);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+/* Dimension of a TEXT (JSON) embedding, parsed just to count. */
+static int json_embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
+                              char **errmsg) {
+  float *parsed = NULL;
+  size_t d = 0;
+  char err[VEC_ERRLEN];
+  int rc = vec_from_json((const char *)sqlite3_value_text(v),
+                         (size_t)sqlite3_value_bytes(v), &parsed, &d, err);
+  ss_free(parsed);
+  if (rc == VEC_ENOMEM) return SQLITE_NOMEM;
+  if (rc != VEC_OK) {
+    *errmsg = safety_error_text(FN, "%s has an invalid embedding: %s", who, err);
+    return SQLITE_ERROR;
+  }
+  if (*dim == 0) *dim = d;
+  return SQLITE_OK; /* a mismatch is reported by embedding_copy */
+}
+
+/* ---- sorting helpers ---- */
+
+static const Entry *sort_entries_base;
+static int cmp_entry_by_id(const void *a, const void *b) {
+  int64_t x = sort_entries_base[*(const size_t *)a].id;
+  int64_t y = sort_entries_base[*(const size_t *)b].id;
+  return x < y ? -1 : x > y;
+}
+
+static char *const *sort_names_base;
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(sort_names_base[*(const size_t *)a],
+                sort_names_base[*(const size_t *)b]);
+}
+
+typedef struct {
+  size_t cat, example;
+} Membership;
+
+static int cmp_membership(const void *a, const void *b) {
+  const Membership *x = a, *y = b;
+  if (x->cat != y->cat) return x->cat < y->cat ? -1 : 1;
+  return x->example < y->example ? -1 : x->example > y->example;
+}
+
+/* Sorts name numbers into name order: rank[old] = new position. */
+static int name_order(char *const *names, size_t n, size_t **rank_out) {
+  size_t *order = ss_malloc_array(n ? n : 1, sizeof(size_t));
+  size_t *rank = ss_malloc_array(n ? n : 1, sizeof(size_t));
+  if (order == NULL || rank == NULL) {
+    ss_free(order);
+    ss_free(rank);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  sort_names_base = names;
+  qsort(order, n, sizeof *order, cmp_name);
+  for (size_t i = 0; i < n; i++) rank[order[i]] = i;
+  ss_free(order);
+  *rank_out = rank;
+  return 1;
+}
+
+/* ---- the pool ---- */
+
+int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
+  static const char *const cols[4] = {"id", "category", "behavior",
+                                      "embedding"};
+  sqlite3_stmt *st = NULL;
+  Entries es = {0};
+  Names ns = {0};
+  Membership *mem = NULL;
+  size_t n_mem = 0, cap_mem = 0, cap_vec = 0, n_vec = 0, dim = 0;
+  size_t *order = NULL, *rank = NULL, *example_of = NULL;
+  int nomem = 0, rc;
+  char who[96];
+
+  memset(out, 0, sizeof *out);
+  rc = prepare_relation(db, "pool", "pool", q->pool, cols,
+                        q->need_embeddings ? 4 : 3, &st, errmsg);
+  if (rc != SQLITE_OK) goto cleanup;
+  for (size_t i = 0; i < q->n_categories; i++) {
+    size_t k = names_find(&ns, q->categories[i], strlen(q->categories[i]), 1,
+                          &nomem);
+    if (nomem) goto oom;
+    ns.allowed[k] = 1;
+  }
+
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    /* id */
+    if (sqlite3_column_type(st, 0) != SQLITE_INTEGER) {
+      const char *shown = (const char *)sqlite3_column_text(st, 0);
+      *errmsg = safety_error_text(
+          FN, "the pool relation \"%s\" has an id that is not an INTEGER "
+              "(%s); ids must be integers",
+          q->pool, shown ? shown : "NULL");
+      rc = SQLITE_ERROR;
+      goto cleanup;
+    }
+    int64_t id = sqlite3_column_int64(st, 0);
+    /* behaviour */
+    int code = 0;
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+      const char *b = (const char *)sqlite3_column_text(st, 2);
+      code = behavior_code(b, (size_t)sqlite3_column_bytes(st, 2));
+      if (code < 1) {
+        *errmsg = safety_error_text(
+            FN, "pool example %lld has behavior '%s'; expected 'T1', 'T2', "
+                "'T3', 'T4' or NULL (see behavior_type())",
+            (long long)id, b ? b : "");
+        rc = SQLITE_ERROR;
+        goto cleanup;
+      }
+    }
+    size_t known = es.n;
+    size_t e = entries_find(&es, id, 1, &nomem);
+    if (nomem) goto oom;
+    Entry *en = &es.e[e];
+    if (e == known) { /* first row of this id */
+      en->behavior = (unsigned char)code;
+    } else if (en->behavior != code) {
+      *errmsg = safety_error_text(
+          FN, "pool example %lld has two behaviours (%s and %s); an example "
+              "must have exactly one — fix its labels",
+          (long long)id, behavior_names[en->behavior], behavior_names[code]);
+      rc = SQLITE_ERROR;
+      goto cleanup;
+    }
+    /* eligibility of this row */
+    if (q->behavior_mask && !(code > 0 && (q->behavior_mask >> code) & 1))
+      continue;
+    size_t cat = NONE;
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+      const char *c = (const char *)sqlite3_column_text(st, 1);
+      size_t len = (size_t)sqlite3_column_bytes(st, 1);
+      if (c == NULL) goto oom;
+      cat = names_find(&ns, c, len, q->categories == NULL, &nomem);
+      if (nomem) goto oom;
+    }
+    if (q->categories != NULL && (cat == NONE || !ns.allowed[cat])) continue;
+    en = &es.e[e];
+    en->eligible = 1;
+    if (cat != NONE) {
+      if (!grow((void **)&mem, &cap_mem, n_mem + 1, sizeof *mem)) goto oom;
+      mem[n_mem++] = (Membership){cat, e};
+    }
+    if (!q->need_embeddings) continue;
+    snprintf(who, sizeof who, "pool example %lld", (long long)id);
+    sqlite3_value *v = sqlite3_column_value(st, 3);
+    if (sqlite3_value_type(v) == SQLITE_TEXT)
+      rc = json_embedding_dim(v, who, &dim, errmsg);
+    else
+      rc = embedding_dim(v, who, &dim, errmsg);
+    if (rc != SQLITE_OK) goto cleanup;
+    if (en->vec_row != NONE) {
+      /* Another category row of the same example: same embedding? */
+      if (sqlite3_value_type(v) != SQLITE_BLOB ||
+          memcmp(sqlite3_value_blob(v), out->vectors + en->vec_row * dim,
+                 dim * sizeof(float)) != 0) {
+        float *tmp = ss_malloc_array(dim, sizeof(float));
+        double nrm;
+        if (tmp == NULL) goto oom;
+        rc = embedding_copy(v, who, &dim, tmp, &nrm, errmsg);
+        int same = rc == SQLITE_OK &&
+                   memcmp(tmp, out->vectors + en->vec_row * dim,
+                          dim * sizeof(float)) == 0;
+        ss_free(tmp);
+        if (rc != SQLITE_OK) goto cleanup;
+        if (!same) {
+          *errmsg = safety_error_text(
+              FN, "pool example %lld has two different embeddings in its "
+                  "rows; one example must have one embedding",
+              (long long)id);
+          rc = SQLITE_ERROR;
+          goto cleanup;
+        }
+      }
+      continue;
+    }
+    size_t need;
+    if (!ss_mul_size(n_vec + 1, dim, &need) ||
+        !grow((void **)&out->vectors, &cap_vec, need, sizeof(float)))
+      goto oom;
+    rc = embedding_copy(v, who, &dim, out->vectors + n_vec * dim, &en->norm,
+                        errmsg);
+    if (rc != SQLITE_OK) goto cleanup;
+    en->vec_row = n_vec++;
+  }
+  if (rc != SQLITE_DONE) {
+    if (*errmsg == NULL)
+      *errmsg = safety_error_text(FN, "reading the pool relation \"%s\" failed: %s",
+                                  q->pool, sqlite3_errmsg(db));
+    goto cleanup;
+  }
+  rc = SQLITE_OK;
+
+  /* Eligible examples in id order. */
+  size_t n = 0;
+  for (size_t e = 0; e < es.n; e++) n += es.e[e].eligible;
+  order = ss_malloc_array(n ? n : 1, sizeof(size_t));
+  example_of = ss_malloc_array(es.n ? es.n : 1, sizeof(size_t));
+  out->ids = ss_malloc_array(n ? n : 1, sizeof(int64_t));
+  out->behavior = ss_malloc_array(n ? n : 1, 1);
+  out->vec_row = ss_malloc_array(n ? n : 1, sizeof(size_t));
+  out->norms = ss_malloc_array(n ? n : 1, sizeof(double));
+  if (!order || !example_of || !out->ids || !out->behavior || !out->vec_row ||
+      !out->norms)
+    goto oom;
+  n = 0;
+  for (size_t e = 0; e < es.n; e++)
+    if (es.e[e].eligible) order[n++] = e;
+  sort_entries_base = es.e;
+  qsort(order, n, sizeof *order, cmp_entry_by_id);
+  for (size_t i = 0; i < n; i++) {
+    const Entry *en = &es.e[order[i]];
+    example_of[order[i]] = i;
+    out->ids[i] = en->id;
+    out->behavior[i] = en->behavior;
+    out->vec_row[i] = en->vec_row;
+    out->norms[i] = en->norm;
+  }
+
+  /* Categories in name order, members in id order, without duplicates. */
+  if (!name_order(ns.names, ns.n, &rank)) goto oom;
+  for (size_t j = 0; j < n_mem; j++)
+    mem[j] = (Membership){rank[mem[j].cat], example_of[mem[j].example]};
+  qsort(mem, n_mem, sizeof *mem, cmp_membership);
+  out->cat_start = ss_malloc_array(ns.n + 1, sizeof(size_t));
+  out->cat_member = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
+  out->cat_names = ss_malloc_array(ns.n ? ns.n : 1, sizeof(char *));
+  if (!out->cat_start || !out->cat_member || !out->cat_names) goto oom;
+  for (size_t c = 0; c < ns.n; c++) out->cat_names[rank[c]] = ns.names[c];
+  out->n_cat_names = ns.n;
+  ss_free(ns.names);
+  ns.names = NULL;
+  ns.n = 0;
+  size_t m = 0, j = 0;
+  for (size_t c = 0; c <= out->n_cat_names; c++) {
+    out->cat_start[c] = m;
+    for (; c < out->n_cat_names && j < n_mem && mem[j].cat == c; j++)
+      if (m == out->cat_start[c] || out->cat_member[m - 1] != mem[j].example)
+        out->cat_member[m++] = mem[j].example;
+  }
+
+  out->sel = (SelectPool){
+      .n = n,
+      .ids = out->ids,
+      .dim = dim,
+      .vectors = out->vectors,
+      .vec_row = out->vec_row,
+      .norms = out->norms,
+      .n_cat = out->n_cat_names,
+      .cat_start = out->cat_start,
+      .cat_member = out->cat_member,
+  };
+  goto cleanup;
+oom:
+  rc = SQLITE_NOMEM;
+cleanup:
+  sqlite3_finalize(st);
+  ss_free(es.e);
+  ss_free(es.ix.slots);
+  names_free(&ns, 0);
+  ss_free(mem);
+  ss_free(order);
+  ss_free(rank);
+  ss_free(example_of);
+  if (rc != SQLITE_OK) pool_free(out);
+  return rc;
+}
+
+/* ---- the reference set (cossim) ---- */
+
+typedef struct {
+  size_t name; /* number in Names before sorting, then rank */
+  size_t row;  /* row in the reference arena */
+} RefRow;
+
+static const float *sort_ref_vectors;
+static size_t sort_ref_dim;
+static int cmp_ref(const void *a, const void *b) {
+  const RefRow *x = a, *y = b;
+  if (x->name != y->name) return x->name < y->name ? -1 : 1;
+  /* Within a category, by the vector's bytes: the sum then does not
+   * depend on the physical order of the reference rows. */
+  return memcmp(sort_ref_vectors + x->row * sort_ref_dim,
+                sort_ref_vectors + y->row * sort_ref_dim,
+                sort_ref_dim * sizeof(float));
+}
+
+int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
+                        char **errmsg) {
+  static const char *const cols[2] = {"category", "embedding"};
+  sqlite3_stmt *st = NULL;
+  Names ns = {0};
+  RefRow *rows = NULL;
+  float *arena = NULL;
+  double *norms = NULL, *sum = NULL;
+  size_t n_rows = 0, cap_rows = 0, cap_arena = 0, cap_norms = 0;
+  size_t dim = pd->sel.dim, *rank = NULL;
+  int nomem = 0, rc;
+  char who[160];
+
+  rc = prepare_relation(db, "reference", "reference", q->reference, cols, 2,
+                        &st, errmsg);
+  if (rc != SQLITE_OK) goto cleanup;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+      *errmsg = safety_error_text(
+          FN, "the reference relation \"%s\" has a row with a NULL category; "
+              "every reference example needs its harm category",
+          q->reference);
+      rc = SQLITE_ERROR;
+      goto cleanup;
+    }
+    const char *c = (const char *)sqlite3_column_text(st, 0);
+    size_t len = (size_t)sqlite3_column_bytes(st, 0);
+    if (c == NULL) goto oom;
+    if (q->categories != NULL) { /* only the listed categories */
+      int listed = 0;
+      for (size_t i = 0; i < q->n_categories && !listed; i++)
+        listed = strlen(q->categories[i]) == len &&
+                 memcmp(q->categories[i], c, len) == 0;
+      if (!listed) continue;
+    }
+    size_t name = names_find(&ns, c, len, 1, &nomem);
+    if (nomem) goto oom;
+    snprintf(who, sizeof who, "a reference example of category '%.100s'", c);
+    sqlite3_value *v = sqlite3_column_value(st, 1);
+    rc = sqlite3_value_type(v) == SQLITE_TEXT
+             ? json_embedding_dim(v, who, &dim, errmsg)
+             : embedding_dim(v, who, &dim, errmsg);
+    if (rc != SQLITE_OK) goto cleanup;
+    size_t need;
+    if (!grow((void **)&rows, &cap_rows, n_rows + 1, sizeof *rows) ||
+        !grow((void **)&norms, &cap_norms, n_rows + 1, sizeof *norms) ||
+        !ss_mul_size(n_rows + 1, dim, &need) ||
+        !grow((void **)&arena, &cap_arena, need, sizeof(float)))
+      goto oom;
+    rc = embedding_copy(v, who, &dim, arena + n_rows * dim, &norms[n_rows],
+                        errmsg);
+    if (rc != SQLITE_OK) goto cleanup;
+    rows[n_rows] = (RefRow){name, n_rows};
+    n_rows++;
+  }
+  if (rc != SQLITE_DONE) {
+    if (*errmsg == NULL)
+      *errmsg = safety_error_text(FN, "reading the reference relation \"%s\" failed: %s",
+                                  q->reference, sqlite3_errmsg(db));
+    goto cleanup;
+  }
+  rc = SQLITE_OK;
+  if (n_rows == 0) {
+    *errmsg = safety_error_text(
+        FN, "the reference relation \"%s\" has no rows%s; %s needs labelled "
+            "exemplars of each harm category (fill reference_examples, or "
+            "name another relation with options.reference)",
+        q->reference, q->categories ? " in the requested categories" : "",
+        q->method);
+    rc = SQLITE_ERROR;
+    goto cleanup;
+  }
+
+  /* Mean of the unit vectors of each category, in name then byte order. */
+  if (!name_order(ns.names, ns.n, &rank)) goto oom;
+  for (size_t i = 0; i < n_rows; i++) rows[i].name = rank[rows[i].name];
+  sort_ref_vectors = arena;
+  sort_ref_dim = dim;
+  qsort(rows, n_rows, sizeof *rows, cmp_ref);
+  float *means = ss_malloc_array(ns.n * dim, sizeof(float));
+  char **names = ss_malloc_array(ns.n, sizeof(char *));
+  sum = ss_malloc_array(dim, sizeof(double));
+  if (means == NULL || names == NULL || sum == NULL) {
+    ss_free(means);
+    ss_free(names);
+    goto oom;
+  }
+  for (size_t i = 0, c = 0; c < ns.n; c++) {
+    size_t count = 0;
+    memset(sum, 0, dim * sizeof(double));
+    for (; i < n_rows && rows[i].name == c; i++, count++)
+      vec_axpy(sum, 1.0 / norms[rows[i].row], arena + rows[i].row * dim, dim);
+    for (size_t d = 0; d < dim; d++)
+      means[c * dim + d] = (float)(sum[d] / (double)count);
+  }
+  for (size_t c = 0; c < ns.n; c++) names[rank[c]] = ns.names[c];
+  /* The reference categories replace the pool's. */
+  for (size_t c = 0; c < pd->n_cat_names; c++) ss_free(pd->cat_names[c]);
+  ss_free(pd->cat_names);
+  ss_free(pd->cat_start);
+  ss_free(pd->cat_member);
+  pd->cat_start = pd->cat_member = NULL;
+  pd->cat_names = names;
+  pd->n_cat_names = ns.n;
+  pd->ref_means = means;
+  ss_free(ns.names);
+  ns.names = NULL;
+  ns.n = 0;
+  pd->sel.n_cat = pd->n_cat_names;
+  pd->sel.cat_start = pd->sel.cat_member = NULL;
+  pd->sel.ref_means = means;
+  pd->sel.dim = dim;
+  goto cleanup;
+oom:
+  rc = SQLITE_NOMEM;
+cleanup:
+  sqlite3_finalize(st);
+  names_free(&ns, 0);
+  ss_free(rows);
+  ss_free(arena);
+  ss_free(norms);
+  ss_free(sum);
+  ss_free(rank);
+  return rc;
+}
+
+int pool_count_task(sqlite3 *db, const char *task, double budget,
+                    sqlite3_int64 *count, char **errmsg) {
+  sqlite3_stmt *st = NULL;
+  char *sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", task);
+  int rc;
+  if (sql == NULL) return SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) {
+    *errmsg = safety_error_text(
+        FN, "budget %g is a fraction of the fine-tuning set, but the task "
+            "relation \"%s\" cannot be read (%s); create it, pass "
+            "options.task_size, or give the budget as a whole-number count",
+        budget, task, sqlite3_errmsg(db));
+    return SQLITE_ERROR;
+  }
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *count = sqlite3_column_int64(st, 0);
+    rc = SQLITE_OK;
+  } else {
+    *errmsg = safety_error_text(FN, "counting the task relation \"%s\" failed: %s",
+                                task, sqlite3_errmsg(db));
+    rc = SQLITE_ERROR;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+void pool_free(PoolData *pd) {
+  ss_free(pd->ids);
+  ss_free(pd->behavior);
+  ss_free(pd->vectors);
+  ss_free(pd->vec_row);
+  ss_free(pd->norms);
+  ss_free(pd->cat_start);
+  ss_free(pd->cat_member);
+  for (size_t c = 0; c < pd->n_cat_names; c++) ss_free(pd->cat_names[c]);
+  ss_free(pd->cat_names);
+  ss_free(pd->ref_means);
+  memset(pd, 0, sizeof *pd);
+}

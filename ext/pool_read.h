@@ -1,0 +1,55 @@
+/*
+ * pool_read.h — reads the relations that safety_sample uses (contract §6)
+ * into the in-memory form the selection code takes (select.h).
+ *
+ * The pool is read in one pass: rows are filtered for eligibility as they
+ * arrive, each eligible example's embedding is copied once into one
+ * contiguous float32 arena (its norm computed while it is in cache), and
+ * afterwards the examples are put in id order.  Relation names are always
+ * quoted as identifiers, never pasted into SQL.
+ */
+#ifndef SAFETY_POOL_READ_H
+#define SAFETY_POOL_READ_H
+
+#include "common.h"
+#include "select.h"
+
+/* What to read and how to filter. */
+typedef struct {
+  const char *pool;          /* relation names */
+  const char *reference;
+  unsigned behavior_mask;    /* bit t for Tt; 0 = every behaviour, NULL too */
+  char *const *categories;   /* NULL = every category */
+  size_t n_categories;
+  int need_embeddings;
+  const char *method;        /* for messages */
+} PoolQuery;
+
+/* The eligible pool, owning every array that SelectPool points to. */
+typedef struct {
+  SelectPool sel;
+  int64_t *ids;
+  unsigned char *behavior;   /* [n]: 0 = NULL, 1..4 = T1..T4 */
+  float *vectors;
+  size_t *vec_row;
+  double *norms;
+  size_t *cat_start;
+  size_t *cat_member;
+  char **cat_names;          /* [n_cat], name order */
+  size_t n_cat_names;
+  float *ref_means;
+} PoolData;
+
+/* Each returns SQLITE_OK, or an error code with *errmsg set to a
+ * "safety_sample: ..." message (sqlite3_free it). */
+int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg);
+/* Replaces the pool categories with the reference set's categories and
+ * fills ref_means (cossim). */
+int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
+                        char **errmsg);
+/* count(*) of the task relation. */
+int pool_count_task(sqlite3 *db, const char *task, double budget,
+                    sqlite3_int64 *count, char **errmsg);
+void pool_free(PoolData *pd);
+
+#endif
