@@ -4,6 +4,8 @@
  */
 #include "pool_read.h"
 
+#include "common.h"
+
 #include "options.h"
 #include "vector.h"
 #include <math.h>

@@ -1,0 +1,221 @@
+/*
+ * test_select.c — unit tests of the PRNG and the selection methods on
+ * in-memory pools: pinned PRNG outputs, unbiased bounded draws, pss/cossim
+ * against a brute-force sort on random pools, quotas of sss, tie-breaking.
+ */
+#include "check.h"
+#include "prng.h"
+#include "select.h"
+#include "vector.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_prng(void) {
+  Prng g;
+  prng_seed(&g, 0);
+  /* Pinned: changing the generator changes every documented draw. */
+  uint64_t first = prng_next(&g), second = prng_next(&g);
+  Prng h;
+  prng_seed(&h, 0);
+  CHECK(prng_next(&h) == first && prng_next(&h) == second,
+        "same seed, same stream");
+  prng_seed(&h, 1);
+  CHECK(prng_next(&h) != first, "another seed, another stream");
+  /* Bounded draws stay in range and are close to uniform. */
+  int counts[7] = {0};
+  prng_seed(&g, 99);
+  for (int i = 0; i < 70000; i++) {
+    uint64_t v = prng_below(&g, 7);
+    if (v < 7) counts[v]++;
+  }
+  int ok = 1;
+  for (int i = 0; i < 7; i++) ok &= counts[i] > 9400 && counts[i] < 10600;
+  CHECK(ok, "prng_below(7) is roughly uniform");
+  /* A draw is a permutation prefix without repeats. */
+  size_t items[50];
+  for (size_t i = 0; i < 50; i++) items[i] = i;
+  prng_draw(&g, items, 50, 20);
+  unsigned char seen[50] = {0};
+  ok = 1;
+  for (size_t i = 0; i < 50; i++) {
+    ok &= items[i] < 50 && !seen[items[i]];
+    if (items[i] < 50) seen[items[i]] = 1;
+  }
+  CHECK(ok, "prng_draw permutes");
+}
+
+/* A random pool: n examples, dim, n_cat categories, ~1.3 labels each. */
+typedef struct {
+  SelectPool p;
+  int64_t ids[400];
+  float vec[400 * 16];
+  size_t vec_row[400];
+  double norms[400];
+  size_t cat_start[9];
+  size_t cat_member[1200];
+  float ref[8 * 16];
+} TestPool;
+
+static void make_pool(TestPool *t, size_t n, size_t dim, size_t n_cat,
+                      unsigned long long seed) {
+  memset(t, 0, sizeof *t);
+  for (size_t i = 0; i < n; i++) {
+    t->ids[i] = (int64_t)(i * 3 + 1);
+    t->vec_row[i] = n - 1 - i; /* arena order differs from id order */
+    for (size_t d = 0; d < dim; d++)
+      t->vec[t->vec_row[i] * dim + d] = (float)test_uniform(&seed);
+    t->norms[i] = vec_norm(t->vec + t->vec_row[i] * dim, dim);
+  }
+  size_t m = 0;
+  for (size_t c = 0; c < n_cat; c++) {
+    t->cat_start[c] = m;
+    for (size_t i = 0; i < n; i++)
+      if (test_rand(&seed) % (c + 2) == 0) t->cat_member[m++] = i;
+  }
+  t->cat_start[n_cat] = m;
+  for (size_t k = 0; k < n_cat * dim; k++)
+    t->ref[k] = (float)test_uniform(&seed);
+  t->p = (SelectPool){n,       t->ids,       dim,          t->vec,
+                      t->vec_row, t->norms,  n_cat,        t->cat_start,
+                      t->cat_member, t->ref};
+}
+
+typedef struct {
+  double score;
+  size_t i;
+} Pair;
+static int cmp_pair(const void *a, const void *b) {
+  const Pair *x = a, *y = b;
+  if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Brute-force pss: the same rules, written with full sorts. */
+static size_t brute_pss(const SelectPool *p, size_t n, size_t *out) {
+  size_t order[8], counts[8], c_used = 0, chosen = 0;
+  unsigned char taken[400] = {0};
+  for (size_t c = 0; c < p->n_cat; c++)
+    if (p->cat_start[c + 1] > p->cat_start[c]) {
+      counts[c_used] = p->cat_start[c + 1] - p->cat_start[c];
+      order[c_used++] = c;
+    }
+  for (size_t a = 0; a < c_used; a++) /* insertion sort by (count, c) */
+    for (size_t b = a + 1; b < c_used; b++)
+      if (counts[b] < counts[a] || (counts[b] == counts[a] && order[b] < order[a])) {
+        size_t t = counts[a]; counts[a] = counts[b]; counts[b] = t;
+        t = order[a]; order[a] = order[b]; order[b] = t;
+      }
+  size_t k = c_used ? n / c_used : n;
+  if (k < 1) k = 1;
+  for (size_t oi = 0; oi < c_used && chosen < n; oi++) {
+    size_t c = order[oi], m = p->cat_start[c + 1] - p->cat_start[c];
+    float proto[16];
+    select_prototype(p, p->cat_member + p->cat_start[c], m, proto);
+    double pn = vec_norm(proto, p->dim);
+    Pair pairs[400];
+    size_t np = 0;
+    for (size_t j = 0; j < m; j++) {
+      size_t i = p->cat_member[p->cat_start[c] + j];
+      if (taken[i]) continue;
+      pairs[np++] = (Pair){vec_cosine_with_norms(p->vectors + p->vec_row[i] * p->dim,
+                                                 proto, p->dim, p->norms[i], pn), i};
+    }
+    qsort(pairs, np, sizeof *pairs, cmp_pair);
+    for (size_t j = 0; j < np && j < k && chosen < n; j++) {
+      taken[pairs[j].i] = 1;
+      out[chosen++] = pairs[j].i;
+    }
+  }
+  return chosen;
+}
+
+static void test_pss_against_brute_force(void) {
+  static TestPool t;
+  for (unsigned long long seed = 1; seed <= 40; seed++) {
+    size_t n_ex = 20 + seed * 9, dim = 1 + seed % 16, n_cat = 1 + seed % 8;
+    make_pool(&t, n_ex, dim, n_cat, seed);
+    size_t budget = 1 + (seed * 7) % 30, want[400];
+    size_t n_want = brute_pss(&t.p, budget, want);
+    SelectResult r;
+    size_t bad;
+    int rc = select_run(&t.p, METHOD_PSS, budget, SELECT_FILL_NONE, seed, &r, &bad);
+    int same = rc == SELECT_OK && r.n_rows == n_want;
+    for (size_t i = 0; same && i < n_want; i++) same = r.rows[i].example == want[i];
+    CHECK(same, "pss seed %llu: %zu rows, brute force %zu", seed, r.n_rows, n_want);
+    select_result_free(&r);
+  }
+}
+
+static void test_cossim_scores_and_fill(void) {
+  static TestPool t;
+  make_pool(&t, 150, 8, 5, 77);
+  SelectResult r;
+  size_t bad;
+  CHECK(select_run(&t.p, METHOD_COSSIM, 40, SELECT_FILL_SCORE, 0, &r, &bad) ==
+            SELECT_OK && r.n_rows == 40,
+        "cossim 40 rows");
+  int ok = 1;
+  size_t k = 40 / 5;
+  for (size_t i = 0; i < r.n_rows; i++) {
+    const SelectRow *row = &r.rows[i];
+    const float *x = t.vec + t.vec_row[row->example] * 8;
+    double want = vec_dot(x, t.ref + row->category * 8, 8) / t.norms[row->example];
+    ok &= row->has_score && row->score == want;
+    if (i < 5 * k) ok &= row->stage == STAGE_CATEGORY && row->category == (long)(i / k);
+    if (i > 0 && i >= 5 * k) ok &= row->stage == STAGE_FILL && row->score <= r.rows[i - 1].score + (i == 5 * k);
+  }
+  CHECK(ok, "cossim: categories by name with k each, then fill by descending best score");
+  select_result_free(&r);
+}
+
+static void test_sss_quotas(void) {
+  static TestPool t;
+  make_pool(&t, 300, 2, 6, 5);
+  for (size_t budget = 1; budget <= 60; budget += 7) {
+    SelectResult r;
+    size_t bad;
+    select_run(&t.p, METHOD_SSS, budget, SELECT_FILL_RANDOM, budget, &r, &bad);
+    size_t per[8] = {0}, fill = 0;
+    unsigned char seen[300] = {0};
+    int dup = 0;
+    for (size_t i = 0; i < r.n_rows; i++) {
+      dup |= seen[r.rows[i].example];
+      seen[r.rows[i].example] = 1;
+      if (r.rows[i].stage == STAGE_FILL) fill++;
+      else per[r.rows[i].category]++;
+    }
+    size_t k = budget / 6 ? budget / 6 : 1, cat_total = 0, ok = 1;
+    for (size_t c = 0; c < 6; c++) {
+      ok &= per[c] <= k;
+      cat_total += per[c];
+    }
+    CHECK(r.n_rows == budget && !dup && ok && cat_total + fill == budget,
+          "sss budget %zu: %zu rows, quotas <= %zu", budget, r.n_rows, k);
+    select_result_free(&r);
+  }
+}
+
+static void test_ties_prefer_smaller_id(void) {
+  /* Three identical vectors in one category: ranks by id. */
+  int64_t ids[3] = {10, 20, 30};
+  float vec[6] = {1, 1, 1, 1, 1, 1};
+  size_t rows[3] = {2, 0, 1}, start[2] = {0, 3}, members[3] = {0, 1, 2};
+  double norms[3] = {1.4142135623730951, 1.4142135623730951, 1.4142135623730951};
+  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL};
+  SelectResult r;
+  size_t bad;
+  select_run(&p, METHOD_PSS, 2, SELECT_FILL_NONE, 0, &r, &bad);
+  CHECK(r.n_rows == 2 && r.rows[0].example == 0 && r.rows[1].example == 1,
+        "equal scores: smaller id first");
+  select_result_free(&r);
+}
+
+int main(void) {
+  test_prng();
+  test_pss_against_brute_force();
+  test_cossim_scores_and_fill();
+  test_sss_quotas();
+  test_ties_prefer_smaller_id();
+  return CHECK_SUMMARY();
+}
