@@ -1,0 +1,159 @@
+-- analysis.sql — compares selection methods on one budget: behaviour mix,
+-- per-category counts, mean cosine to the own category's prototype, and
+-- mean pairwise cosine within the selection (diversity).
+--
+-- Expects: the extension loaded (safety_sample, prototype, cosine, ...), a
+-- database with the contract's relations safety_pool, safety_reference (for
+-- the cossim methods) and task_examples (for a fractional budget).  Plain SQL
+-- without dot-commands, so it runs from the sqlite3 shell (.read) or any
+-- driver; choose the output format yourself (.mode column / .headers on).
+--
+-- Parameters: two temp tables; create and fill them before reading this file
+-- to override the defaults (this file only fills them when they are empty):
+--   temp.analysis_config(budget, options)   one row: the budget and the
+--       options JSON passed to every safety_sample() call.
+--       Default: budget 0.005 (0.5 %), options '{}'.
+--   temp.analysis_methods(method)   the methods to compare, in rowid order.
+--       Default: random, random-b, sss, sss-b, pss, pss-b, cossim, cossim-b
+--       (the cossim pair only when safety_reference has rows).
+--   temp.analysis_labels(category, label)   optional short display names for
+--       the printed per-category table (the stored category stays as is).
+-- Example:
+--   CREATE TEMP TABLE analysis_config(budget, options);
+--   INSERT INTO analysis_config VALUES (0.0005, '{"seed": 7}');
+--   .read sql/analysis.sql
+--
+-- Results: it prints two tables and leaves them (and the selections) as temp
+-- tables for further queries; reading it again recomputes them.
+--   analysis_selection   method_no, method, and the columns of safety_sample
+--   analysis_summary     one row per method:
+--       n            rows returned;  fill: rows chosen by the fill stage
+--       T1..T4       behaviour mix
+--       categories   distinct pool categories among the selected examples
+--       proto_cos    mean over (selected example, each of its pool
+--                    categories) of cosine(embedding, prototype of that
+--                    category); the prototype is prototype(embedding) over
+--                    every pool row of the category, whatever its behaviour,
+--                    so the same yardstick serves every method (pss-b's own
+--                    score column uses the T1 members only).  Higher = more
+--                    typical of its category.
+--       pairwise_cos mean cosine over all pairs of distinct selected examples
+--                    with embeddings.  Lower = more diverse.  Computed as
+--                    (n |m|^2 - 1) / (n - 1) with m the mean of the unit
+--                    vectors, which equals the pairwise mean exactly and
+--                    costs O(n) instead of O(n^2).
+--       distinct_vec distinct embedding vectors among them (examples that
+--                    share a prompt share a safety_embed vector)
+--   analysis_category_counts   category (NULL: uncategorised), pool (pool
+--       examples in it), pool_t1 (of them T1), method, n (selected examples
+--       in it).  An example counts once in each of its pool categories,
+--       whichever category's quota chose it, so random draws count too.
+--   The second printed table shows these counts as one text column per
+--   category, one right-aligned number per method in analysis_methods order.
+
+CREATE TEMP TABLE IF NOT EXISTS analysis_config (budget, options);
+INSERT INTO temp.analysis_config (budget, options)
+  SELECT 0.005, '{}' WHERE NOT EXISTS (SELECT 1 FROM temp.analysis_config);
+
+CREATE TEMP TABLE IF NOT EXISTS analysis_methods (method TEXT NOT NULL);
+INSERT INTO temp.analysis_methods (method)
+  SELECT m.column1
+  FROM (VALUES ('random'), ('random-b'), ('sss'), ('sss-b'), ('pss'), ('pss-b'),
+               ('cossim'), ('cossim-b')) AS m
+  WHERE NOT EXISTS (SELECT 1 FROM temp.analysis_methods)
+    AND (m.column1 NOT LIKE 'cossim%' OR EXISTS (SELECT 1 FROM safety_reference));
+
+CREATE TEMP TABLE IF NOT EXISTS analysis_labels (category TEXT PRIMARY KEY, label TEXT);
+
+-- The selections, one safety_sample() call per method.
+DROP TABLE IF EXISTS temp.analysis_selection;
+CREATE TEMP TABLE analysis_selection AS
+  SELECT m.rowid AS method_no, m.method AS method,
+         s.id, s.category, s.behavior, s.score, s.rank, s.stage
+  FROM temp.analysis_methods AS m
+  JOIN (SELECT budget, coalesce(options, '{}') AS options FROM temp.analysis_config LIMIT 1) AS c
+  JOIN safety_sample(m.method, c.budget, c.options) AS s
+  ORDER BY m.rowid, s.rank;
+
+-- The pool rows of the selected examples (one read of the pool), and every
+-- category's prototype over the whole pool.
+DROP TABLE IF EXISTS temp.analysis_pool;
+CREATE TEMP TABLE analysis_pool AS
+  SELECT id, category, embedding FROM safety_pool
+  WHERE id IN (SELECT id FROM temp.analysis_selection);
+CREATE INDEX temp.analysis_pool_by_id ON analysis_pool (id);
+
+DROP TABLE IF EXISTS temp.analysis_prototype;
+CREATE TEMP TABLE analysis_prototype AS
+  SELECT category, count(DISTINCT id) AS pool,
+         count(DISTINCT CASE WHEN behavior = 'T1' THEN id END) AS pool_t1,
+         prototype(embedding) AS proto
+  FROM safety_pool GROUP BY category;
+
+DROP TABLE IF EXISTS temp.analysis_summary;
+CREATE TEMP TABLE analysis_summary AS
+  WITH sel AS (
+    SELECT s.method_no, s.method, s.id, s.behavior, s.stage,
+           (SELECT p.embedding FROM temp.analysis_pool AS p
+            WHERE p.id = s.id AND p.embedding IS NOT NULL LIMIT 1) AS embedding
+    FROM temp.analysis_selection AS s
+  ),
+  base AS (
+    SELECT method_no, method, count(*) AS n,
+           sum(stage = 'fill') AS fill,
+           sum(behavior = 'T1') AS t1, sum(behavior = 'T2') AS t2,
+           sum(behavior = 'T3') AS t3, sum(behavior = 'T4') AS t4,
+           count(embedding) AS n_vec,
+           count(DISTINCT embedding) AS distinct_vec,
+           vec_norm(prototype(vec_normalize(embedding))) AS mean_unit_norm
+    FROM sel GROUP BY method_no, method
+  ),
+  cats AS (
+    SELECT s.method_no, count(DISTINCT p.category) AS categories,
+           avg(CASE WHEN p.embedding IS NOT NULL AND q.proto IS NOT NULL
+                    THEN cosine(p.embedding, q.proto) END) AS proto_cos
+    FROM temp.analysis_selection AS s
+    JOIN temp.analysis_pool AS p ON p.id = s.id AND p.category IS NOT NULL
+    LEFT JOIN temp.analysis_prototype AS q ON q.category = p.category
+    GROUP BY s.method_no
+  )
+  SELECT b.method_no, b.method, b.n, b.fill, b.t1 AS T1, b.t2 AS T2, b.t3 AS T3, b.t4 AS T4,
+         coalesce(c.categories, 0) AS categories, c.proto_cos,
+         CASE WHEN b.n_vec >= 2
+              THEN (b.n_vec * b.mean_unit_norm * b.mean_unit_norm - 1.0) / (b.n_vec - 1) END
+           AS pairwise_cos,
+         b.distinct_vec
+  FROM base AS b LEFT JOIN cats AS c ON c.method_no = b.method_no;
+
+DROP TABLE IF EXISTS temp.analysis_category_counts;
+CREATE TEMP TABLE analysis_category_counts AS
+  SELECT q.category, q.pool, q.pool_t1, m.rowid AS method_no, m.method,
+         (SELECT count(DISTINCT s.id)
+          FROM temp.analysis_selection AS s JOIN temp.analysis_pool AS p ON p.id = s.id
+          WHERE s.method_no = m.rowid AND p.category IS q.category) AS n
+  FROM temp.analysis_prototype AS q, temp.analysis_methods AS m;
+
+-- Printed: the comparison, one row per method.
+SELECT method, n, fill, T1, T2, T3, T4, categories,
+       printf('%.3f', proto_cos) AS proto_cos,
+       printf('%.3f', pairwise_cos) AS pairwise_cos,
+       distinct_vec
+FROM temp.analysis_summary ORDER BY method_no;
+
+-- Printed: selected examples per pool category, one number per method.
+SELECT category, pool, pool_t1, counts FROM (
+  SELECT 0 AS k, NULL AS sort_key, 'selected per category, budget '
+           || (SELECT budget FROM temp.analysis_config LIMIT 1) || ':' AS category,
+         'pool' AS pool, 'T1' AS pool_t1,
+         (SELECT group_concat(printf('%9s', method), '') FROM
+            (SELECT method FROM temp.analysis_methods ORDER BY rowid)) AS counts
+  UNION ALL
+  SELECT 1, coalesce(category, char(1114111)),
+         coalesce((SELECT label FROM temp.analysis_labels AS l WHERE l.category = c.category),
+                  category, '(none)'),
+         pool, pool_t1,
+         (SELECT group_concat(printf('%9d', n), '') FROM
+            (SELECT n FROM temp.analysis_category_counts AS c2
+             WHERE c2.category IS c.category ORDER BY method_no))
+  FROM (SELECT DISTINCT category, pool, pool_t1 FROM temp.analysis_category_counts) AS c
+) ORDER BY k, sort_key;
