@@ -250,7 +250,10 @@ static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
   int type = sqlite3_value_type(v);
   size_t d;
   if (type == SQLITE_NULL) {
-    *errmsg = safety_error_text(FN, "%s has no embedding", who);
+    *errmsg = safety_error_text(
+        FN, "%s has no embedding; store one (a float32 BLOB, for example "
+            "from safety_embed(text)) or leave the row out",
+        who);
     return SQLITE_ERROR;
   }
   if (type == SQLITE_BLOB) {
