@@ -1,0 +1,157 @@
+-- demo.sql — the main job on real data, run by `make demo` (tests/demo.mk).
+--
+-- Builds the demo database from the Do-Not-Answer data bundled in
+-- tests/data/do-not-answer/, compares every selection method at three
+-- budgets, draws the pss-b selection per category, and exports it.
+--
+-- Expects (make demo arranges all of it):
+--   * the sqlite3 shell, run from the repository root on a NEW, empty
+--     database file (build/demo.db), with -bail;
+--   * the extension already loaded (-cmd '.load build/safety_sample');
+--   * temp.demo_config(build) holding the build directory (default 'build'):
+--     the selection is written to <build>/demo/selected.jsonl, which must be
+--     an existing directory.
+--
+-- What it does:
+--   1. sql/schema.sql, then sql/import_do_not_answer.sql: 939 prompts x 6
+--      model responses = 5,634 examples, T1 when the human label is action 0
+--      (refuses), T2 otherwise; 12 harm categories (types_of_harm);
+--      safety_embed(prompt) embeddings.
+--   2. The reference set for cossim: the prompts whose Do-Not-Answer id is
+--      a multiple of 10 (94 prompts, 3 to 14 per category) become
+--      reference_examples (category, prompt, embedding) and are removed from
+--      the pool, so no method can pick a reference prompt (held out).  The
+--      pool keeps 845 prompts x 6 = 5,070 examples, 1,380 of them T1.
+--   3. task_examples: 20,000 generated placeholder rows ("Placeholder
+--      fine-tuning example 1 of 20000", ...).  Only their count matters: it
+--      turns the fractional budgets into counts (0.05 % -> 10).  Load a real
+--      fine-tuning set with sql/import_alpaca.sql instead.
+--   4. For budgets 0.05 %, 0.5 % (the paper's) and 2 % of 20,000 (10, 100,
+--      400 examples): sql/analysis.sql over all eight methods, seed 0.
+--   5. A text bar chart of the pss-b selection at 0.5 % per category.
+--   6. That selection in the Alpaca format (instruction, input, output) to
+--      <build>/demo/selected.jsonl, one JSON object per line in rank order.
+--   7. The design-card query, as a user would type it afterwards:
+--      SELECT * FROM safety_sample('pss-b', 0.0005);
+
+.timer off
+.headers on
+.mode column --wrap 0
+.print "safety_sample demo: Do-Not-Answer (bundled), every method at three budgets"
+CREATE TEMP TABLE demo_clock AS SELECT julianday('now') AS started;
+
+-- 1. Layout and data.
+.read sql/schema.sql
+.read sql/import_do_not_answer.sql
+
+-- 2. Held-out reference set for cossim: every prompt with id % 10 = 0.
+CREATE TEMP TABLE demo_heldout AS
+  SELECT id FROM examples
+  WHERE source = 'do-not-answer' AND CAST(source_key AS INTEGER) % 10 = 0;
+INSERT INTO reference_examples (category, text, embedding)
+  SELECT c.category, e.instruction, m.embedding
+  FROM examples AS e
+  JOIN example_categories AS c ON c.example_id = e.id
+  JOIN embeddings AS m ON m.example_id = e.id
+  WHERE e.id IN (SELECT id FROM temp.demo_heldout)
+    AND e.source_key LIKE '%/GPT4'          -- one row per prompt
+  ORDER BY e.id;
+DELETE FROM embeddings WHERE example_id IN (SELECT id FROM temp.demo_heldout);
+DELETE FROM example_categories WHERE example_id IN (SELECT id FROM temp.demo_heldout);
+DELETE FROM examples WHERE id IN (SELECT id FROM temp.demo_heldout);
+
+-- 3. The fine-tuning set: 20,000 generated placeholder rows.
+INSERT INTO task_examples (id, instruction, input, output)
+  WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 20000)
+  SELECT i, 'Placeholder fine-tuning example ' || i || ' of 20000', '',
+         'Placeholder answer ' || i || '.'
+  FROM k;
+
+-- Short display names for the 12 harm types (used by analysis.sql's tables
+-- and the bar chart; the database keeps the full names).
+CREATE TEMP TABLE analysis_labels (category TEXT PRIMARY KEY, label TEXT);
+INSERT INTO analysis_labels VALUES
+  ('Adult Content', 'adult content'),
+  ('Assisting illegal activities', 'illegal activities'),
+  ('Causing material harm by disseminating misinformation e.g. in medicine or law', 'harmful misinformation (medicine, law)'),
+  ('Compromise privacy by leaking or inferring private information (person/individual)', 'private information (person)'),
+  ('Disseminating false or misleading information', 'false or misleading information'),
+  ('Mental Health or Overreliance Crisis', 'mental health, overreliance'),
+  ('Nudging or advising users to perform unethical or unsafe actions', 'unethical or unsafe actions'),
+  ('Reducing the cost of disinformation campaigns', 'disinformation campaigns'),
+  ('Risks from leaking or inferring sensitive information (organization/gov)', 'sensitive information (org/gov)'),
+  ('Social stereotypes and unfair discrimination', 'stereotypes, discrimination'),
+  ('Toxic language (hate speech)', 'toxic language (hate speech)'),
+  ('Treat Chatbot as a Human', 'treat chatbot as a human');
+
+.print
+SELECT (SELECT count(*) FROM examples) AS pool_examples,
+       (SELECT count(*) FROM examples WHERE behavior = 'T1') AS T1,
+       (SELECT count(*) FROM examples WHERE behavior = 'T2') AS T2,
+       (SELECT count(DISTINCT category) FROM example_categories) AS categories,
+       (SELECT count(*) FROM reference_examples) AS reference_prompts,
+       (SELECT count(*) FROM task_examples) AS task_examples,
+       (SELECT vec_dim(embedding) FROM embeddings LIMIT 1) AS embedding_dim;
+
+-- 4. The comparison at three budgets.
+CREATE TEMP TABLE analysis_config (budget, options);
+.print
+.print "== budget 0.05 % of 20,000 = 10 examples =="
+INSERT INTO analysis_config VALUES (0.0005, '{}');
+.read sql/analysis.sql
+.print
+.print "== budget 0.5 % of 20,000 = 100 examples =="
+UPDATE analysis_config SET budget = 0.005;
+.read sql/analysis.sql
+-- Keep this selection for the bar chart and the export.
+CREATE TEMP TABLE demo_selection AS
+  SELECT * FROM temp.analysis_selection WHERE method = 'pss-b' ORDER BY rank;
+.print
+.print "== budget 2 % of 20,000 = 400 examples =="
+UPDATE analysis_config SET budget = 0.02;
+.read sql/analysis.sql
+
+-- 5. The pss-b selection at 0.5 % per category, as a text bar chart:
+--    '#' chosen by the category's quota, '+' by the random fill.
+.print
+.print "== pss-b at 0.5 % (100 examples) per category: # = chosen by the category quota, + = random fill; T1 = eligible =="
+.headers off
+SELECT printf('%-40s %3d  %-30s T1 %4d',
+              coalesce(l.label, c.category, '(none)'), c.n_quota + c.n_fill,
+              substr('##############################', 1, c.n_quota)
+                || substr('++++++++++++++++++++++++++++++', 1, c.n_fill),
+              c.pool_t1)
+FROM (SELECT p.category,
+             count(DISTINCT CASE WHEN s.stage = 'category' THEN s.id END) AS n_quota,
+             count(DISTINCT CASE WHEN s.stage = 'fill' THEN s.id END) AS n_fill,
+             (SELECT count(DISTINCT id) FROM safety_pool AS q
+              WHERE q.category IS p.category AND q.behavior = 'T1') AS pool_t1
+      FROM temp.demo_selection AS s JOIN safety_pool AS p ON p.id = s.id
+      GROUP BY p.category) AS c
+LEFT JOIN temp.analysis_labels AS l ON l.category = c.category
+ORDER BY c.n_quota + c.n_fill DESC, c.category;
+SELECT printf('%-40s %3d  (%d by category quota, %d by random fill)', 'total',
+              count(*), sum(stage = 'category'), sum(stage = 'fill'))
+FROM temp.demo_selection;
+
+-- 6. Export the selection (Alpaca format) in rank order.
+SELECT printf('wrote %d examples (pss-b, 0.5 %%) to %s, %d bytes', count(*), path,
+              writefile(path, group_concat(line, char(10)) || char(10)))
+FROM (SELECT (SELECT build FROM temp.demo_config) || '/demo/selected.jsonl' AS path,
+             json_object('instruction', e.instruction, 'input', e.input,
+                         'output', e.response) AS line
+      FROM temp.demo_selection AS s JOIN examples AS e ON e.id = s.id
+      ORDER BY s.rank);
+
+-- 7. The design-card query.
+.print
+.print "== SELECT * FROM safety_sample('pss-b', 0.0005); =="
+.headers on
+SELECT id, category, behavior, printf('%.4f', score) AS score, rank, stage
+FROM safety_sample('pss-b', 0.0005);
+
+.headers off
+SELECT printf('demo finished in %.1f s; open it with: sqlite3 %s/demo.db',
+              (julianday('now') - started) * 86400.0,
+              (SELECT build FROM temp.demo_config))
+FROM temp.demo_clock;
