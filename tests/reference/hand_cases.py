@@ -68,6 +68,20 @@ def build(conn):
                       (1, "b", "T2", f32((1, 0)))])
     conn.executemany("INSERT INTO no_embedding VALUES (?,?,?,?)",
                      [(1, "a", "T1", f32((1, 0))), (2, "a", "T1", None)])
+    # The hand pool plus: a T3 example without an embedding (ineligible for
+    # the -b methods), and a category q whose two members cancel out.
+    conn.executescript("""
+        CREATE TABLE pool_t3_null AS SELECT * FROM safety_pool;
+        CREATE TABLE pool_zero_proto AS SELECT * FROM safety_pool;
+        CREATE TABLE reference_twins(category TEXT, embedding BLOB);
+    """)
+    conn.execute("INSERT INTO pool_t3_null VALUES (20, 'a', 'T3', NULL)")
+    conn.executemany("INSERT INTO pool_zero_proto VALUES (?,?,?,?)",
+                     [(30, "q", "T1", f32((1, 0))),
+                      (31, "q", "T1", f32((-1, 0)))])
+    # Two reference categories with the same exemplar: every score ties.
+    conn.executemany("INSERT INTO reference_twins VALUES (?,?)",
+                     [("x", f32((1, 0))), ("w", f32((1, 0)))])
 
 
 def fill(*ids):
@@ -158,6 +172,31 @@ CASES = [
     ("cossim-b fill random", "cossim-b", 4, {"fill": "random"},
      [cat(2, "x", 1 / S2), cat(6, "y", 1.0), cat(1, "z", 0.0),
       fill(3, 5, 9)]),
+    # allow_short with fill none: only the quotas; k = max(1, 6 div 3) = 2
+    # (n becomes the 6 eligible examples): a: 2, 1; b: 3; c: 6, 9.
+    ("pss-b allow_short fill none", "pss-b", 8,
+     {"allow_short": True, "fill": "none"},
+     [cat(2, "a", A2), cat(1, "a", B3), cat(3, "b", B3), cat(6, "c", 1.0),
+      cat(9, "c", 1.0)]),
+    ("pss-b fill none still needs n eligible", "pss-b", 8, {"fill": "none"},
+     "error"),
+    # Reference w = x = {[1,0]}: k = 5 div 2 = 2.  w: 1 (1.0), 5 (2/sqrt5);
+    # x: 2 (1/sqrt2), then 3 (0) (6, 9 score -1).  Fill: 6 and 9 tie at -1
+    # in both categories -> 6, reporting w (first by name).
+    ("cossim-b tied categories", "cossim-b", 5,
+     {"reference": "reference_twins"},
+     [cat(1, "w", 1.0), cat(5, "w", 2 / S5), cat(2, "x", 1 / S2),
+      cat(3, "x", 0.0), best(6, "w", -1.0)]),
+    # A missing embedding on an example that is not eligible is not used.
+    ("pss-b ignores an ineligible example's NULL embedding", "pss-b", 2,
+     {"pool": "pool_t3_null"},
+     [cat(2, "a", A2), cat(3, "b", B3)]),
+    ("pss needs every eligible embedding", "pss", 2,
+     {"pool": "pool_t3_null"}, "error"),
+    ("pss zero prototype", "pss-b", 5, {"pool": "pool_zero_proto"},
+     "error"),
+    ("cossim with no reference in the categories", "cossim", 2,
+     {"categories": ["a"]}, "error"),
     ("sss fill score is an error", "sss", 2, {"fill": "score"}, "error"),
     ("budget 2.5 is an error", "pss", 2.5, None, "error"),
     ("budget 0 is an error", "pss", 0, None, "error"),

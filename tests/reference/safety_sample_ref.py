@@ -13,8 +13,12 @@ sample, but not the extension's PRNG, so for those only the structure can be
 compared; check_structure() replays a returned selection against the rules.
 
 Readings of the contract where it is not explicit (marked "reading:" below):
-  * allow_short: the method runs with the requested n (k = max(1, n div C)
-    with that n) and simply ends short; n is not clamped first.
+  * allow_short with fewer eligible examples than n: the method runs with
+    n = the eligible count (so k = max(1, eligible div C)); see
+    SHORT_CLAMPS_N for the other reading (k from the requested n).
+  * a missing embedding matters only on an eligible example.
+  * fill "none" with random/random-b returns no rows (all their rows are
+    'fill'); the extension instead ignores fill "none" for random.
   * options.categories with cossim: the eligible pool rows are restricted as
     section 7 says, and the reference categories are restricted to the
     listed ones as well.
@@ -30,6 +34,10 @@ import struct
 METHODS = ("random", "random-b", "sss", "sss-b", "pss", "pss-b",
            "cossim", "cossim-b")
 BEHAVIORS = ("T1", "T2", "T3", "T4")
+# reading: with allow_short and fewer eligible examples than n, the method
+# runs with n = the eligible count (so k = max(1, eligible div C)); False
+# keeps the requested n for k and lets the selection end short.
+SHORT_CLAMPS_N = True
 OPTION_KEYS = ("seed", "pool", "reference", "task", "task_size", "behavior",
                "categories", "fill", "allow_short")
 
@@ -141,9 +149,12 @@ def make_plan(conn, method, budget, options=None):
     p.behavior = {i: behavior[i] for i in allcats if allcats[i]}
     p.eligible = sorted(p.behavior)
     p.cats = {i: {c for c in allcats[i] if c is not None} for i in p.eligible}
-    if len(p.eligible) < p.n and not p.allow_short:
-        raise SampleError("only %d eligible examples for n = %d"
-                          % (len(p.eligible), p.n))
+    if len(p.eligible) < p.n:
+        if not p.allow_short:
+            raise SampleError("only %d eligible examples for n = %d"
+                              % (len(p.eligible), p.n))
+        if SHORT_CLAMPS_N:
+            p.n = len(p.eligible)         # reading: see SHORT_CLAMPS_N
 
     p.members = {}
     for i in p.eligible:
@@ -165,7 +176,7 @@ def make_plan(conn, method, budget, options=None):
         p.order = sorted(p.refvecs)
     else:
         p.order = []
-    p.k = max(1, p.n // len(p.order)) if p.order else 0  # reading: input n
+    p.k = max(1, p.n // len(p.order)) if p.order else 0
 
     p.vec = {}
     if p.base in ("pss", "cossim"):
