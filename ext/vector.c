@@ -77,11 +77,23 @@ int vec_from_json(const char *text, size_t len, float **out, size_t *dim,
                   char err[VEC_ERRLEN]) {
   *out = NULL;
   *dim = 0;
-  cJSON *root = cJSON_ParseWithLength(text, len);
+  /* end: where this call stopped (cJSON_GetErrorPtr() is global state that
+   * other threads overwrite, so the parse end is used instead). */
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
   float *v = NULL;
   int rc = VEC_EINVALID;
+  if (root != NULL && end != NULL && end >= text && end <= text + len) {
+    /* cJSON stops after the first value: text after it is malformed JSON.
+     * Bytes up to ' ' count as white space, as cJSON counts them. */
+    while (end < text + len && (unsigned char)*end <= ' ') end++;
+    if (end < text + len) {
+      cJSON_Delete(root);
+      root = NULL;
+    }
+  }
   if (root == NULL) {
-    const char *at = cJSON_GetErrorPtr();
+    const char *at = end;
     if (at != NULL && at >= text && at <= text + len)
       snprintf(err, VEC_ERRLEN,
                "malformed JSON near byte %zu; expected an array of numbers "
