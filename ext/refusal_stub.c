@@ -1,7 +1,0 @@
-/* refusal_stub.c — placeholder until the module lands; registers nothing. */
-#include "common.h"
-
-int safety_register_refusal(sqlite3 *db) {
-  (void)db;
-  return SQLITE_OK;
-}
