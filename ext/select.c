@@ -226,10 +226,9 @@ static double *cossim_scores(const SelectPool *p) {
   double *scores = ss_malloc_array(cells ? cells : 1, sizeof(double));
   if (scores == NULL) return NULL;
   for (size_t i = 0; i < p->n; i++) {
-    const float *x = vec_of(p, i);
-    for (size_t c = 0; c < p->n_cat; c++)
-      scores[i * p->n_cat + c] =
-          vec_dot(x, p->ref_means + c * p->dim, p->dim) / p->norms[i];
+    double *row = scores + i * p->n_cat;
+    vec_dot_many(vec_of(p, i), p->ref_means, p->n_cat, p->dim, row);
+    for (size_t c = 0; c < p->n_cat; c++) row[c] /= p->norms[i];
   }
   return scores;
 }

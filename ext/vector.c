@@ -198,3 +198,32 @@ char *vec_to_json(const float *v, size_t n) {
   s[k] = '\0';
   return s;
 }
+
+/* out[c] = vec_dot(x, m + c * n, n) for c < k, bit for bit, but reading x
+ * once for up to DOT_MANY_CHUNK rows of m: the chunk's accumulators are
+ * independent chains, so the loop runs at the machine's arithmetic
+ * throughput instead of waiting on one chain's latency. */
+#define DOT_MANY_CHUNK 8
+SS_CLONES void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
+                            double *out) {
+  for (size_t c0 = 0; c0 < k; c0 += DOT_MANY_CHUNK) {
+    size_t kc = k - c0 < DOT_MANY_CHUNK ? k - c0 : DOT_MANY_CHUNK;
+    double acc[DOT_MANY_CHUNK][LANES] = {{0}};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+      double xd[LANES];
+      for (int l = 0; l < LANES; l++) xd[l] = (double)x[i + l];
+      for (size_t c = 0; c < kc; c++) {
+        const float *mc = m + (c0 + c) * n + i;
+        for (int l = 0; l < LANES; l++) acc[c][l] += xd[l] * (double)mc[l];
+      }
+    }
+    for (size_t c = 0; c < kc; c++) {
+      const float *mc = m + (c0 + c) * n;
+      double s = 0.0;
+      for (int l = 0; l < LANES; l++) s += acc[c][l];
+      for (size_t j = i; j < n; j++) s += (double)x[j] * (double)mc[j];
+      out[c0 + c] = s;
+    }
+  }
+}

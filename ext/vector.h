@@ -41,6 +41,10 @@ long long vec_copy_checked(float *dst, const void *blob, size_t dim);
 /* Kernels (double accumulation, fixed order; see the file comment). */
 double vec_dot(const float *a, const float *b, size_t n);
 double vec_norm(const float *a, size_t n);
+/* out[c] = vec_dot(x, m + c * n, n) for c < k (the rows of m), with
+ * bit-identical results, reading x once per block (batched scoring). */
+void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
+                  double *out);
 /* y[i] += alpha * x[i] with y in double (for means of many vectors). */
 void vec_axpy(double *y, double alpha, const float *x, size_t n);
 /* cosine of a and b given their norms (both > 0), clamped to [-1, 1]. */

@@ -62,6 +62,18 @@ static void test_kernels(void) {
   double first = vec_dot(a, b, 4096);
   CHECK(memcmp(&first, &(double){vec_dot(a, b, 4096)}, sizeof first) == 0,
         "dot is not bit-reproducible");
+  /* vec_dot_many is vec_dot, bit for bit, for any count of rows. */
+  static float m[19 * 777];
+  double many[19];
+  for (size_t i = 0; i < 19 * 777; i++) m[i] = (float)test_uniform(&seed);
+  for (size_t n = 1; n <= 777; n += 97) {
+    for (size_t k = 1; k <= 19; k += 6) {
+      vec_dot_many(a, m, k, n, many);
+      int same = 1;
+      for (size_t c = 0; c < k; c++) same &= many[c] == vec_dot(a, m + c * n, n);
+      CHECK(same, "vec_dot_many == vec_dot, k %zu dim %zu", k, n);
+    }
+  }
   free(a);
   free(b);
   free(y);
