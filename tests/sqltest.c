@@ -11,6 +11,7 @@
  *                   directive) are the expected rows: columns joined by '|', NULL as "NULL",
  *                   BLOBs as x'HEX', REALs as SQLite prints them
  *   #error TEXT     the query must fail with a message containing TEXT
+ *                   (#error ^TEXT: a message that starts with TEXT)
  *   #true           every column of every row the query returns must be 1
  *                   (and it must return at least one row)
  *   #setup          the SQL lines after it run before the next test and
@@ -188,9 +189,12 @@ static void run_test(sqlite3 *db, const char *dbpath, Test *t) {
       if (!err)
         fail(t->file, t->line, t->name,
              "expected an error containing '%s', got rows [%s]", exp, got);
-      else if (strstr(err, exp) == NULL)
+      else if (exp[0] == '^' ? strncmp(err, exp + 1, strlen(exp + 1)) != 0
+                             : strstr(err, exp) == NULL)
         fail(t->file, t->line, t->name,
-             "expected an error containing '%s', got '%s'", exp, err);
+             "expected an error %s '%s', got '%s'",
+             exp[0] == '^' ? "starting with" : "containing",
+             exp + (exp[0] == '^'), err);
       else if (dbpath && file_checksum(dbpath) != before)
         fail(t->file, t->line, t->name,
              "the error changed the database file");
