@@ -4,13 +4,14 @@
 -- tests/data/do-not-answer/, compares every selection method at three
 -- budgets, draws the pss-b selection per category, and exports it.
 --
--- Expects (make demo arranges all of it):
+-- Expects (tests/run_demo.sh, which make demo runs, arranges it):
 --   * the sqlite3 shell, run from the repository root on a NEW, empty
 --     database file (build/demo.db), with -bail;
---   * the extension already loaded (-cmd '.load build/safety_sample');
---   * temp.demo_config(build) holding the build directory (default 'build'):
---     the selection is written to <build>/demo/selected.jsonl, which must be
---     an existing directory.
+--   * the extension already loaded (-cmd '.load build/safety_sample').
+-- The driver then exports the pss-b selection at 0.5 % with
+-- sql/export_alpaca.sql to build/demo/selected.jsonl and runs the
+-- design-card query SELECT * FROM safety_sample('pss-b', 0.0005) in a new
+-- session, as a user would.
 --
 -- What it does:
 --   1. sql/schema.sql, then sql/import_do_not_answer.sql: 939 prompts x 6
@@ -29,16 +30,11 @@
 --   4. For budgets 0.05 %, 0.5 % (the paper's) and 2 % of 20,000 (10, 100,
 --      400 examples): sql/analysis.sql over all eight methods, seed 0.
 --   5. A text bar chart of the pss-b selection at 0.5 % per category.
---   6. That selection in the Alpaca format (instruction, input, output) to
---      <build>/demo/selected.jsonl, one JSON object per line in rank order.
---   7. The design-card query, as a user would type it afterwards:
---      SELECT * FROM safety_sample('pss-b', 0.0005);
 
 .timer off
 .headers on
 .mode column --wrap 0
 .print "safety_sample demo: Do-Not-Answer (bundled), every method at three budgets"
-CREATE TEMP TABLE demo_clock AS SELECT julianday('now') AS started;
 
 -- 1. Layout and data.
 .read sql/schema.sql
@@ -103,7 +99,7 @@ INSERT INTO analysis_config VALUES (0.0005, '{}');
 .print "== budget 0.5 % of 20,000 = 100 examples =="
 UPDATE analysis_config SET budget = 0.005;
 .read sql/analysis.sql
--- Keep this selection for the bar chart and the export.
+-- Keep this selection for the bar chart.
 CREATE TEMP TABLE demo_selection AS
   SELECT * FROM temp.analysis_selection WHERE method = 'pss-b' ORDER BY rank;
 .print
@@ -133,25 +129,3 @@ ORDER BY c.n_quota + c.n_fill DESC, c.category;
 SELECT printf('%-40s %3d  (%d by category quota, %d by random fill)', 'total',
               count(*), sum(stage = 'category'), sum(stage = 'fill'))
 FROM temp.demo_selection;
-
--- 6. Export the selection (Alpaca format) in rank order.
-SELECT printf('wrote %d examples (pss-b, 0.5 %%) to %s, %d bytes', count(*), path,
-              writefile(path, group_concat(line, char(10)) || char(10)))
-FROM (SELECT (SELECT build FROM temp.demo_config) || '/demo/selected.jsonl' AS path,
-             json_object('instruction', e.instruction, 'input', e.input,
-                         'output', e.response) AS line
-      FROM temp.demo_selection AS s JOIN examples AS e ON e.id = s.id
-      ORDER BY s.rank);
-
--- 7. The design-card query.
-.print
-.print "== SELECT * FROM safety_sample('pss-b', 0.0005); =="
-.headers on
-SELECT id, category, behavior, printf('%.4f', score) AS score, rank, stage
-FROM safety_sample('pss-b', 0.0005);
-
-.headers off
-SELECT printf('demo finished in %.1f s; open it with: sqlite3 %s/demo.db',
-              (julianday('now') - started) * 86400.0,
-              (SELECT build FROM temp.demo_config))
-FROM temp.demo_clock;

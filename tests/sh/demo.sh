@@ -46,10 +46,12 @@ check "every line is a JSON object with instruction, input, output" "100|100|100
         SELECT count(*), sum(json_valid(line) AND json_type(line) = 'object'),
                sum((SELECT group_concat(key) FROM json_each(line)) = 'instruction,input,output')
         FROM l WHERE line IS NOT NULL")"
-check "selected.jsonl is the pss-b selection at 0.5 % in rank order" "1" \
+check "selected.jsonl is the pss-b selection at 0.5 % (ascending id, as export_alpaca writes it)" "1" \
   "$(q "SELECT CAST(readfile('$jsonl') AS TEXT) = (SELECT group_concat(line, char(10)) || char(10) FROM
           (SELECT json_object('instruction', e.instruction, 'input', e.input, 'output', e.response) AS line
-           FROM safety_sample('pss-b', 0.005) AS s JOIN examples AS e ON e.id = s.id ORDER BY s.rank))")"
+           FROM safety_sample('pss-b', 0.005) AS s JOIN examples AS e ON e.id = s.id ORDER BY s.id))")"
+check "the demo says where it wrote the selection" "1" \
+  "$(grep -c "^wrote 100 examples (pss-b at 0.5 %) to $tmp/out/demo/selected.jsonl with sql/export_alpaca.sql$" "$tmp/run1.txt")"
 
 # The printed comparison: a row per method at each of the three budgets.
 out=$(cat "$tmp/run1.txt")
@@ -65,8 +67,9 @@ check "the bar chart has a bar per category and they add up to 100" "12 100" \
   "$(grep -E ' T1 +[0-9]+$' <<<"$out" | awk '{n++; s += $(NF - 3)} END {print n, s}')"
 check "the bar chart's total line" "1" \
   "$(grep -cE '^total +100  \([0-9]+ by category quota, [0-9]+ by random fill\)$' <<<"$out")"
-check "the design-card rows are printed" "10" \
-  "$(grep -cE '^[0-9]+ +.* T1 +0\.[0-9]{4} +[0-9]+ +category' <<<"$out")"
+check "the design-card query is printed with its 10 rows" "10" \
+  "$(sed -n "/^== sqlite3 .*SELECT \* FROM safety_sample('pss-b', 0.0005); ==$/,\$p" <<<"$out" |
+     grep -cE '^[0-9]+ +.* T1 +0\.[0-9]+ +[0-9]+ +category')"
 
 # Determinism: a second run prints the same (but for the timing line).
 bash tests/run_demo.sh "$EXT" "$tmp/out" >"$tmp/run2.txt" 2>&1
