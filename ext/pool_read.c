@@ -563,7 +563,8 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   if (!name_order(ns.names, ns.n, &rank)) goto oom;
   for (size_t j = 0; j < n_mem; j++)
     mem[j] = (Membership){rank[mem[j].cat], example_of[mem[j].example]};
-  qsort(mem, n_mem, sizeof *mem, cmp_membership);
+  if (n_mem > 0) /* mem is NULL when no row has a category */
+    qsort(mem, n_mem, sizeof *mem, cmp_membership);
   out->cat_start = ss_malloc_array(ns.n + 1, sizeof(size_t));
   out->cat_member = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
   out->cat_names = ss_malloc_array(ns.n ? ns.n : 1, sizeof(char *));
