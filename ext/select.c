@@ -177,36 +177,95 @@ int select_prototype(const SelectPool *p, const size_t *members, size_t m,
   return 1;
 }
 
+/*
+ * Member scores of every category: score[j] = cosine of example
+ * cat_member[j] to its category's prototype.  Both the prototype sums and
+ * the scores are computed in one pass over the examples in id order (the
+ * arena is read once, in the order it was filled for the usual id-ordered
+ * pool) instead of one strided pass per category; each category still adds
+ * its members in id order, so the sums are the same bits either way.
+ * proto_norm[c] is 0 for a category whose prototype is the zero vector
+ * (its scores are then left unset).
+ */
+static int pss_member_scores(const SelectPool *p, double *score,
+                             double *proto_norm) {
+  size_t n_mem = p->cat_start[p->n_cat];
+  int ok = 0;
+  double *sums = NULL;
+  float *protos = NULL;
+  size_t *first = NULL, *pos = NULL, *pos_cat = NULL, cells;
+  /* Inverse membership: for example i, the positions j in cat_member. */
+  first = ss_malloc_array(p->n + 1, sizeof(size_t));
+  pos = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
+  pos_cat = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
+  if (!ss_mul_size(p->n_cat ? p->n_cat : 1, p->dim, &cells)) goto cleanup;
+  sums = ss_malloc_array(cells, sizeof(double));
+  protos = ss_malloc_array(cells, sizeof(float));
+  if (!first || !pos || !pos_cat || !sums || !protos) goto cleanup;
+  memset(first, 0, (p->n + 1) * sizeof(size_t));
+  for (size_t c = 0; c < p->n_cat; c++)
+    for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++) {
+      first[p->cat_member[j] + 1]++;
+      pos_cat[j] = c;
+    }
+  for (size_t i = 0; i < p->n; i++) first[i + 1] += first[i];
+  for (size_t j = 0; j < n_mem; j++) pos[first[p->cat_member[j]]++] = j;
+  for (size_t i = p->n; i > 0; i--) first[i] = first[i - 1];
+  first[0] = 0;
+
+  memset(sums, 0, cells * sizeof(double));
+  for (size_t i = 0; i < p->n; i++)
+    for (size_t q = first[i]; q < first[i + 1]; q++)
+      vec_axpy(sums + pos_cat[pos[q]] * p->dim, 1.0, vec_of(p, i), p->dim);
+  for (size_t c = 0; c < p->n_cat; c++) {
+    size_t m = p->cat_start[c + 1] - p->cat_start[c];
+    for (size_t d = 0; d < p->dim; d++)
+      protos[c * p->dim + d] =
+          m ? (float)(sums[c * p->dim + d] / (double)m) : 0.0f;
+    proto_norm[c] = vec_norm(protos + c * p->dim, p->dim);
+  }
+  for (size_t i = 0; i < p->n; i++)
+    for (size_t q = first[i]; q < first[i + 1]; q++) {
+      size_t j = pos[q], c = pos_cat[j];
+      if (proto_norm[c] > 0.0)
+        score[j] = vec_cosine_with_norms(vec_of(p, i), protos + c * p->dim,
+                                         p->dim, p->norms[i], proto_norm[c]);
+    }
+  ok = 1;
+cleanup:
+  ss_free(first);
+  ss_free(pos);
+  ss_free(pos_cat);
+  ss_free(sums);
+  ss_free(protos);
+  return ok;
+}
+
 static int run_pss(Selection *s, size_t *bad_category) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
+  size_t n_mem = p->cat_start[p->n_cat];
   CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
-  float *proto = ss_malloc_array(p->dim, sizeof(float));
+  double *score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
+  double *proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
   Scored *heap = NULL;
-  if (order == NULL || proto == NULL) goto cleanup;
+  if (order == NULL || score == NULL || proto_norm == NULL) goto cleanup;
+  if (!pss_member_scores(p, score, proto_norm)) goto cleanup;
   size_t c_used = pool_category_order(p, order);
   size_t k = quota(s->n, c_used);
   heap = ss_malloc_array(k, sizeof *heap);
   if (heap == NULL) goto cleanup;
   for (size_t oi = 0; oi < c_used && s->out->n_rows < s->n; oi++) {
     size_t c = order[oi].cat;
-    const size_t *members = p->cat_member + p->cat_start[c];
-    size_t m = p->cat_start[c + 1] - p->cat_start[c];
-    if (!select_prototype(p, members, m, proto)) goto cleanup;
-    double proto_norm = vec_norm(proto, p->dim);
-    if (proto_norm == 0.0) {
+    if (proto_norm[c] == 0.0) {
       *bad_category = c;
       rc = SELECT_EZERO_PROTOTYPE;
       goto cleanup;
     }
     size_t take = min_size(k, s->n - s->out->n_rows), h = 0;
-    for (size_t j = 0; j < m; j++) {
-      size_t i = members[j];
-      if (s->chosen[i]) continue;
-      double score = vec_cosine_with_norms(vec_of(p, i), proto, p->dim,
-                                           p->norms[i], proto_norm);
-      heap_push(heap, &h, take, (Scored){score, i});
-    }
+    for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
+      if (!s->chosen[p->cat_member[j]])
+        heap_push(heap, &h, take, (Scored){score[j], p->cat_member[j]});
     heap_sort_best_first(heap, h);
     for (size_t j = 0; j < h; j++)
       add_row(s, heap[j].example, (long)c, heap[j].score, 1, STAGE_CATEGORY);
@@ -214,7 +273,8 @@ static int run_pss(Selection *s, size_t *bad_category) {
   rc = SELECT_OK;
 cleanup:
   ss_free(order);
-  ss_free(proto);
+  ss_free(score);
+  ss_free(proto_norm);
   ss_free(heap);
   return rc;
 }
