@@ -30,12 +30,12 @@ static int arg_score(sqlite3_context *ctx, const char *fn, sqlite3_value *v,
       p = (const char *)sqlite3_value_blob(v);
       break;
     default:
-      safety_result_error(ctx, fn,
-                          "argument 1 must be text (a model response), got "
-                          "%s; pass the response column, or CAST(... AS "
-                          "TEXT) if the number really is the text",
-                          sqlite3_value_type(v) == SQLITE_INTEGER ? "an INTEGER"
-                                                                  : "a REAL");
+      safety_result_error(
+          ctx, fn,
+          "argument 1 must be text (a model response), got "
+          "%s; pass the response column, or CAST(... AS "
+          "TEXT) if the number really is the text",
+          sqlite3_value_type(v) == SQLITE_INTEGER ? "an INTEGER" : "a REAL");
       return -1;
   }
   int n = sqlite3_value_bytes(v);
@@ -71,9 +71,8 @@ static const struct {
 
 int safety_register_refusal(sqlite3 *db) {
   int rc = SQLITE_OK;
-  for (size_t i = 0;
-       rc == SQLITE_OK &&
-       i < sizeof refusal_functions / sizeof *refusal_functions;
+  for (size_t i = 0; rc == SQLITE_OK &&
+                     i < sizeof refusal_functions / sizeof *refusal_functions;
        i++)
     rc = sqlite3_create_function_v2(db, refusal_functions[i].name, 1,
                                     SAFETY_PURE, NULL, refusal_functions[i].fn,

@@ -5,11 +5,11 @@
  * AddressSanitizer (make sanitize) it also checks that no byte outside the
  * input is read.
  */
-#include "check.h"
-#include "refusal.h"
-
 #include <stdlib.h>
 #include <string.h>
+
+#include "check.h"
+#include "refusal.h"
 
 static double score(const char *s) { return refusal_score_text(s, strlen(s)); }
 
@@ -51,22 +51,24 @@ static void test_normalisation(void) {
         "right single quote folds to '");
   CHECK(score("I can\xE2\x80\x98t help with that.") == ascii,
         "left single quote folds to '");
-  CHECK(score("  I   can't\t\thelp \r\n with that.  ") == score(
-            "I can't help\nwith that."),
+  CHECK(score("  I   can't\t\thelp \r\n with that.  ") ==
+            score("I can't help\nwith that."),
         "whitespace runs collapse (a line break is kept as one)");
-  CHECK(score("I\xC2\xA0" "cannot help.") == score("I cannot help."),
+  CHECK(score("I\xC2\xA0"
+              "cannot help.") == score("I cannot help."),
         "no-break space is a space");
   /* embedded NUL is a blank, and bytes after it are read */
   static const char nul[] = "I\0cannot help with that.";
-  CHECK(refusal_score_text(nul, sizeof nul - 1) == score("I cannot help with that."),
+  CHECK(refusal_score_text(nul, sizeof nul - 1) ==
+            score("I cannot help with that."),
         "embedded NUL acts as a space");
   static const char nul2[] = "\0\0\0I cannot help with that.\0";
   CHECK(refusal_score_text(nul2, sizeof nul2 - 1) ==
             score("I cannot help with that."),
         "leading/trailing NULs are blanks");
   /* truncated and invalid UTF-8 at the very end of the input */
-  static const char *const tails[] = {"I can\xE2", "I can\xE2\x80",
-                                      "I can\xC2", "\xFF\xFE\xFD",
+  static const char *const tails[] = {"I can\xE2",    "I can\xE2\x80",
+                                      "I can\xC2",    "\xFF\xFE\xFD",
                                       "\xE2\x80\x99", "{|}~*"};
   for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
     double s = score_exact(tails[i], strlen(tails[i]));
@@ -99,11 +101,18 @@ static void test_position_and_rules(void) {
 /* Random bytes of every length up to 600, and random mixes of the tokens
  * the matcher treats specially: results in [0, 1] and repeatable. */
 static void test_fuzz(void) {
-  static const char *const tok[] = {
-      "i", "can't", "cannot", "not", "{", "}", "|", "~", "*", ".", "!", "?",
-      "\n", " ", "1.", "- ", "```", "\xE2\x80\x99", "\xE2\x80", "\xC2\xA0",
-      "sorry,", "but", "here", "are", "thank you", "e.g.", "\0", "'", "\"",
-      "appropriate", "as an ai", "don't", "have access to", "sure"};
+  static const char *const tok[] = {"i",         "can't",    "cannot",
+                                    "not",       "{",        "}",
+                                    "|",         "~",        "*",
+                                    ".",         "!",        "?",
+                                    "\n",        " ",        "1.",
+                                    "- ",        "```",      "\xE2\x80\x99",
+                                    "\xE2\x80",  "\xC2\xA0", "sorry,",
+                                    "but",       "here",     "are",
+                                    "thank you", "e.g.",     "\0",
+                                    "'",         "\"",       "appropriate",
+                                    "as an ai",  "don't",    "have access to",
+                                    "sure"};
   unsigned long long seed = 7;
   char buf[700];
   int bad = 0;
@@ -144,13 +153,15 @@ static void test_long(void) {
   const char *head = "I cannot help with that. ";
   size_t hl = strlen(head);
   memcpy(big, head, hl);
-  for (size_t i = hl; i < n; i++) big[i] = filler[(i - hl) % (sizeof filler - 1)];
+  for (size_t i = hl; i < n; i++)
+    big[i] = filler[(i - hl) % (sizeof filler - 1)];
   CHECK(refusal_score_text(big, n) == score("I cannot help with that."),
         "4 MiB text opening with a refusal: %g", refusal_score_text(big, n));
   /* refusal only after the scan window */
   for (size_t i = 0; i < n; i++) big[i] = filler[i % (sizeof filler - 1)];
   memcpy(big + n - hl, head, hl);
-  CHECK(refusal_score_text(big, n) == 0.0, "refusal beyond the window is not read");
+  CHECK(refusal_score_text(big, n) == 0.0,
+        "refusal beyond the window is not read");
   /* all blanks and NULs */
   memset(big, ' ', n / 2);
   memset(big + n / 2, 0, n / 2);
