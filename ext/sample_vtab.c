@@ -255,6 +255,14 @@ static int sampleFilter(sqlite3_vtab_cursor *cursor, int idxNum,
     rc = SQLITE_ERROR;
     goto cleanup;
   }
+  if (opt.fill == FILL_NONE && meth == METHOD_RANDOM) {
+    errmsg = safety_error_text(
+        FN, "option fill \"none\" would return nothing for %s, which has no "
+            "category quotas (every row is a fill); drop the option",
+        sample_methods[m].name);
+    rc = SQLITE_ERROR;
+    goto cleanup;
+  }
   SelectFill fill = opt.fill == FILL_NONE     ? SELECT_FILL_NONE
                     : opt.fill == FILL_RANDOM ? SELECT_FILL_RANDOM
                     : opt.fill == FILL_SCORE  ? SELECT_FILL_SCORE

@@ -520,6 +520,10 @@ SELECT * FROM safety_sample('sss', 1, '{"fill": "best"}');
 SELECT * FROM safety_sample('pss', 1, '{"fill": "score"}');
 #error safety_sample: option fill "score" is only for cossim and cossim-b; use "random" or "none" with pss
 
+#test fill none for random, which has no category quotas
+SELECT * FROM safety_sample('random-b', 1, '{"fill": "none"}');
+#error safety_sample: option fill "none" would return nothing for random-b, which has no category quotas (every row is a fill); drop the option
+
 #test allow_short of the wrong type
 SELECT * FROM safety_sample('sss', 1, '{"allow_short": 1}');
 #error safety_sample: option allow_short must be true or false
