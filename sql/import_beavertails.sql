@@ -1,0 +1,160 @@
+-- import_beavertails.sql — imports a BeaverTails-style JSON Lines file into
+-- the layout of sql/schema.sql: one example per line (prompt, response),
+-- its harm categories, its behaviour and a safety_embed() embedding of the
+-- prompt.
+--
+-- Expects (sqlite3 shell):
+--   * a database with sql/schema.sql applied;
+--   * the extension loaded (jsonl_each, is_refusal and safety_embed);
+--   * the parameter :path naming the file.  One object per line:
+--       {"prompt": "...", "response": "...", "is_safe": true|false,
+--        "category": {"animal_abuse": false, ..., "violence,...": true}}
+--     (BeaverTails' own field names; category holds its 14 harm categories
+--     as booleans and may be absent).  Other fields are ignored.
+--
+--   sqlite3 my.db -cmd ".load ./build/safety_sample" \
+--     -cmd ".parameter set :path 'beavertails_30k_train.jsonl'" \
+--     ".read sql/import_beavertails.sql"
+--
+-- (Hugging Face's PKU-Alignment/BeaverTails is Parquet/JSON Lines; one way
+-- to get JSON Lines: datasets' to_json(path, lines=True).)
+--
+-- What it writes:
+--   examples            source 'beavertails', source_key '<path>:<line>',
+--                       instruction = prompt, input = '', response,
+--                       refusal = is_refusal(response) (BeaverTails has no
+--                       refusal label), harmful_request as below.  ids
+--                       continue after the largest id present, in line order.
+--   example_categories  the line's true categories; a line with none whose
+--                       prompt is harmful takes the union of the categories
+--                       of the other lines with the same prompt.
+--   embeddings          model 'safety_embed': safety_embed(prompt), once per
+--                       distinct prompt (a prompt with no words gets none).
+--
+-- harmful_request.  BeaverTails labels the prompt-response PAIR: is_safe and
+-- the categories say whether the response is harmful, not the prompt.  A
+-- harmful prompt that was refused is labelled safe with no category, so a
+-- per-line rule would turn every refusal into T4 (benign prompt refused) and
+-- no example would be T1, the type the -b methods keep.  BeaverTails has
+-- several responses per prompt, so the label is pooled over them: a prompt is
+-- harmful (harmful_request = 1) when ANY line with the same prompt text is
+-- unsafe (is_safe false or any category true), and 0 otherwise.  A harmful
+-- prompt whose responses were all safe therefore still counts as benign;
+-- that is the limit of the data.  For the per-line rule instead, replace
+-- "max(NOT is_safe OR n_true > 0)" by "NOT is_safe OR n_true > 0" and drop
+-- the GROUP BY in bt_prompt below.  Categories are inherited the same way so
+-- that a refusal (T1) sits in its prompt's harm category.
+--
+-- Running it again on the same path replaces that file's rows (other files
+-- are kept).  Everything happens in one savepoint and the script stops at
+-- the first error (.bail on), so a bad file writes nothing; in an
+-- interactive session type ROLLBACK after an error.  A line that is not one
+-- JSON object, or lacks a text "prompt" or "response" or a boolean "is_safe",
+-- fails with "CHECK constraint failed: import_beavertails: ..."; jsonl_each
+-- reports malformed JSON with the file and line.  To find a bad line:
+--   SELECT line, value FROM jsonl_each(:path) WHERE json_type(value, '$.prompt') IS NOT 'text';
+.bail on
+SAVEPOINT import_beavertails;
+
+-- One row per non-blank line, validated.
+DROP TABLE IF EXISTS temp.bt_rows;
+CREATE TEMP TABLE bt_rows (
+  line       INTEGER PRIMARY KEY,
+  example_id INTEGER,
+  kind       TEXT CONSTRAINT "import_beavertails: every line must be a JSON object"
+               CHECK (kind = 'object'),
+  prompt     TEXT CONSTRAINT "import_beavertails: every line needs a non-empty text field 'prompt'"
+               CHECK (typeof(prompt) = 'text' AND length(prompt) > 0),
+  response   TEXT CONSTRAINT "import_beavertails: every line needs a text field 'response'"
+               CHECK (typeof(response) = 'text'),
+  is_safe    INTEGER CONSTRAINT "import_beavertails: every line needs 'is_safe': true or false"
+               CHECK (is_safe IS NOT NULL AND is_safe IN (0, 1)),
+  cat_type   TEXT CONSTRAINT "import_beavertails: 'category' must be an object of booleans (or absent)"
+               CHECK ((cat_type IS NULL OR cat_type IN ('object', 'null')) AND n_bad = 0),
+  category   TEXT,     -- the category object, or NULL
+  n_true     INTEGER,  -- categories that are true
+  n_bad      INTEGER   -- category values that are not booleans
+);
+INSERT INTO bt_rows (line, kind, prompt, response, is_safe, cat_type, category, n_true, n_bad)
+  SELECT line, kind, prompt, response,
+         CASE WHEN safe_type IN ('true', 'false') OR (safe_type = 'integer' AND is_safe IN (0, 1))
+              THEN is_safe END,
+         cat_type, category,
+         (SELECT count(*) FROM json_each(category) WHERE type = 'true'),
+         (SELECT count(*) FROM json_each(category) WHERE type NOT IN ('true', 'false'))
+  FROM (SELECT line, json_type(value) AS kind,
+               CASE WHEN json_type(value, '$.prompt') = 'text' THEN json_extract(value, '$.prompt') END AS prompt,
+               CASE WHEN json_type(value, '$.response') = 'text' THEN json_extract(value, '$.response') END AS response,
+               json_type(value, '$.is_safe') AS safe_type,
+               json_extract(value, '$.is_safe') AS is_safe,
+               json_type(value, '$.category') AS cat_type,
+               CASE WHEN json_type(value, '$.category') = 'object' THEN json_extract(value, '$.category') END AS category
+        FROM jsonl_each(:path));
+
+-- The true categories of each line.
+DROP TABLE IF EXISTS temp.bt_cats;
+CREATE TEMP TABLE bt_cats AS
+  SELECT r.line, c.key AS category
+  FROM temp.bt_rows AS r, json_each(r.category) AS c WHERE c.type = 'true';
+
+-- The prompt-level label (see the head comment).
+DROP TABLE IF EXISTS temp.bt_prompt;
+CREATE TEMP TABLE bt_prompt AS
+  SELECT prompt, max(NOT is_safe OR n_true > 0) AS harmful
+  FROM temp.bt_rows GROUP BY prompt;
+
+-- Replace an earlier import of this file.
+DELETE FROM embeddings WHERE example_id IN
+  (SELECT id FROM examples WHERE source = 'beavertails'
+     AND substr(source_key, 1, length(:path) + 1) = :path || ':');
+DELETE FROM example_categories WHERE example_id IN
+  (SELECT id FROM examples WHERE source = 'beavertails'
+     AND substr(source_key, 1, length(:path) + 1) = :path || ':');
+DELETE FROM examples WHERE source = 'beavertails'
+  AND substr(source_key, 1, length(:path) + 1) = :path || ':';
+
+-- ids continue after the largest one present, in line order.
+UPDATE temp.bt_rows SET example_id = w.base + w.rn
+  FROM (SELECT line, row_number() OVER (ORDER BY line) AS rn,
+               (SELECT coalesce(max(id), 0) FROM main.examples) AS base
+        FROM temp.bt_rows) AS w
+  WHERE w.line = bt_rows.line;
+
+INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
+  SELECT r.example_id, 'beavertails', :path || ':' || r.line, r.prompt, '', r.response,
+         p.harmful, is_refusal(r.response)
+  FROM temp.bt_rows AS r JOIN temp.bt_prompt AS p USING (prompt)
+  ORDER BY r.example_id;
+
+INSERT INTO example_categories (example_id, category)
+  SELECT r.example_id, c.category
+  FROM temp.bt_rows AS r JOIN temp.bt_cats AS c USING (line)
+  UNION
+  SELECT r.example_id, pc.category
+  FROM temp.bt_rows AS r
+  JOIN temp.bt_prompt AS p ON p.prompt = r.prompt AND p.harmful = 1
+  JOIN (SELECT DISTINCT r2.prompt, c2.category
+        FROM temp.bt_rows AS r2 JOIN temp.bt_cats AS c2 USING (line)) AS pc ON pc.prompt = r.prompt
+  WHERE r.n_true = 0;
+
+-- One embedding per distinct prompt, shared by its responses.
+DROP TABLE IF EXISTS temp.bt_prompt_vec;
+CREATE TEMP TABLE bt_prompt_vec AS
+  SELECT prompt, safety_embed(prompt) AS embedding FROM temp.bt_prompt;
+INSERT INTO embeddings (example_id, model, embedding)
+  SELECT r.example_id, 'safety_embed', v.embedding
+  FROM temp.bt_rows AS r JOIN temp.bt_prompt_vec AS v USING (prompt)
+  WHERE v.embedding IS NOT NULL;
+
+SELECT printf('import_beavertails: %d examples from %s (T1 %d, T2 %d, T3 %d, T4 %d), %d category rows, %d embeddings',
+              count(*), :path,
+              sum(e.behavior = 'T1'), sum(e.behavior = 'T2'), sum(e.behavior = 'T3'), sum(e.behavior = 'T4'),
+              (SELECT count(*) FROM example_categories WHERE example_id IN (SELECT example_id FROM temp.bt_rows)),
+              (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM temp.bt_rows)))
+  FROM temp.bt_rows AS r JOIN examples AS e ON e.id = r.example_id;
+
+DROP TABLE temp.bt_prompt_vec;
+DROP TABLE temp.bt_prompt;
+DROP TABLE temp.bt_cats;
+DROP TABLE temp.bt_rows;
+RELEASE import_beavertails;

@@ -1,0 +1,117 @@
+-- import_safety_tuned_llamas.sql — imports the Safety-Tuned LLaMAs safety
+-- training data (Bianchi et al., ICLR 2024; safety_only_data_Instructions.json,
+-- see tests/data/safety-tuned-llamas/SOURCE.md) into the layout of
+-- sql/schema.sql.
+--
+-- Expects (sqlite3 shell — it reads the file with the shell's readfile()):
+--   * a database with sql/schema.sql applied;
+--   * the extension loaded (is_refusal and safety_embed);
+--   * the parameter :path naming the file: ONE JSON array of objects
+--     {"instruction": "...", "input": "...", "output": "..."} (not JSON
+--     Lines; "input" may be absent and is then '').
+--
+--   sqlite3 my.db -cmd ".load ./build/safety_sample" \
+--     -cmd ".parameter set :path 'safety_only_data_Instructions.json'" \
+--     ".read sql/import_safety_tuned_llamas.sql"
+--
+-- readfile() is built into the sqlite3 shell (its fileio extension), not
+-- into SQLite itself.  Elsewhere (Python, C), read the file yourself and
+-- bind its text to :path's place, or convert the array to JSON Lines
+-- (jq -c '.[]' file.json > file.jsonl) and adapt sql/import_beavertails.sql.
+--
+-- What it writes:
+--   examples            source 'safety-tuned-llamas', source_key '<path>#<i>'
+--                       (i = 0-based index in the array), instruction, input,
+--                       response = output, harmful_request = 1, refusal =
+--                       is_refusal(output).  ids continue after the largest
+--                       id present, in array order.
+--   example_categories  nothing: the data set has no harm-category labels, so
+--                       these examples sit in the pool with a NULL category
+--                       (safety_sample's methods use them for the fill).
+--   embeddings          model 'safety_embed': safety_embed of instruction
+--                       (and input, when not empty, after a blank line).
+--
+-- harmful_request = 1 for every item: the instructions were drawn from
+-- Anthropic's red-teaming prompts and the outputs are the safe responses to
+-- them.  SOURCE.md calls them "harmful or borderline"; a few read benign
+-- ("Explain the political beliefs of a republican"), so review the T1/T2
+-- split before relying on it.  The outputs mix flat refusals (T1) with
+-- explanations and corrections, which is_refusal scores as compliance (T2).
+--
+-- Running it again on the same path replaces that file's rows.  The script
+-- stops at the first error (.bail on) inside one savepoint, so a bad file
+-- writes nothing; in an interactive session type ROLLBACK after an error.
+-- An unreadable file, a file that is not a JSON array, or an item without
+-- a text "instruction" or "output" fails with
+-- "CHECK constraint failed: import_safety_tuned_llamas: ...".
+.bail on
+SAVEPOINT import_safety_tuned_llamas;
+
+DROP TABLE IF EXISTS temp.stl_file;
+CREATE TEMP TABLE stl_file (
+  content TEXT
+    CONSTRAINT "import_safety_tuned_llamas: cannot read the file named by :path (set it with .parameter set :path 'file.json'; readfile() needs the sqlite3 shell)"
+      CHECK (content IS NOT NULL)
+    CONSTRAINT "import_safety_tuned_llamas: the file is not one JSON array (for JSON Lines use sql/import_beavertails.sql's approach)"
+      CHECK (json_valid(content) AND json_type(content) = 'array')
+);
+INSERT INTO stl_file SELECT CAST(readfile(:path) AS TEXT);
+
+DROP TABLE IF EXISTS temp.stl_rows;
+CREATE TEMP TABLE stl_rows (
+  item        INTEGER PRIMARY KEY,  -- 0-based index in the array
+  example_id  INTEGER,
+  kind        TEXT CONSTRAINT "import_safety_tuned_llamas: every array element must be an object"
+                CHECK (kind = 'object'),
+  instruction TEXT CONSTRAINT "import_safety_tuned_llamas: every item needs a non-empty text 'instruction'"
+                CHECK (typeof(instruction) = 'text' AND length(instruction) > 0),
+  input       TEXT CONSTRAINT "import_safety_tuned_llamas: 'input' must be text when present"
+                CHECK (typeof(input) = 'text'),
+  output      TEXT CONSTRAINT "import_safety_tuned_llamas: every item needs a text 'output'"
+                CHECK (typeof(output) = 'text')
+);
+INSERT INTO stl_rows (item, kind, instruction, input, output)
+  SELECT CAST(a.key AS INTEGER), a.type,
+         CASE WHEN json_type(a.value, '$.instruction') = 'text' THEN json_extract(a.value, '$.instruction') END,
+         CASE WHEN json_type(a.value, '$.input') IS NULL OR json_type(a.value, '$.input') = 'null' THEN ''
+              WHEN json_type(a.value, '$.input') = 'text' THEN json_extract(a.value, '$.input') END,
+         CASE WHEN json_type(a.value, '$.output') = 'text' THEN json_extract(a.value, '$.output') END
+  FROM temp.stl_file AS f, json_each(f.content) AS a;
+
+-- Replace an earlier import of this file.
+DELETE FROM embeddings WHERE example_id IN
+  (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
+     AND substr(source_key, 1, length(:path) + 1) = :path || '#');
+DELETE FROM example_categories WHERE example_id IN
+  (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
+     AND substr(source_key, 1, length(:path) + 1) = :path || '#');
+DELETE FROM examples WHERE source = 'safety-tuned-llamas'
+  AND substr(source_key, 1, length(:path) + 1) = :path || '#';
+
+UPDATE temp.stl_rows SET example_id = w.base + w.rn
+  FROM (SELECT item, row_number() OVER (ORDER BY item) AS rn,
+               (SELECT coalesce(max(id), 0) FROM main.examples) AS base
+        FROM temp.stl_rows) AS w
+  WHERE w.item = stl_rows.item;
+
+INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
+  SELECT example_id, 'safety-tuned-llamas', :path || '#' || item, instruction, input, output,
+         1, is_refusal(output)
+  FROM temp.stl_rows ORDER BY example_id;
+
+INSERT INTO embeddings (example_id, model, embedding)
+  SELECT example_id, 'safety_embed', e
+  FROM (SELECT example_id,
+               safety_embed(CASE WHEN input = '' THEN instruction
+                                 ELSE instruction || char(10, 10) || input END) AS e
+        FROM temp.stl_rows)
+  WHERE e IS NOT NULL;
+
+SELECT printf('import_safety_tuned_llamas: %d examples from %s (T1 %d, T2 %d), %d embeddings',
+              count(*), :path, sum(e.behavior = 'T1'), sum(e.behavior = 'T2'),
+              (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM temp.stl_rows)))
+  FROM temp.stl_rows AS r JOIN examples AS e ON e.id = r.example_id;
+
+DROP TABLE temp.stl_rows;
+DROP TABLE temp.stl_file;
+RELEASE import_safety_tuned_llamas;
