@@ -6,8 +6,8 @@
 # sqlite3 module can load the extension (Debian's /usr/bin/python3 can).
 # EXT is the extension path without .so.
 set -u
-cd "$(dirname "$0")/../.."
-EXT=${EXT:-${BUILD:-build}/safety_sample}
+TEST_NAME=embed_reference.sh
+source "$(dirname "$0")/../shlib.sh"
 # Debian's /usr/bin/python3 allows extension loading; some other builds
 # (pyenv, python.org) are compiled without it.
 PYTHON=${PYTHON:-python3}

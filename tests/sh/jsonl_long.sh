@@ -5,16 +5,10 @@
 # that is malformed at its very end, and checks the rows and the message.
 # Needs the sqlite3 shell; EXT is the extension path without .so.
 set -u
-cd "$(dirname "$0")/../.."
-EXT=${EXT:-${BUILD:-build}/safety_sample}
+TEST_NAME=jsonl_long.sh
+source "$(dirname "$0")/../shlib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL jsonl_long.sh $1: expected [$2], got [$3]"; fi
-}
 big=$(head -c 3000000 /dev/zero | tr '\0' 'x')
 {
   printf '{"n": 1}\n'
@@ -33,14 +27,10 @@ check "3 MB line read whole" "1|8|1|
 3|8|3|" "$out"
 
 out=$(sqlite3 :memory: ".load $EXT" "SELECT count(*) FROM jsonl_each('$tmp/long_bad.jsonl');" 2>&1)
-case "$out" in
-  *"jsonl_each: $tmp/long_bad.jsonl line 2: malformed JSON"*) passed=$((passed + 1)) ;;
-  *) failed=$((failed + 1)); echo "FAIL jsonl_long.sh malformed 2 MB line: got [${out:0:300}]" ;;
-esac
+check_contains "malformed 2 MB line" "jsonl_each: $tmp/long_bad.jsonl line 2: malformed JSON" "${out:0:300}"
 
 # SQLite's length limit applies to a line, with a clear message.
 out=$(sqlite3 :memory: ".load $EXT" ".limit length 1000000" "SELECT count(*) FROM jsonl_each('$tmp/long.jsonl');" 2>&1 | grep Error)
 check "line over the length limit" "Error: stepping, jsonl_each: $tmp/long.jsonl line 2: the line is longer than SQLite's length limit of 1000000 bytes; raise the limit or split the record" "$out"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
