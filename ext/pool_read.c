@@ -62,6 +62,27 @@ static int index_init(Index *ix, size_t cap) {
   return 1;
 }
 
+/* The hash of entry j of whatever the index is over. */
+typedef uint64_t (*HashOf)(const void *ctx, size_t j);
+
+/* Records entry k (the newest; entries 0..k exist) in the empty slot that
+ * probing found, and doubles the table at half load.  0 if out of memory. */
+static int index_insert(Index *ix, size_t slot, size_t k, HashOf hash_of,
+                        const void *ctx) {
+  ix->slots[slot] = k;
+  if ((k + 1) * 2 <= ix->cap) return 1;
+  Index bigger;
+  if (!index_init(&bigger, ix->cap * 2)) return 0;
+  for (size_t j = 0; j <= k; j++) {
+    size_t s = (size_t)hash_of(ctx, j) & (bigger.cap - 1);
+    while (bigger.slots[s] != NONE) s = (s + 1) & (bigger.cap - 1);
+    bigger.slots[s] = j;
+  }
+  ss_free(ix->slots);
+  *ix = bigger;
+  return 1;
+}
+
 /* ---- examples by id ---- */
 
 typedef struct {
@@ -75,13 +96,38 @@ typedef struct {
 typedef struct {
   Entry *e;
   size_t n, cap;
-  Index ix;
+  Index ix;      /* built only once ids arrive out of order */
+  int indexed;
 } Entries;
+
+static uint64_t entry_hash(const void *ctx, size_t j) {
+  return hash_id(((const Entries *)ctx)->e[j].id);
+}
 
 /* Finds id; with create, adds it.  Returns the entry number, NONE when
  * absent (or out of memory with create: *nomem set). */
 static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
-  if (es->ix.slots == NULL && !index_init(&es->ix, 1024)) goto oom;
+  if (!es->indexed) {
+    /* Ids in ascending order (the usual pool, scanned by primary key):
+     * the entries stay sorted and need no hash table. */
+    if (es->n > 0 && es->e[es->n - 1].id == id) return es->n - 1;
+    if (es->n == 0 || id > es->e[es->n - 1].id) {
+      if (!create) return NONE;
+      if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
+      es->e[es->n] = (Entry){id, NONE, 0.0, 0, 0};
+      return es->n++;
+    }
+    /* The first id out of order: index what is there, then hash. */
+    size_t cap = 1024;
+    while (cap < 2 * (es->n + 1)) cap *= 2;
+    if (!index_init(&es->ix, cap)) goto oom;
+    for (size_t j = 0; j < es->n; j++) {
+      size_t slot = (size_t)hash_id(es->e[j].id) & (cap - 1);
+      while (es->ix.slots[slot] != NONE) slot = (slot + 1) & (cap - 1);
+      es->ix.slots[slot] = j;
+    }
+    es->indexed = 1;
+  }
   size_t mask = es->ix.cap - 1, h = (size_t)hash_id(id) & mask;
   while (es->ix.slots[h] != NONE) {
     if (es->e[es->ix.slots[h]].id == id) return es->ix.slots[h];
@@ -91,18 +137,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
   if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
   size_t k = es->n++;
   es->e[k] = (Entry){id, NONE, 0.0, 0, 0};
-  es->ix.slots[h] = k;
-  if (es->n * 2 > es->ix.cap) { /* rehash at half load */
-    Index bigger;
-    if (!index_init(&bigger, es->ix.cap * 2)) goto oom;
-    for (size_t j = 0; j < es->n; j++) {
-      size_t s = (size_t)hash_id(es->e[j].id) & (bigger.cap - 1);
-      while (bigger.slots[s] != NONE) s = (s + 1) & (bigger.cap - 1);
-      bigger.slots[s] = j;
-    }
-    ss_free(es->ix.slots);
-    es->ix = bigger;
-  }
+  if (!index_insert(&es->ix, h, k, entry_hash, es)) goto oom;
   return k;
 oom:
   *nomem = 1;
@@ -118,6 +153,11 @@ typedef struct {
   size_t allowed_cap;
   Index ix;
 } Names;
+
+static uint64_t name_hash(const void *ctx, size_t j) {
+  const char *name = ((const Names *)ctx)->names[j];
+  return hash_bytes(name, strlen(name));
+}
 
 /* Interns name; returns its number or NONE (absent without create, or out
  * of memory: *nomem set). */
@@ -141,19 +181,7 @@ static size_t names_find(Names *ns, const char *name, size_t len, int create,
   size_t k = ns->n++;
   ns->names[k] = copy;
   ns->allowed[k] = 0;
-  ns->ix.slots[h] = k;
-  if (ns->n * 2 > ns->ix.cap) {
-    Index bigger;
-    if (!index_init(&bigger, ns->ix.cap * 2)) goto oom;
-    for (size_t j = 0; j < ns->n; j++) {
-      size_t s = (size_t)hash_bytes(ns->names[j], strlen(ns->names[j])) &
-                 (bigger.cap - 1);
-      while (bigger.slots[s] != NONE) s = (s + 1) & (bigger.cap - 1);
-      bigger.slots[s] = j;
-    }
-    ss_free(ns->ix.slots);
-    ns->ix = bigger;
-  }
+  if (!index_insert(&ns->ix, h, k, name_hash, ns)) goto oom;
   return k;
 oom:
   *nomem = 1;
@@ -548,8 +576,10 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   n = 0;
   for (size_t e = 0; e < es.n; e++)
     if (es.e[e].eligible) order[n++] = e;
-  sort_entries_base = es.e;
-  qsort(order, n, sizeof *order, cmp_entry_by_id);
+  if (es.indexed) { /* else the entries arrived in id order */
+    sort_entries_base = es.e;
+    qsort(order, n, sizeof *order, cmp_entry_by_id);
+  }
   for (size_t i = 0; i < n; i++) {
     const Entry *en = &es.e[order[i]];
     example_of[order[i]] = i;
