@@ -71,8 +71,12 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]) {
   int rc = 0;
   options_init(out);
-  cJSON *root = cJSON_ParseWithLength(json, len);
-  if (root == NULL)
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+  /* cJSON stops after the object: anything but white space after it (bytes
+   * up to ' ', as cJSON counts them) makes the text invalid JSON. */
+  while (root != NULL && end < json + len && (unsigned char)*end <= ' ') end++;
+  if (root == NULL || end < json + len)
     FAIL("options are not valid JSON; pass a JSON object such as "
          "'{\"seed\": 1}'");
   if (!cJSON_IsObject(root))

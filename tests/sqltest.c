@@ -185,22 +185,25 @@ static void run_test(sqlite3 *db, const char *dbpath, Test *t) {
       else
         n_passed++;
       break;
-    case ERROR:
+    case ERROR: {
+      /* "^TEXT": the message must start with TEXT, else contain it. */
+      int anchored = exp[0] == '^';
+      const char *want = exp + anchored;
+      const char *how = anchored ? "starting with" : "containing";
       if (!err)
-        fail(t->file, t->line, t->name,
-             "expected an error containing '%s', got rows [%s]", exp, got);
-      else if (exp[0] == '^' ? strncmp(err, exp + 1, strlen(exp + 1)) != 0
-                             : strstr(err, exp) == NULL)
-        fail(t->file, t->line, t->name,
-             "expected an error %s '%s', got '%s'",
-             exp[0] == '^' ? "starting with" : "containing",
-             exp + (exp[0] == '^'), err);
+        fail(t->file, t->line, t->name, "expected an error %s '%s', got rows [%s]",
+             how, want, got);
+      else if (anchored ? strncmp(err, want, strlen(want)) != 0
+                        : strstr(err, want) == NULL)
+        fail(t->file, t->line, t->name, "expected an error %s '%s', got '%s'",
+             how, want, err);
       else if (dbpath && file_checksum(dbpath) != before)
         fail(t->file, t->line, t->name,
              "the error changed the database file");
       else
         n_passed++;
       break;
+    }
     case TRUE_: {
       int ok = !err && n_rows > 0;
       if (ok) {

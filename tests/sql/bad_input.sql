@@ -1,5 +1,5 @@
--- bad_input.sql — bad input for every vector function and behavior_type,
--- run on a database FILE: after #file every #error test also checks that
+-- bad_input.sql — bad input for every vector function, behavior_type and
+-- safety_sample, run on a database FILE: after #file every #error test also checks that
 -- the file's bytes are unchanged.  Each message must START with the
 -- function's name (#error ^...).  Also: limits (dimension 65,536, a JSON
 -- array of a million elements, nesting 100,000 deep) that must work or
@@ -780,6 +780,117 @@ UPDATE bad_rows SET k = behavior_type(v, 0);
 SELECT behavior_type(1.0, 1.0), behavior_type(0.0, 1), behavior_type(1, 0.0), behavior_type(0, 0);
 #expect
 T1|T4|T2|T3
+
+-- safety_sample on the file: bad arguments, options and relations.  The
+-- pool is the hand-worked one of sample.sql; the bad relations are views.
+#read sql/schema.sql
+#read tests/data/sample_pool.sql
+#setup
+CREATE TABLE empty_pool(id INTEGER, category TEXT, behavior TEXT, embedding BLOB);
+CREATE VIEW p_text_id AS SELECT 'x1' AS id, 'a' AS category, 'T1' AS behavior, vec_f32('[1,0]') AS embedding;
+CREATE VIEW p_no_emb AS SELECT id, category, behavior FROM safety_pool;
+CREATE VIEW p_two_behaviours AS SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, vec_f32('[1,0]') AS embedding
+  UNION ALL SELECT 1, 'b', 'T2', vec_f32('[1,0]');
+CREATE VIEW p_null_emb AS SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, NULL AS embedding;
+CREATE VIEW p_zero_emb AS SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, zeroblob(8) AS embedding;
+CREATE VIEW p_nan_emb AS SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, x'0000803F0000C07F' AS embedding;
+CREATE VIEW p_short_emb AS SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, x'010203' AS embedding;
+CREATE VIEW p_mismatch AS SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, vec_f32('[1,0]') AS embedding
+  UNION ALL SELECT 2, 'a', 'T1', vec_f32('[1,0,0]');
+CREATE TABLE ref_empty(category TEXT, embedding BLOB);
+
+#test safety_sample: NULL method
+SELECT * FROM safety_sample(NULL, 1);
+#error ^safety_sample: unknown method 'NULL'
+
+#test safety_sample: NULL budget
+SELECT * FROM safety_sample('random', NULL);
+#error ^safety_sample: budget is NULL
+
+#test safety_sample: budget -1
+SELECT * FROM safety_sample('random', -1);
+#error ^safety_sample: budget must be positive, got -1
+
+#test safety_sample: budget 0
+SELECT * FROM safety_sample('sss', 0);
+#error ^safety_sample: budget must be positive, got 0
+
+#test safety_sample: budget 1e308
+SELECT * FROM safety_sample('pss', 1e308);
+#error ^safety_sample: budget 1e+308 is too large
+
+#test safety_sample: text budget
+SELECT * FROM safety_sample('random', 'ten');
+#error ^safety_sample: budget must be a number, got 'ten'
+
+#test safety_sample: options that are not an object
+SELECT * FROM safety_sample('random', 1, '[1, 2]');
+#error ^safety_sample: options must be a JSON object
+
+#test safety_sample: malformed options
+SELECT * FROM safety_sample('random', 1, '{"seed": 1');
+#error ^safety_sample: options are not valid JSON
+
+#test safety_sample: text after the options object
+SELECT * FROM safety_sample('random', 1, '{"seed": 1} {"seed": 2}');
+#error ^safety_sample: options are not valid JSON
+
+#test safety_sample: options of the wrong type per key
+SELECT * FROM safety_sample('random', 1, '{"seed": "1"}');
+#error ^safety_sample: option seed must be a whole number
+
+#test safety_sample: a relation name cannot inject SQL
+SELECT * FROM safety_sample('random', 1, '{"pool": "safety_pool\"; DROP TABLE examples; --"}');
+#error ^safety_sample: the pool relation "safety_pool"; DROP TABLE examples; --" cannot be read
+
+#test safety_sample: missing relation
+SELECT * FROM safety_sample('random', 1, '{"pool": "nope"}');
+#error ^safety_sample: the pool relation "nope" cannot be read
+
+#test safety_sample: missing column
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_no_emb"}');
+#error ^safety_sample: the pool relation "p_no_emb" has no column embedding
+
+#test safety_sample: an empty pool relation
+SELECT * FROM safety_sample('random', 1, '{"pool": "empty_pool"}');
+#error ^safety_sample: only 0 eligible examples
+
+#test safety_sample: text ids
+SELECT * FROM safety_sample('random', 1, '{"pool": "p_text_id"}');
+#error ^safety_sample: the pool relation "p_text_id" has an id that is not an INTEGER (x1)
+
+#test safety_sample: two behaviours for one id
+SELECT * FROM safety_sample('random', 1, '{"pool": "p_two_behaviours"}');
+#error ^safety_sample: pool example 1 has two behaviours (T1 and T2)
+
+#test safety_sample: NULL embedding
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_null_emb"}');
+#error ^safety_sample: pool example 1 has no embedding
+
+#test safety_sample: zero embedding
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_zero_emb"}');
+#error ^safety_sample: pool example 1 has a zero embedding
+
+#test safety_sample: NaN embedding
+SELECT * FROM safety_sample('cossim', 1, '{"pool": "p_nan_emb"}');
+#error ^safety_sample: pool example 1 has an embedding whose element 1 is NaN
+
+#test safety_sample: short embedding
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_short_emb"}');
+#error ^safety_sample: pool example 1 has an embedding of 3 bytes, which is not a float32 vector
+
+#test safety_sample: mismatched embeddings
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_mismatch"}');
+#error ^safety_sample: pool example 2 has a 3-dimensional embedding but others have 2
+
+#test safety_sample: an empty reference set
+SELECT * FROM safety_sample('cossim-b', 1, '{"reference": "ref_empty"}');
+#error ^safety_sample: the reference relation "ref_empty" has no rows
+
+#test safety_sample: the bad calls left every table as it was
+SELECT (SELECT count(*) FROM examples), (SELECT count(*) FROM empty_pool), (SELECT count(*) FROM ref_empty);
+#expect
+9|0|0
 
 -- limits (last: the table big makes the file larger): dimension 65,536
 -- works, 65,537 too; JSON a million elements long or 100,000 deep
