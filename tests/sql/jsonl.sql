@@ -156,3 +156,11 @@ INSERT INTO log SELECT line FROM jsonl_each('tests/data/jsonl/good.jsonl');
 SELECT count(*) FROM log;
 #expect
 5
+
+#test error: a path through a regular file (another open failure)
+SELECT * FROM jsonl_each('tests/data/jsonl/good.jsonl/x.jsonl');
+#error jsonl_each: cannot open 'tests/data/jsonl/good.jsonl/x.jsonl': Not a directory; check the path
+
+#test error: a read failure names the file and line (Linux: /proc/self/mem fails with EIO at offset 0)
+SELECT * FROM jsonl_each('/proc/self/mem');
+#error jsonl_each: /proc/self/mem line 1: read error: Input/output error
