@@ -118,7 +118,9 @@ static int jsonlClose(sqlite3_vtab_cursor *pCur) {
   return SQLITE_OK;
 }
 
-/* Sets the table's error message; returns SQLITE_ERROR. */
+/* Sets the table's error message from fmt, whose three conversions are
+ * %s (the path), %lld (the current line number) and %s (detail, a piece of
+ * text the caller formatted); returns SQLITE_ERROR. */
 static int cursor_error(JsonlCursor *cur, const char *fmt, const char *detail) {
   safety_vtab_error(cur->base.pVtab, FN, fmt, cur->path, (long long)cur->lineno,
                     detail);
