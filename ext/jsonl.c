@@ -265,6 +265,17 @@ static int check_line(JsonlCursor *cur) {
                         "file to UTF-8 (e.g. with iconv)",
                         col);
   }
+  /* cJSON skips a byte-order mark where its text starts, but the value
+   * would not be JSON for SQLite's json functions: only the first line may
+   * start with one (skipped above). */
+  if (cur->value_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+    char col[32];
+    sqlite3_snprintf(sizeof col, col, "%lld", (long long)(p - cur->line) + 1);
+    return cursor_error(cur,
+                        "%s line %lld: byte-order mark at column %s; only the "
+                        "first line of a file may start with one (remove it)",
+                        col);
+  }
   const char *stop = NULL;
   cJSON *json = cJSON_ParseWithLengthOpts(p, cur->value_len, &stop, 0);
   if (json != NULL) {

@@ -1,5 +1,5 @@
--- bad_input.sql — bad input for every vector function, behavior_type and
--- safety_sample, run on a database FILE: after #file every #error test also checks that
+-- bad_input.sql — bad input for every vector function, behavior_type,
+-- safety_sample and jsonl_each, run on a database FILE: after #file every #error test also checks that
 -- the file's bytes are unchanged.  Each message must START with the
 -- function's name (#error ^...).  Also: limits (dimension 65,536, a JSON
 -- array of a million elements, nesting 100,000 deep) that must work or
@@ -891,6 +891,24 @@ SELECT * FROM safety_sample('cossim-b', 1, '{"reference": "ref_empty"}');
 SELECT (SELECT count(*) FROM examples), (SELECT count(*) FROM empty_pool), (SELECT count(*) FROM ref_empty);
 #expect
 9|0|0
+
+-- jsonl_each on the file: bad paths and a byte-order mark past line 1
+-- (cJSON skips one, but SQLite's json functions would reject the value).
+#test jsonl_each: a byte-order mark on line 2
+SELECT line FROM jsonl_each('tests/data/jsonl/bom_line2.jsonl');
+#error ^jsonl_each: tests/data/jsonl/bom_line2.jsonl line 2: byte-order mark at column 1; only the first line of a file may start with one
+
+#test jsonl_each: a missing file
+SELECT * FROM jsonl_each('tests/data/jsonl/no_such_file.jsonl');
+#error ^jsonl_each: cannot open 'tests/data/jsonl/no_such_file.jsonl': No such file or directory
+
+#test jsonl_each: a directory
+SELECT * FROM jsonl_each('tests/data/jsonl');
+#error ^jsonl_each: 'tests/data/jsonl' is a directory
+
+#test jsonl_each: NULL path
+SELECT * FROM jsonl_each(NULL);
+#error ^jsonl_each: the path is NULL
 
 -- limits (last: the table big makes the file larger): dimension 65,536
 -- works, 65,537 too; JSON a million elements long or 100,000 deep
