@@ -217,9 +217,73 @@ static size_t utf8_valid_prefix(const unsigned char *p, size_t n) {
   return n;
 }
 
-static int is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-         c == '\v';
+/* JSON white space (RFC 8259); a line holds no '\n'. */
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/*
+ * cJSON accepts a few things that JSON (RFC 8259) and SQLite's json
+ * functions reject: control characters as white space or raw inside
+ * strings, and numbers such as +1, 01, .5 or 1.  Run after cJSON has
+ * accepted p[0..n), this scan returns the offset of the first such byte
+ * (with *what saying which rule), or n when the text is strict JSON.
+ */
+static size_t strict_json_scan(const char *p, size_t n, const char **what) {
+  size_t i = 0;
+  int in_string = 0;
+  while (i < n) {
+    unsigned char c = (unsigned char)p[i];
+    if (in_string) {
+      if (c < 0x20) {
+        *what = "a raw control character inside a string (write it as an "
+                "escape such as \\t or \\u0001)";
+        return i;
+      }
+      if (c == '"') in_string = 0;
+      i += c == '\\' ? 2 : 1; /* cJSON has checked the escapes */
+      continue;
+    }
+    if (c == '"') {
+      in_string = 1;
+      i++;
+    } else if (c < 0x20 && !is_space((char)c)) {
+      *what = "a control character between values (only spaces, tabs and "
+              "CR may separate them)";
+      return i;
+    } else if (c == '-' || c == '+' || c == '.' || is_digit((char)c)) {
+      /* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? and nothing more */
+      size_t j = i + (c == '-');
+      int ok = j < n && is_digit(p[j]);
+      if (ok && p[j] == '0')
+        j++;
+      else
+        while (j < n && is_digit(p[j])) j++;
+      if (ok && j < n && p[j] == '.') {
+        ok = ++j < n && is_digit(p[j]);
+        while (j < n && is_digit(p[j])) j++;
+      }
+      if (ok && j < n && (p[j] == 'e' || p[j] == 'E')) {
+        j++;
+        if (j < n && (p[j] == '+' || p[j] == '-')) j++;
+        ok = j < n && is_digit(p[j]);
+        while (j < n && is_digit(p[j])) j++;
+      }
+      if (ok && j < n && (p[j] == '+' || p[j] == '-' || p[j] == '.' ||
+                          p[j] == 'e' || p[j] == 'E' || is_digit(p[j])))
+        ok = 0;
+      if (!ok) {
+        *what = "a malformed number (JSON numbers look like -12, 0.5 or "
+                "1e-3: no leading +, no leading zeros, digits on both sides "
+                "of the point)";
+        return i;
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return n;
 }
 
 /* Quotes up to 24 bytes of text near p for a message, printable ASCII only. */
@@ -279,7 +343,18 @@ static int check_line(JsonlCursor *cur) {
   const char *stop = NULL;
   cJSON *json = cJSON_ParseWithLengthOpts(p, cur->value_len, &stop, 0);
   if (json != NULL) {
+    /* cJSON's value, but also strict JSON?  (Checked before any trailing
+     * text, so that "1e" reads as a bad number, not as two values.) */
+    const char *what = NULL;
+    size_t bad = strict_json_scan(p, cur->value_len, &what);
     cJSON_Delete(json);
+    if (bad < cur->value_len) {
+      char near[32], detail[320];
+      excerpt(p + bad, end, near);
+      sqlite3_snprintf(sizeof detail, detail, "column %lld near '%s': %s",
+                       (long long)(p + bad - cur->line) + 1, near, what);
+      return cursor_error(cur, "%s line %lld: malformed JSON at %s", detail);
+    }
     while (stop < end && is_space(*stop)) stop++;
     if (stop == end) return SQLITE_OK;
   }

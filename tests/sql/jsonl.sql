@@ -164,3 +164,29 @@ SELECT * FROM jsonl_each('tests/data/jsonl/good.jsonl/x.jsonl');
 #test error: a read failure names the file and line (Linux: /proc/self/mem fails with EIO at offset 0)
 SELECT * FROM jsonl_each('/proc/self/mem');
 #error jsonl_each: /proc/self/mem line 1: read error: Input/output error
+
+-- cJSON accepts a few things that JSON (RFC 8259) and SQLite's json
+-- functions reject; jsonl_each rejects them too, so that every value it
+-- returns works with json_extract and friends.
+
+#test strict JSON numbers pass, and SQLite agrees the value is JSON
+SELECT json_valid(value), json_extract(value, '$.m'), json_extract(value, '$.k[3]')
+FROM jsonl_each('tests/data/jsonl/numbers.jsonl');
+#expect
+1|1500.0|0.001
+
+#test error: a number with a leading zero (cJSON would accept 007)
+SELECT * FROM jsonl_each('tests/data/jsonl/bad_number.jsonl');
+#error jsonl_each: tests/data/jsonl/bad_number.jsonl line 2: malformed JSON at column 7 near '007}': a malformed number (JSON numbers look like -12, 0.5 or 1e-3: no leading +, no leading zeros, digits on both sides of the point)
+
+#test error: a control character between values
+SELECT * FROM jsonl_each('tests/data/jsonl/ctrl_between.jsonl');
+#error jsonl_each: tests/data/jsonl/ctrl_between.jsonl line 2: malformed JSON at column 4 near '? 2]': a control character between values (only spaces, tabs and CR may separate them)
+
+#test error: a raw tab inside a string
+SELECT * FROM jsonl_each('tests/data/jsonl/ctrl_in_string.jsonl');
+#error jsonl_each: tests/data/jsonl/ctrl_in_string.jsonl line 2: malformed JSON at column 11 near '?here"}': a raw control character inside a string (write it as an escape such as \t or \u0001)
+
+#test error: a byte-order mark on a later line
+SELECT * FROM jsonl_each('tests/data/jsonl/bom_line2.jsonl');
+#error jsonl_each: tests/data/jsonl/bom_line2.jsonl line 2: byte-order mark at column 1; only the first line of a file may start with one (remove it)
