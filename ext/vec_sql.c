@@ -60,35 +60,6 @@ static int arg_vector(sqlite3_context *ctx, const char *fn,
   return 0;
 }
 
-/* Reads two vectors of equal dimension; 1 on success (either may be NULL,
- * then both are freed and the result is NULL), 0 after an error. */
-static int arg_vector_pair(sqlite3_context *ctx, const char *fn,
-                           sqlite3_value **argv, float **a, float **b,
-                           size_t *dim) {
-  size_t da = 0, db = 0;
-  *a = *b = NULL;
-  if (!arg_vector(ctx, fn, argv, 0, a, &da)) return 0;
-  if (!arg_vector(ctx, fn, argv, 1, b, &db)) goto fail;
-  if (*a == NULL || *b == NULL) {
-    sqlite3_result_null(ctx);
-    goto fail;
-  }
-  if (da != db) {
-    safety_result_error(ctx, fn,
-                        "dimension mismatch (%llu vs %llu); both vectors must "
-                        "come from the same embedding model",
-                        (unsigned long long)da, (unsigned long long)db);
-    goto fail;
-  }
-  *dim = da;
-  return 1;
-fail:
-  ss_free(*a);
-  ss_free(*b);
-  *a = *b = NULL;
-  return 0;
-}
-
 /* vec_f32(v): the canonical BLOB of v (validates; converts JSON). */
 static void fn_vec_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -153,24 +124,128 @@ static void fn_vec_normalize(sqlite3_context *ctx, int argc,
   safety_result_vector(ctx, v, dim);
 }
 
-/* Shared body of cosine() and cosine_distance(). */
+/*
+ * A cosine() argument, read without copying where possible: a BLOB is used
+ * in place (any alignment); JSON text is parsed once and, when the argument
+ * is a constant (the query vector of a scan), kept with sqlite3_set_auxdata
+ * so later rows reuse it.  Anything else takes the general path of
+ * arg_vector(), which also produces every error message.
+ */
+typedef struct {
+  size_t dim;
+  float v[]; /* dim floats */
+} CachedVector;
+
+typedef struct {
+  const void *bytes;    /* NULL for SQL NULL */
+  size_t dim;
+  CachedVector *parsed; /* owned until handed to set_auxdata */
+} CosineArg;
+
+static int cosine_arg(sqlite3_context *ctx, const char *fn,
+                      sqlite3_value **argv, int i, CosineArg *arg) {
+  sqlite3_value *v = argv[i];
+  int type = sqlite3_value_type(v);
+  arg->parsed = NULL;
+  if (type == SQLITE_BLOB) {
+    int n = sqlite3_value_bytes(v);
+    if (n > 0 && n % 4 == 0) {
+      arg->bytes = sqlite3_value_blob(v);
+      arg->dim = (size_t)n / 4;
+      return 1;
+    }
+  } else if (type == SQLITE_TEXT) {
+    CachedVector *c = sqlite3_get_auxdata(ctx, i);
+    if (c != NULL) {
+      arg->bytes = c->v;
+      arg->dim = c->dim;
+      return 1;
+    }
+  }
+  /* NULL, JSON not yet cached, or invalid input (reported here). */
+  float *f;
+  size_t d;
+  if (!arg_vector(ctx, fn, argv, i, &f, &d)) return 0;
+  arg->bytes = NULL;
+  arg->dim = d;
+  if (f == NULL) return 1;
+  arg->parsed = ss_malloc(sizeof(CachedVector) + d * sizeof(float));
+  if (arg->parsed == NULL) {
+    ss_free(f);
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  arg->parsed->dim = d;
+  memcpy(arg->parsed->v, f, d * sizeof(float));
+  arg->bytes = arg->parsed->v;
+  ss_free(f);
+  return 1;
+}
+
+/* Hands a parsed JSON argument to SQLite to keep for the next rows (it
+ * frees it at once when the argument is not a constant). */
+static void cosine_arg_done(sqlite3_context *ctx, int i, CosineArg *arg,
+                            int keep) {
+  if (arg->parsed == NULL) return;
+  if (keep)
+    sqlite3_set_auxdata(ctx, i, arg->parsed, sqlite3_free);
+  else
+    ss_free(arg->parsed);
+  arg->parsed = NULL;
+}
+
+/* Reports why argument i (known to hold a non-finite element) is invalid. */
+static void cosine_invalid(sqlite3_context *ctx, const char *fn,
+                           sqlite3_value **argv, int i) {
+  float *f;
+  size_t d;
+  if (arg_vector(ctx, fn, argv, i, &f, &d)) { /* not expected */
+    ss_free(f);
+    safety_result_error(ctx, fn, "argument %d is not a finite vector", i + 1);
+  }
+}
+
+/* Shared body of cosine() and cosine_distance(): one fused pass computes
+ * a.b, a.a and b.b (the same bits as three vec_dot calls); a non-finite
+ * element shows as a non-finite a.a or b.b and is then reported. */
 static void cosine_common(sqlite3_context *ctx, sqlite3_value **argv,
                           const char *fn, int distance) {
-  float *a, *b;
-  size_t dim;
-  if (!arg_vector_pair(ctx, fn, argv, &a, &b, &dim)) return;
-  double na = vec_norm(a, dim), nb = vec_norm(b, dim);
-  if (na == 0.0 || nb == 0.0) {
+  CosineArg a, b;
+  int keep = 0;
+  if (!cosine_arg(ctx, fn, argv, 0, &a)) return;
+  if (!cosine_arg(ctx, fn, argv, 1, &b)) goto done;
+  if (a.bytes == NULL || b.bytes == NULL) {
+    sqlite3_result_null(ctx);
+    goto done;
+  }
+  if (a.dim != b.dim) {
+    safety_result_error(ctx, fn,
+                        "dimension mismatch (%llu vs %llu); both vectors must "
+                        "come from the same embedding model",
+                        (unsigned long long)a.dim, (unsigned long long)b.dim);
+    goto done;
+  }
+  double ab, aa, bb;
+  vec_dot3_bytes(a.bytes, b.bytes, a.dim, &ab, &aa, &bb);
+  if (!isfinite(aa) || !isfinite(bb)) {
+    cosine_invalid(ctx, fn, argv, !isfinite(aa) ? 0 : 1);
+    goto done;
+  }
+  if (aa == 0.0 || bb == 0.0) {
     safety_result_error(ctx, fn,
                         "argument %d is a zero vector; cosine is undefined for "
                         "it (filter with vec_norm(v) > 0)",
-                        na == 0.0 ? 1 : 2);
-  } else {
-    double c = vec_cosine_with_norms(a, b, dim, na, nb);
-    sqlite3_result_double(ctx, distance ? 1.0 - c : c);
+                        aa == 0.0 ? 1 : 2);
+    goto done;
   }
-  ss_free(a);
-  ss_free(b);
+  double c = ab / (sqrt(aa) * sqrt(bb));
+  if (c > 1.0) c = 1.0;
+  if (c < -1.0) c = -1.0;
+  sqlite3_result_double(ctx, distance ? 1.0 - c : c);
+  keep = 1;
+done:
+  cosine_arg_done(ctx, 0, &a, keep);
+  cosine_arg_done(ctx, 1, &b, keep);
 }
 
 /* cosine(a, b): cosine similarity in [-1, 1]. */

@@ -227,3 +227,42 @@ SS_CLONES void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
     }
   }
 }
+
+/* Loads float i of packed bytes p (any alignment). */
+static inline float load_f32(const unsigned char *p, size_t i) {
+  float f;
+  memcpy(&f, p + 4 * i, sizeof f);
+  return f;
+}
+
+/* ab = vec_dot(a, b), aa = vec_dot(a, a), bb = vec_dot(b, b), bit for bit,
+ * in one pass over packed float32 bytes of any alignment (SQLite BLOBs are
+ * not aligned): cosine() reads its arguments in place, without copies. */
+SS_CLONES void vec_dot3_bytes(const void *a_bytes, const void *b_bytes,
+                              size_t n, double *ab, double *aa, double *bb) {
+  const unsigned char *a = a_bytes, *b = b_bytes;
+  double acc_ab[LANES] = {0}, acc_aa[LANES] = {0}, acc_bb[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int l = 0; l < LANES; l++) {
+      double x = (double)load_f32(a, i + l), y = (double)load_f32(b, i + l);
+      acc_ab[l] += x * y;
+      acc_aa[l] += x * x;
+      acc_bb[l] += y * y;
+    }
+  double s_ab = 0.0, s_aa = 0.0, s_bb = 0.0;
+  for (int l = 0; l < LANES; l++) {
+    s_ab += acc_ab[l];
+    s_aa += acc_aa[l];
+    s_bb += acc_bb[l];
+  }
+  for (; i < n; i++) {
+    double x = (double)load_f32(a, i), y = (double)load_f32(b, i);
+    s_ab += x * y;
+    s_aa += x * x;
+    s_bb += y * y;
+  }
+  *ab = s_ab;
+  *aa = s_aa;
+  *bb = s_bb;
+}

@@ -62,6 +62,19 @@ static void test_kernels(void) {
   double first = vec_dot(a, b, 4096);
   CHECK(memcmp(&first, &(double){vec_dot(a, b, 4096)}, sizeof first) == 0,
         "dot is not bit-reproducible");
+  /* vec_dot3_bytes is three vec_dot calls, bit for bit, at any alignment. */
+  static unsigned char raw[2 * 777 * 4 + 8];
+  for (size_t n = 1; n <= 777; n += 37) {
+    for (size_t off = 0; off < 4; off++) {
+      memcpy(raw + off, a, n * 4);
+      memcpy(raw + off + n * 4 + 1, b, n * 4);
+      double ab, aa, bb;
+      vec_dot3_bytes(raw + off, raw + off + n * 4 + 1, n, &ab, &aa, &bb);
+      CHECK(ab == vec_dot(a, b, n) && aa == vec_dot(a, a, n) &&
+                bb == vec_dot(b, b, n),
+            "vec_dot3_bytes == vec_dot, dim %zu offset %zu", n, off);
+    }
+  }
   /* vec_dot_many is vec_dot, bit for bit, for any count of rows. */
   static float m[19 * 777];
   double many[19];

@@ -220,3 +220,32 @@ SELECT instr(safety_debug(), 'safety_sample ' || safety_version()) > 0,
        instr(safety_debug(), 'features: ') > 0;
 #expect
 1|1|1|1|1
+
+-- ---- cosine's fast paths: BLOBs in place, constant JSON parsed once -----
+
+#test cosine of a constant JSON query against many BLOB rows equals the BLOB form
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500),
+v(b) AS (SELECT vec_f32(json_array(sin(i), cos(i), i % 7 - 3.0, 0.5)) FROM n)
+SELECT count(*) FROM v WHERE cosine(b, '[0.25, -1, 2, 0.5]') = cosine(b, vec_f32('[0.25, -1, 2, 0.5]'))
+  AND cosine('[0.25, -1, 2, 0.5]', b) = cosine(b, vec_f32('[0.25, -1, 2, 0.5]'));
+#expect
+500
+
+#test cosine with a JSON argument that changes per row
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+SELECT count(*) FROM n WHERE abs(cosine(json_array(i, 1), json_array(1, i)) - 2.0 * i / (i * i + 1)) < 1e-12;
+#expect
+50
+
+#test cosine reports a NaN in a BLOB argument with its position
+SELECT cosine('[1, 2]', x'0000803F0000C07F');
+#error cosine: argument 2: element 1 is NaN
+
+#test cosine reports infinity in the first argument
+SELECT cosine(x'0000807F', '[1]');
+#error cosine: argument 1: element 0 is infinite
+
+#test cosine of float32 extremes does not overflow (double accumulation)
+SELECT cosine('[3e38, 3e38]', '[3e38, 3e38]'), cosine_distance('[1e-40, 0]', '[1e-40, 0]');
+#expect
+1.0|0.0
