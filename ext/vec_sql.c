@@ -219,6 +219,13 @@ static void cosine_common(sqlite3_context *ctx, sqlite3_value **argv,
     goto done;
   }
   if (a.dim != b.dim) {
+    /* An invalid element is the first thing to report, as everywhere. */
+    for (int i = 0; i < 2; i++) {
+      float *f;
+      size_t d;
+      if (!arg_vector(ctx, fn, argv, i, &f, &d)) goto done;
+      ss_free(f);
+    }
     safety_result_error(ctx, fn,
                         "dimension mismatch (%llu vs %llu); both vectors must "
                         "come from the same embedding model",
