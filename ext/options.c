@@ -13,7 +13,7 @@
 
 static const char known_keys[] =
     "seed, pool, reference, task, task_size, behavior, categories, fill, "
-    "allow_short";
+    "allow_short, dedup, quota, contrast";
 
 int behavior_code(const char *text, size_t len) {
   if (text == NULL || len != 2 || (text[0] != 'T' && text[0] != 't'))
@@ -32,6 +32,9 @@ void options_free(SampleOptions *o) {
   ss_free(o->task);
   for (size_t i = 0; i < o->n_categories; i++) ss_free(o->categories[i]);
   ss_free(o->categories);
+  for (size_t i = 0; i < o->n_quota; i++) ss_free(o->quota_names[i]);
+  ss_free(o->quota_names);
+  ss_free(o->quota_counts);
   options_init(o);
 }
 
@@ -60,12 +63,84 @@ static int add_behavior(const cJSON *v, unsigned *mask) {
   return 1;
 }
 
+/* A JSON number in the interval (lo, hi] (lo_open) or [lo, hi) (hi_open). */
+static int number_in(const cJSON *v, double lo, double hi, int lo_open,
+                     double *out) {
+  if (!cJSON_IsNumber(v)) return 0;
+  double d = v->valuedouble;
+  if (!isfinite(d) || (lo_open ? d <= lo : d < lo) || (lo_open ? d > hi : d >= hi))
+    return 0;
+  *out = d;
+  return 1;
+}
+
 #define FAIL(...)                                  \
   do {                                             \
     snprintf(err, OPTIONS_ERRLEN, __VA_ARGS__);    \
     rc = 2;                                        \
     goto cleanup;                                  \
   } while (0)
+
+/* The quota option: "uniform", "proportional" or {"category": count, ...}.
+ * Returns 0, 1 (out of memory) or 2 (invalid, err set). */
+static int parse_quota(const cJSON *item, SampleOptions *out,
+                       char err[OPTIONS_ERRLEN]) {
+  static const char how[] =
+      "option quota must be \"uniform\", \"proportional\" or an object of "
+      "per-category counts such as {\"crime\": 3, \"fraud\": 2}";
+  for (size_t i = 0; i < out->n_quota; i++) ss_free(out->quota_names[i]);
+  ss_free(out->quota_names);
+  ss_free(out->quota_counts);
+  out->quota_names = NULL;
+  out->quota_counts = NULL;
+  out->n_quota = 0;
+  if (cJSON_IsString(item)) {
+    if (strcmp(item->valuestring, "uniform") == 0)
+      out->quota = QUOTA_OPT_UNIFORM;
+    else if (strcmp(item->valuestring, "proportional") == 0)
+      out->quota = QUOTA_OPT_PROPORTIONAL;
+    else {
+      snprintf(err, OPTIONS_ERRLEN, "%s", how);
+      return 2;
+    }
+    return 0;
+  }
+  if (!cJSON_IsObject(item) || item->child == NULL) {
+    snprintf(err, OPTIONS_ERRLEN, "%s", how);
+    return 2;
+  }
+  size_t n = 0;
+  for (const cJSON *e = item->child; e != NULL; e = e->next, n++) {
+    int64_t count;
+    if (!whole_number(e, &count) || count < 0) {
+      snprintf(err, OPTIONS_ERRLEN,
+               "option quota: the count for category \"%.60s\" must be a "
+               "whole number >= 0",
+               e->string);
+      return 2;
+    }
+    for (const cJSON *f = item->child; f != e; f = f->next)
+      if (strcmp(f->string, e->string) == 0) {
+        snprintf(err, OPTIONS_ERRLEN,
+                 "option quota names category \"%.60s\" twice; give each "
+                 "category one count",
+                 e->string);
+        return 2;
+      }
+  }
+  out->quota_names = ss_malloc_array(n, sizeof(char *));
+  out->quota_counts = ss_malloc_array(n, sizeof(int64_t));
+  if (out->quota_names == NULL || out->quota_counts == NULL) return 1;
+  for (const cJSON *e = item->child; e != NULL; e = e->next) {
+    char *name = copy_string(e->string);
+    if (name == NULL) return 1;
+    out->quota_names[out->n_quota] = name;
+    whole_number(e, &out->quota_counts[out->n_quota]);
+    out->n_quota++;
+  }
+  out->quota = QUOTA_OPT_EXPLICIT;
+  return 0;
+}
 
 int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]) {
@@ -158,6 +233,22 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
       if (!cJSON_IsBool(item))
         FAIL("option allow_short must be true or false");
       out->allow_short = cJSON_IsTrue(item);
+    } else if (strcmp(key, "dedup") == 0) {
+      if (!number_in(item, 0.0, 1.0, 1, &out->dedup))
+        FAIL("option dedup must be a number in (0, 1]: the cosine at or above "
+             "which a candidate counts as a near-duplicate of a chosen "
+             "example, such as 0.95");
+    } else if (strcmp(key, "contrast") == 0) {
+      if (!number_in(item, 0.0, 1.0, 0, &out->contrast))
+        FAIL("option contrast must be a number in [0, 1): the share of the "
+             "budget kept for benign answered (T3) look-alikes of the chosen "
+             "T1 examples, such as 0.2");
+    } else if (strcmp(key, "quota") == 0) {
+      int qrc = parse_quota(item, out, err);
+      if (qrc != 0) {
+        rc = qrc;
+        goto cleanup;
+      }
     } else {
       FAIL("unknown option \"%.60s\"; the known options are %s", key,
            known_keys);

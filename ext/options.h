@@ -1,6 +1,7 @@
 /*
  * options.h — the options object of safety_sample(method, budget, options)
- * (contract §7), parsed with cJSON into a plain struct.
+ * (contract §7, and dedup, quota and contrast of issue 7), parsed with
+ * cJSON into a plain struct.
  *
  * Pure C (no SQLite), so it can be fuzzed on its own.  Errors name the key
  * and say what is expected; the caller prefixes "safety_sample: ".
@@ -14,6 +15,8 @@
 #define OPTIONS_ERRLEN 300
 
 typedef enum { FILL_DEFAULT = 0, FILL_RANDOM, FILL_SCORE, FILL_NONE } FillMode;
+/* Per-category quotas (issue 7): uniform is the contract's k = max(1, n div C). */
+typedef enum { QUOTA_OPT_UNIFORM = 0, QUOTA_OPT_PROPORTIONAL, QUOTA_OPT_EXPLICIT } QuotaMode;
 
 typedef struct {
   int64_t seed;             /* 0 unless given */
@@ -26,6 +29,13 @@ typedef struct {
   size_t n_categories;
   FillMode fill;
   int allow_short;
+  /* Beyond the contract (issue 7); the zero values keep its defaults. */
+  double dedup;             /* 0 = off, else the cosine threshold in (0, 1] */
+  QuotaMode quota;
+  char **quota_names;       /* QUOTA_OPT_EXPLICIT: category names ... */
+  int64_t *quota_counts;    /* ... and their counts (>= 0), in given order */
+  size_t n_quota;
+  double contrast;          /* share of n for T3 look-alikes, in [0, 1) */
 } SampleOptions;
 
 /* Behaviour types as small integers: 0 = NULL, 1..4 = T1..T4. */

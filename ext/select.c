@@ -6,10 +6,17 @@
  * soon as n are chosen, then a fill.  Picks by score use a bounded heap
  * (O(m log k) per category), ordered by score descending, then smaller id
  * (= smaller example index, since examples are in id order).
+ *
+ * Issue 7 adds, through select_run_extra: dedup (admit() below), per-
+ * category targets other than the uniform k (plan_targets), facility
+ * location (run_fl, over facility.c) and the contrast picks
+ * (select_contrast).  With a zeroed SelectExtra every path below does
+ * exactly what the contract says, draw for draw.
  */
 #include "select.h"
 
 #include "alloc.h"
+#include "facility.h"
 #include "prng.h"
 #include "vector.h"
 #include <math.h>
@@ -20,11 +27,35 @@
 typedef struct {
   const SelectPool *pool;
   size_t n;              /* target */
-  unsigned char *chosen; /* [pool->n] */
+  unsigned char *chosen; /* [pool->n]: 1 chosen, 2 skipped by dedup */
   SelectResult *out;
   Prng prng;
   size_t *scratch;       /* [pool->n] example indices */
+  const SelectExtra *extra; /* never NULL; zeroed = the contract */
 } Selection;
+
+static const float *vec_of(const SelectPool *p, size_t i) {
+  return p->vectors + p->vec_row[i] * p->dim;
+}
+
+/* dedup: 1 when example i may be chosen.  Otherwise it is marked skipped
+ * (the chosen set only grows, so it stays a near-duplicate and is never
+ * considered again), counted, and 0 is returned. */
+static int admit(Selection *s, size_t i) {
+  double threshold = s->extra->dedup;
+  if (threshold <= 0) return 1;
+  const SelectPool *p = s->pool;
+  for (size_t r = 0; r < s->out->n_rows; r++) {
+    size_t e = s->out->rows[r].example;
+    if (vec_cosine_with_norms(vec_of(p, i), vec_of(p, e), p->dim, p->norms[i],
+                              p->norms[e]) >= threshold) {
+      s->chosen[i] = 2;
+      s->out->dedup_skipped++;
+      return 0;
+    }
+  }
+  return 1;
+}
 
 static void add_row(Selection *s, size_t example, long category, double score,
                     int has_score, int stage) {
@@ -123,47 +154,167 @@ static size_t quota(size_t n, size_t n_categories) {
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
+/*
+ * The categories' targets, for the categories in order[0..c_used): the
+ * uniform k, or the proportional or explicit quotas of issue 7 (select.h).
+ * Returns 0 when out of memory.
+ */
+static int plan_targets(const Selection *s, const CatCount *order,
+                        size_t c_used, size_t *want) {
+  const SelectExtra *x = s->extra;
+  if (x->quota == SELECT_QUOTA_EXPLICIT) {
+    for (size_t oi = 0; oi < c_used; oi++)
+      want[oi] = x->quota_counts[order[oi].cat];
+    return 1;
+  }
+  if (x->quota == SELECT_QUOTA_PROPORTIONAL) {
+    if (c_used == 0) return 1;
+    size_t *sizes = ss_malloc_array(c_used, sizeof(size_t));
+    if (sizes == NULL) return 0;
+    for (size_t oi = 0; oi < c_used; oi++) sizes[oi] = order[oi].count;
+    int ok = select_proportional_quotas(sizes, c_used, s->n, want);
+    ss_free(sizes);
+    return ok;
+  }
+  size_t k = quota(s->n, c_used);
+  for (size_t oi = 0; oi < c_used; oi++) want[oi] = k;
+  return 1;
+}
+
+/*
+ * Walks the plan: calls pick(s, category, take, ctx) for each category in
+ * order until n are chosen; pick returns how many it added.  Uniform:
+ * take = min(k, n - chosen), exactly the contract.  Proportional and
+ * explicit: a category's shortfall is added to the next visited one's
+ * target, and explicit skips categories whose count is 0.  pick returns
+ * a SELECT_* code through *rc on failure (and then the walk stops).
+ */
+typedef size_t (*PickFn)(Selection *s, size_t cat, size_t take, void *ctx,
+                         int *rc);
+
+static int walk_plan(Selection *s, const CatCount *order, size_t c_used,
+                     PickFn pick, void *ctx) {
+  int rc = SELECT_OK;
+  size_t *want = ss_malloc_array(c_used ? c_used : 1, sizeof(size_t));
+  if (want == NULL || !plan_targets(s, order, c_used, want)) {
+    ss_free(want);
+    return SELECT_ENOMEM;
+  }
+  SelectQuota mode = s->extra->quota;
+  size_t carry = 0;
+  for (size_t oi = 0; oi < c_used && s->out->n_rows < s->n; oi++) {
+    if (mode == SELECT_QUOTA_EXPLICIT && want[oi] == 0) continue;
+    size_t target = want[oi] + carry;
+    size_t take = min_size(target, s->n - s->out->n_rows);
+    size_t got = pick(s, order[oi].cat, take, ctx, &rc);
+    if (rc != SELECT_OK) break;
+    carry = mode == SELECT_QUOTA_UNIFORM ? 0 : target - got;
+  }
+  ss_free(want);
+  return rc;
+}
+
+int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
+                               size_t *out) {
+  if (c == 0) return 1;
+  size_t base = n >= c ? 1 : 0, share = n - base * c, given = 0, total = 0;
+  for (size_t i = 0; i < c; i++) total += sizes[i]; /* memberships: fits */
+  if (total == 0) total = 1;
+  /* Remainders (< total, so they fit in size_t); the products need 128
+   * bits.  SIZE_MAX marks a category that already got its extra unit. */
+  size_t *rem = ss_malloc_array(c, sizeof *rem);
+  if (rem == NULL) return 0;
+  for (size_t i = 0; i < c; i++) {
+    unsigned __int128 part = (unsigned __int128)share * sizes[i];
+    out[i] = base + (size_t)(part / total);
+    given += (size_t)(part / total);
+    rem[i] = (size_t)(part % total);
+  }
+  /* share - given < c units left: one each to the largest remainders,
+   * earlier categories first on ties. */
+  for (size_t left = share - given; left > 0; left--) {
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < c; i++)
+      if (rem[i] != SIZE_MAX && (best == SIZE_MAX || rem[i] > rem[best]))
+        best = i;
+    out[best]++;
+    rem[best] = SIZE_MAX;
+  }
+  ss_free(rem);
+  return 1;
+}
+
 /* ---- fills ---- */
+
+/*
+ * Adds up to want of items[0..m) as rows in the order of a partial
+ * Fisher–Yates shuffle (prng_draw one step at a time), skipping
+ * near-duplicates (dedup): a skipped draw is replaced by the next item of
+ * the same shuffle.  Without dedup this is prng_draw(items, m, want).
+ * Returns how many it added.
+ */
+static size_t draw_rows(Selection *s, size_t *items, size_t m, size_t want,
+                        long category, int stage) {
+  size_t got = 0;
+  for (size_t i = 0; i < m && got < want; i++) {
+    prng_draw(&s->prng, items + i, m - i, 1);
+    if (!admit(s, items[i])) continue;
+    add_row(s, items[i], category, 0.0, 0, stage);
+    got++;
+  }
+  return got;
+}
 
 /* Fills up to n with a uniform draw from the unchosen examples. */
 static void fill_random(Selection *s) {
   size_t m = 0;
   for (size_t i = 0; i < s->pool->n; i++)
     if (!s->chosen[i]) s->scratch[m++] = i;
-  size_t want = min_size(s->n - s->out->n_rows, m);
-  prng_draw(&s->prng, s->scratch, m, want);
-  for (size_t i = 0; i < want; i++)
-    add_row(s, s->scratch[i], -1, 0.0, 0, STAGE_FILL);
+  draw_rows(s, s->scratch, m, s->n - s->out->n_rows, -1, STAGE_FILL);
+}
+
+/* Adds the best of heap[0..h) (sorted best first) that pass dedup, up to
+ * take of them.  Returns how many it added. */
+static size_t take_best(Selection *s, const Scored *heap, size_t h,
+                        size_t take, long category, int stage) {
+  size_t got = 0;
+  for (size_t j = 0; j < h && got < take; j++)
+    if (admit(s, heap[j].example)) {
+      add_row(s, heap[j].example, category, heap[j].score, 1, stage);
+      got++;
+    }
+  return got;
 }
 
 /* ---- methods ---- */
 
+/* sss pick: take of category c's unchosen members uniformly at random; at
+ * most take left: all of them, in id order. */
+static size_t pick_sss(Selection *s, size_t c, size_t take, void *ctx,
+                       int *rc) {
+  (void)ctx;
+  (void)rc;
+  const SelectPool *p = s->pool;
+  size_t m = 0, got = 0;
+  for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
+    if (!s->chosen[p->cat_member[j]]) s->scratch[m++] = p->cat_member[j];
+  if (m > take) return draw_rows(s, s->scratch, m, take, (long)c, STAGE_CATEGORY);
+  for (size_t i = 0; i < m; i++)
+    if (admit(s, s->scratch[i])) {
+      add_row(s, s->scratch[i], (long)c, 0.0, 0, STAGE_CATEGORY);
+      got++;
+    }
+  return got;
+}
+
 static int run_sss(Selection *s) {
   const SelectPool *p = s->pool;
-  int rc = SELECT_ENOMEM;
   CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
   if (order == NULL) return SELECT_ENOMEM;
   size_t c_used = pool_category_order(p, order);
-  size_t k = quota(s->n, c_used);
-  for (size_t oi = 0; oi < c_used && s->out->n_rows < s->n; oi++) {
-    size_t c = order[oi].cat, m = 0;
-    for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
-      if (!s->chosen[p->cat_member[j]]) s->scratch[m++] = p->cat_member[j];
-    size_t take = min_size(k, s->n - s->out->n_rows);
-    if (m > take)
-      prng_draw(&s->prng, s->scratch, m, take);
-    else
-      take = m; /* at most k left: all of them, in id order */
-    for (size_t i = 0; i < take; i++)
-      add_row(s, s->scratch[i], (long)c, 0.0, 0, STAGE_CATEGORY);
-  }
-  rc = SELECT_OK;
+  int rc = walk_plan(s, order, c_used, pick_sss, NULL);
   ss_free(order);
   return rc;
-}
-
-static const float *vec_of(const SelectPool *p, size_t i) {
-  return p->vectors + p->vec_row[i] * p->dim;
 }
 
 int select_prototype(const SelectPool *p, const size_t *members, size_t m,
@@ -241,6 +392,32 @@ cleanup:
   return ok;
 }
 
+/* Working data of the pss picks. */
+typedef struct {
+  const double *score, *proto_norm;
+  Scored *heap; /* room for n, or for pool->n with dedup */
+  size_t *bad_category;
+} PssPick;
+
+/* pss pick: the take unchosen members of c with the highest cosine to the
+ * prototype (with dedup: the best that are not near-duplicates). */
+static size_t pick_pss(Selection *s, size_t c, size_t take, void *ctx,
+                       int *rc) {
+  PssPick *pp = ctx;
+  const SelectPool *p = s->pool;
+  if (pp->proto_norm[c] == 0.0) {
+    *pp->bad_category = c;
+    *rc = SELECT_EZERO_PROTOTYPE;
+    return 0;
+  }
+  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
+    if (!s->chosen[p->cat_member[j]])
+      heap_push(pp->heap, &h, cap, (Scored){pp->score[j], p->cat_member[j]});
+  heap_sort_best_first(pp->heap, h);
+  return take_best(s, pp->heap, h, take, (long)c, STAGE_CATEGORY);
+}
+
 static int run_pss(Selection *s, size_t *bad_category) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
@@ -248,29 +425,13 @@ static int run_pss(Selection *s, size_t *bad_category) {
   CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
   double *score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
   double *proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
-  Scored *heap = NULL;
-  if (order == NULL || score == NULL || proto_norm == NULL) goto cleanup;
+  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  if (order == NULL || score == NULL || proto_norm == NULL || heap == NULL)
+    goto cleanup;
   if (!pss_member_scores(p, score, proto_norm)) goto cleanup;
   size_t c_used = pool_category_order(p, order);
-  size_t k = quota(s->n, c_used);
-  heap = ss_malloc_array(k, sizeof *heap);
-  if (heap == NULL) goto cleanup;
-  for (size_t oi = 0; oi < c_used && s->out->n_rows < s->n; oi++) {
-    size_t c = order[oi].cat;
-    if (proto_norm[c] == 0.0) {
-      *bad_category = c;
-      rc = SELECT_EZERO_PROTOTYPE;
-      goto cleanup;
-    }
-    size_t take = min_size(k, s->n - s->out->n_rows), h = 0;
-    for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
-      if (!s->chosen[p->cat_member[j]])
-        heap_push(heap, &h, take, (Scored){score[j], p->cat_member[j]});
-    heap_sort_best_first(heap, h);
-    for (size_t j = 0; j < h; j++)
-      add_row(s, heap[j].example, (long)c, heap[j].score, 1, STAGE_CATEGORY);
-  }
-  rc = SELECT_OK;
+  PssPick pp = {score, proto_norm, heap, bad_category};
+  rc = walk_plan(s, order, c_used, pick_pss, &pp);
 cleanup:
   ss_free(order);
   ss_free(score);
@@ -293,63 +454,172 @@ static double *cossim_scores(const SelectPool *p) {
   return scores;
 }
 
+/* The category of example i's best cossim score (first by name on ties). */
+static size_t best_category(const SelectPool *p, const double *scores,
+                            size_t i) {
+  const double *row = scores + i * p->n_cat;
+  size_t best_c = 0;
+  for (size_t c = 1; c < p->n_cat; c++)
+    if (row[c] > row[best_c]) best_c = c;
+  return best_c;
+}
+
+/* Working data of the cossim picks. */
+typedef struct {
+  const double *scores;
+  Scored *heap; /* room for n, or for pool->n with dedup */
+} CossimPick;
+
+/* cossim pick: the take unchosen examples with the highest score for c. */
+static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
+                          int *rc) {
+  (void)rc;
+  CossimPick *cp = ctx;
+  const SelectPool *p = s->pool;
+  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  for (size_t i = 0; i < p->n; i++)
+    if (!s->chosen[i])
+      heap_push(cp->heap, &h, cap, (Scored){cp->scores[i * p->n_cat + c], i});
+  heap_sort_best_first(cp->heap, h);
+  return take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
+}
+
 static int run_cossim(Selection *s, SelectFill fill) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
   double *scores = cossim_scores(p);
-  Scored *heap = NULL;
-  if (scores == NULL) goto cleanup;
-  size_t k = quota(s->n, p->n_cat);
-  heap = ss_malloc_array(s->n, sizeof *heap);
-  if (heap == NULL) goto cleanup;
-  for (size_t c = 0; c < p->n_cat && s->out->n_rows < s->n; c++) {
-    size_t take = min_size(k, s->n - s->out->n_rows), h = 0;
-    for (size_t i = 0; i < p->n; i++)
-      if (!s->chosen[i])
-        heap_push(heap, &h, take, (Scored){scores[i * p->n_cat + c], i});
-    heap_sort_best_first(heap, h);
-    for (size_t j = 0; j < h; j++)
-      add_row(s, heap[j].example, (long)c, heap[j].score, 1, STAGE_CATEGORY);
+  CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
+  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  if (scores == NULL || order == NULL || heap == NULL) goto cleanup;
+  /* Categories by name.  Proportional quotas weigh a category by the
+   * eligible examples whose best score is for it, and skip those that are
+   * nobody's best. */
+  size_t c_used = 0;
+  if (s->extra->quota == SELECT_QUOTA_PROPORTIONAL) {
+    for (size_t c = 0; c < p->n_cat; c++) order[c] = (CatCount){0, c};
+    for (size_t i = 0; i < p->n; i++) order[best_category(p, scores, i)].count++;
+    for (size_t c = 0; c < p->n_cat; c++)
+      if (order[c].count > 0) order[c_used++] = order[c];
+  } else {
+    for (size_t c = 0; c < p->n_cat; c++) order[c_used++] = (CatCount){0, c};
   }
+  CossimPick cp = {scores, heap};
+  rc = walk_plan(s, order, c_used, pick_cossim, &cp);
+  if (rc != SELECT_OK) goto cleanup;
   if (fill == SELECT_FILL_SCORE && s->out->n_rows < s->n) {
     /* The rest by their best score over all categories (first by name on
      * ties), reporting that category. */
     size_t take = s->n - s->out->n_rows, h = 0;
-    for (size_t i = 0; i < p->n; i++) {
-      if (s->chosen[i]) continue;
-      const double *row = scores + i * p->n_cat;
-      double best = row[0];
-      for (size_t c = 1; c < p->n_cat; c++)
-        if (row[c] > best) best = row[c];
-      heap_push(heap, &h, take, (Scored){best, i});
-    }
+    size_t cap = s->extra->dedup > 0 ? p->n : take;
+    for (size_t i = 0; i < p->n; i++)
+      if (!s->chosen[i])
+        heap_push(heap, &h, cap,
+                  (Scored){scores[i * p->n_cat + best_category(p, scores, i)], i});
     heap_sort_best_first(heap, h);
-    for (size_t j = 0; j < h; j++) {
-      const double *row = scores + heap[j].example * p->n_cat;
-      size_t best_c = 0;
-      for (size_t c = 1; c < p->n_cat; c++)
-        if (row[c] > row[best_c]) best_c = c;
-      add_row(s, heap[j].example, (long)best_c, heap[j].score, 1, STAGE_FILL);
-    }
+    for (size_t j = 0, got = 0; j < h && got < take; j++)
+      if (admit(s, heap[j].example)) {
+        add_row(s, heap[j].example,
+                (long)best_category(p, scores, heap[j].example), heap[j].score,
+                1, STAGE_FILL);
+        got++;
+      }
   }
-  rc = SELECT_OK;
 cleanup:
   ss_free(scores);
+  ss_free(order);
   ss_free(heap);
+  return rc;
+}
+
+/* Working data of the facility-location picks. */
+typedef struct {
+  Selection *s;
+  size_t c;              /* category */
+  const size_t *members; /* its members (example indices) */
+  size_t m;
+} FlPick;
+
+/* facility_greedy's callback: the member may be picked unless dedup says
+ * it is a near-duplicate.  score = the gain per member of the category. */
+static int fl_try_pick(void *ctx, size_t member, double gain) {
+  FlPick *fp = ctx;
+  size_t i = fp->members[member];
+  if (!admit(fp->s, i)) return 0;
+  add_row(fp->s, i, (long)fp->c, gain / (double)fp->m, 1, STAGE_CATEGORY);
+  return 1;
+}
+
+/* fl pick: greedy facility location over category c (facility.h); members
+ * chosen earlier (for other categories) count as already selected. */
+static size_t pick_fl(Selection *s, size_t c, size_t take, void *ctx,
+                      int *rc) {
+  (void)ctx;
+  const SelectPool *p = s->pool;
+  const size_t *members = p->cat_member + p->cat_start[c];
+  size_t m = p->cat_start[c + 1] - p->cat_start[c], got = 0;
+  const float **vec = ss_malloc_array(m, sizeof *vec);
+  double *norm = ss_malloc_array(m, sizeof *norm);
+  unsigned char *state = ss_malloc(m ? m : 1);
+  if (vec == NULL || norm == NULL || state == NULL) {
+    *rc = SELECT_ENOMEM;
+    goto cleanup;
+  }
+  for (size_t j = 0; j < m; j++) {
+    vec[j] = vec_of(p, members[j]);
+    norm[j] = p->norms[members[j]];
+    state[j] = s->chosen[members[j]] == 1   ? FL_SELECTED
+               : s->chosen[members[j]] == 2 ? FL_EXCLUDED
+                                            : FL_CANDIDATE;
+  }
+  FlProblem fl = {m, p->dim, vec, norm, state, 0};
+  FlPick fp = {s, c, members, m};
+  if (facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL) != 0)
+    *rc = SELECT_ENOMEM;
+cleanup:
+  ss_free(vec);
+  ss_free(norm);
+  ss_free(state);
+  return got;
+}
+
+static int run_fl(Selection *s, size_t *bad_category) {
+  const SelectPool *p = s->pool;
+  CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
+  if (order == NULL) return SELECT_ENOMEM;
+  size_t c_used = pool_category_order(p, order);
+  int rc = SELECT_OK;
+  /* Refuse before any work: the largest category is checked first. */
+  if (c_used > 0 && order[c_used - 1].count > FL_MAX_MEMBERS) {
+    *bad_category = order[c_used - 1].cat;
+    rc = SELECT_ETOO_LARGE;
+  } else {
+    rc = walk_plan(s, order, c_used, pick_fl, NULL);
+  }
+  ss_free(order);
   return rc;
 }
 
 int select_run(const SelectPool *pool, SelectMethod method, size_t n,
                SelectFill fill, uint64_t seed, SelectResult *out,
                size_t *bad_category) {
+  return select_run_extra(pool, method, n, fill, seed, NULL, out,
+                          bad_category);
+}
+
+int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
+                     SelectFill fill, uint64_t seed, const SelectExtra *extra,
+                     SelectResult *out, size_t *bad_category) {
+  static const SelectExtra contract = {0};
   Selection s = {0};
   int rc = SELECT_ENOMEM;
   out->rows = NULL;
   out->n_rows = 0;
+  out->dedup_skipped = 0;
   if (n > pool->n) n = pool->n;
   s.pool = pool;
   s.n = n;
   s.out = out;
+  s.extra = extra ? extra : &contract;
   prng_seed(&s.prng, seed);
   s.chosen = ss_malloc(pool->n ? pool->n : 1);
   s.scratch = ss_malloc_array(pool->n ? pool->n : 1, sizeof(size_t));
@@ -369,6 +639,9 @@ int select_run(const SelectPool *pool, SelectMethod method, size_t n,
     case METHOD_COSSIM:
       rc = run_cossim(&s, fill);
       break;
+    case METHOD_FL:
+      rc = run_fl(&s, bad_category);
+      break;
   }
   if (rc == SELECT_OK && s.out->n_rows < s.n &&
       (method == METHOD_RANDOM || fill == SELECT_FILL_RANDOM))
@@ -384,4 +657,93 @@ void select_result_free(SelectResult *r) {
   ss_free(r->rows);
   r->rows = NULL;
   r->n_rows = 0;
+  r->dedup_skipped = 0;
+}
+
+/* ---- contrast (issue 7) ---- */
+
+/* One anchor's candidates, best first: the len best of those not excluded
+ * (at most cap of them); pos is where the walk stands. */
+typedef struct {
+  Scored *list;
+  size_t len, cap, pos;
+} AnchorList;
+
+/* (Re)computes an anchor's list with room for cap candidates. */
+static int anchor_list_fill(AnchorList *a, const SelectPool *cand,
+                            const unsigned char *excluded, const float *vec,
+                            double norm, size_t cap) {
+  Scored *list = ss_malloc_array(cap ? cap : 1, sizeof *list);
+  if (list == NULL) return 0;
+  ss_free(a->list);
+  a->list = list;
+  a->cap = cap;
+  a->len = a->pos = 0;
+  for (size_t i = 0; i < cand->n; i++)
+    if (!excluded || !excluded[i])
+      heap_push(list, &a->len, cap,
+                (Scored){vec_cosine_with_norms(vec, vec_of(cand, i), cand->dim,
+                                               norm, cand->norms[i]),
+                         i});
+  heap_sort_best_first(list, a->len);
+  return 1;
+}
+
+int select_contrast(const SelectPool *cand, const unsigned char *excluded,
+                    const float *const *anchor_vec, const double *anchor_norm,
+                    size_t n_anchor, size_t k, double dedup, ContrastPick *out,
+                    size_t *n_out, size_t *skipped) {
+  int rc = SELECT_ENOMEM;
+  size_t used = min_size(n_anchor, k); /* later anchors never get a turn */
+  AnchorList *lists = ss_malloc_array(used ? used : 1, sizeof *lists);
+  unsigned char *taken = ss_malloc(cand->n ? cand->n : 1); /* 1 picked, 2 skipped */
+  *n_out = 0;
+  *skipped = 0;
+  if (lists == NULL || taken == NULL) goto cleanup;
+  memset(lists, 0, (used ? used : 1) * sizeof *lists);
+  memset(taken, 0, cand->n ? cand->n : 1);
+  size_t first_cap = (used ? (k + used - 1) / used : 0) + 8;
+  for (size_t turn = 0; *n_out < k && used > 0; turn++) {
+    size_t a = turn % used;
+    AnchorList *l = &lists[a];
+    if (l->list == NULL &&
+        !anchor_list_fill(l, cand, excluded, anchor_vec[a], anchor_norm[a],
+                          first_cap))
+      goto cleanup;
+    size_t pick = SIZE_MAX;
+    while (pick == SIZE_MAX) {
+      for (; l->pos < l->len && pick == SIZE_MAX; l->pos++) {
+        size_t i = l->list[l->pos].example;
+        if (taken[i]) continue;
+        int near = 0;
+        for (size_t r = 0; dedup > 0 && r < *n_out && !near; r++) {
+          size_t e = out[r].candidate;
+          near = vec_cosine_with_norms(vec_of(cand, i), vec_of(cand, e),
+                                       cand->dim, cand->norms[i],
+                                       cand->norms[e]) >= dedup;
+        }
+        if (near) {
+          taken[i] = 2;
+          ++*skipped;
+        } else {
+          pick = l->pos;
+        }
+      }
+      if (pick != SIZE_MAX || l->len < l->cap) break; /* found, or none left */
+      /* The list ran out but more candidates exist: a longer one. */
+      if (!anchor_list_fill(l, cand, excluded, anchor_vec[a], anchor_norm[a],
+                            l->cap * 2))
+        goto cleanup;
+    }
+    if (pick == SIZE_MAX) break; /* every candidate is taken */
+    size_t i = l->list[pick].example;
+    taken[i] = 1;
+    out[(*n_out)++] = (ContrastPick){i, a, l->list[pick].score};
+  }
+  rc = SELECT_OK;
+cleanup:
+  for (size_t a = 0; lists && a < used; a++) ss_free(lists[a].list);
+  ss_free(lists);
+  ss_free(taken);
+  return rc;
 }

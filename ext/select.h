@@ -17,11 +17,12 @@ typedef enum {
   METHOD_RANDOM = 0,
   METHOD_SSS,
   METHOD_PSS,
-  METHOD_COSSIM
+  METHOD_COSSIM,
+  METHOD_FL /* facility location (issue 7; facility.h) */
 } SelectMethod;
 
 typedef enum { SELECT_FILL_RANDOM = 0, SELECT_FILL_SCORE, SELECT_FILL_NONE } SelectFill;
-enum { STAGE_CATEGORY = 0, STAGE_FILL = 1 };
+enum { STAGE_CATEGORY = 0, STAGE_FILL = 1, STAGE_CONTRAST = 2 };
 
 /* The eligible examples, in ascending id order (example index i). */
 typedef struct {
@@ -54,13 +55,44 @@ typedef struct {
 typedef struct {
   SelectRow *rows; /* in selection order (rank = index + 1) */
   size_t n_rows;
+  size_t dedup_skipped; /* candidates skipped as near-duplicates */
 } SelectResult;
 
 enum {
   SELECT_OK = 0,
   SELECT_ENOMEM = 1,
-  SELECT_EZERO_PROTOTYPE = 2 /* *bad_category says which category */
+  SELECT_EZERO_PROTOTYPE = 2, /* *bad_category says which category */
+  SELECT_ETOO_LARGE = 3       /* fl: *bad_category has > FL_MAX_MEMBERS */
 };
+
+/*
+ * Beyond the contract (issue 7).  A zeroed SelectExtra is the contract:
+ *
+ * dedup > 0: a candidate whose cosine to any example chosen so far is
+ *   >= dedup is skipped (and never considered again: the chosen set only
+ *   grows, so it stays a near-duplicate); needs embeddings for every
+ *   method.  pss/cossim/fl move on to the next best candidate; random
+ *   draws (sss, random, the random fill) take the next item of the same
+ *   partial Fisher–Yates shuffle, so without skips the draw is unchanged.
+ * quota: UNIFORM is k = max(1, n div C) per category (the contract);
+ *   PROPORTIONAL and EXPLICIT give each category its own target (see
+ *   select_proportional_quotas; EXPLICIT takes quota_counts[c], indexed
+ *   like the categories, and visits only categories with a count > 0).
+ *   In those two modes what a category cannot supply (too few unchosen
+ *   members, or near-duplicates) is added to the next visited category's
+ *   target; what is left after the last one goes to the fill.
+ */
+typedef enum {
+  SELECT_QUOTA_UNIFORM = 0,
+  SELECT_QUOTA_PROPORTIONAL,
+  SELECT_QUOTA_EXPLICIT
+} SelectQuota;
+
+typedef struct {
+  double dedup;
+  SelectQuota quota;
+  const size_t *quota_counts; /* [n_cat], SELECT_QUOTA_EXPLICIT only */
+} SelectExtra;
 
 /*
  * Chooses up to n examples (n <= pool->n) with the method, filling the rest
@@ -72,6 +104,47 @@ int select_run(const SelectPool *pool, SelectMethod method, size_t n,
                SelectFill fill, uint64_t seed, SelectResult *out,
                size_t *bad_category);
 void select_result_free(SelectResult *r);
+
+/* select_run with the options of issue 7 (extra may be NULL: the contract). */
+int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
+                     SelectFill fill, uint64_t seed, const SelectExtra *extra,
+                     SelectResult *out, size_t *bad_category);
+
+/*
+ * Proportional quotas: sizes[0..c) are the categories' eligible member
+ * counts (all > 0) in the method's category order; out[0..c) receives
+ * targets that sum to n.  When n >= c every category first gets 1 and the
+ * other n - c are shared out in proportion to the sizes; when n < c all n
+ * are shared out that way.  Sharing m in proportion is largest remainder
+ * (Hamilton): each gets floor(m * size / total), and the units still left
+ * go one each to the largest remainders (m * size mod total, compared
+ * exactly in integers); equal remainders go to the category earlier in
+ * the order.  Returns 0 when out of memory.
+ */
+int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
+                               size_t *out);
+
+/*
+ * Contrast (issue 7): up to k examples of cand (the T3 pool) that look
+ * like the anchors (the chosen T1 examples, in rank order): round robin
+ * over the anchors, each turn taking the unpicked candidate with the
+ * highest cosine to that anchor (ties: smaller id); excluded[i] marks
+ * candidates that may not be taken (already chosen).  With dedup > 0 a
+ * candidate whose cosine to an earlier contrast pick is >= dedup is
+ * skipped (contrast rows are meant to resemble the anchors, so they are
+ * not compared with the main selection).  out (room for k) receives the
+ * picks in order, with score = cosine to the anchor.
+ */
+typedef struct {
+  size_t candidate; /* index into cand */
+  size_t anchor;    /* index into the anchor arrays */
+  double score;
+} ContrastPick;
+
+int select_contrast(const SelectPool *cand, const unsigned char *excluded,
+                    const float *const *anchor_vec, const double *anchor_norm,
+                    size_t n_anchor, size_t k, double dedup, ContrastPick *out,
+                    size_t *n_out, size_t *skipped);
 
 /* The prototype (float32 mean, summed in double in id order) of the given
  * examples; exposed for tests and reports.  Returns 0 when out of memory. */
