@@ -76,6 +76,7 @@ static int (*const module_registrations[])(sqlite3 *) = {
     safety_register_vector, safety_register_label, safety_register_refusal,
     safety_register_embed,
     safety_register_jsonl,  safety_register_sample,
+    safety_register_report,
 };
 
 __attribute__((visibility("default"))) int sqlite3_safetysample_init(

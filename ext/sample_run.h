@@ -1,0 +1,76 @@
+/*
+ * sample_run.h — one call of safety_sample(method, budget [, options]):
+ * parse the arguments, read the relations, select.  The table-valued
+ * function (sample_vtab.c) returns its rows; safety_report() (report.c)
+ * describes the very same selection, so the two can never disagree.
+ */
+#ifndef SAFETY_SAMPLE_RUN_H
+#define SAFETY_SAMPLE_RUN_H
+
+#include "common.h"
+#include "options.h"
+#include "pool_read.h"
+#include "select.h"
+
+/* One selected row. */
+typedef struct {
+  sqlite3_int64 id;
+  const char *category; /* into the run's category names, or NULL */
+  int behavior;         /* 0 = NULL, 1..4 = T1..T4 */
+  double score;
+  int has_score;
+  int stage;            /* STAGE_CATEGORY, STAGE_FILL or STAGE_CONTRAST */
+  const float *vec;     /* the embedding (NULL when not read) */
+  double norm;
+} RunRow;
+
+/* The pool's own categories (CSR over run->pd examples, names in order). */
+typedef struct {
+  size_t n;
+  char **names;
+  size_t *start, *member;
+  int owned; /* copies (cossim replaces the pool's categories) */
+} RunCategories;
+
+typedef struct {
+  /* The arguments, resolved. */
+  const char *method;       /* canonical name, e.g. "pss-b" */
+  SelectMethod meth;
+  SampleOptions opt;
+  sqlite3_value *options;   /* as given (NULL when absent) */
+  double budget;
+  sqlite3_int64 task_size;  /* -1 when the budget is a count */
+  sqlite3_int64 n;          /* rows asked for, contrast share included */
+  sqlite3_int64 n_contrast; /* the contrast share: floor(contrast * n) */
+  unsigned mask;            /* behaviour filter (0 = any) */
+  /* The data. */
+  PoolData pd;              /* eligible examples; cossim: reference categories */
+  PoolData t3;              /* contrast candidates (every T3 example) */
+  int embeddings;           /* pd holds embeddings */
+  char *no_embeddings;      /* report: why not (sqlite3_malloc'ed) */
+  RunCategories pool_cats;  /* report: the pool's categories */
+  /* The selection. */
+  SelectResult res;
+  size_t contrast_skipped;
+  RunRow *rows;
+  size_t n_rows;
+} SampleRun;
+
+/*
+ * Runs safety_sample(argv[0], argv[1] [, argv[2]]) (argc 2 or 3; a NULL
+ * options value is no options).  for_report: also read the embeddings of
+ * methods that do not need them when the pool has them (falling back to
+ * none, with the reason in no_embeddings), and keep the pool's categories.
+ * Returns SQLITE_OK or an error code with *errmsg a "safety_sample: ..."
+ * message (sqlite3_free it).  sample_run_free releases *run either way.
+ */
+int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
+               SampleRun *run, char **errmsg);
+void sample_run_free(SampleRun *run);
+
+/* "T1".."T4" or NULL. */
+const char *sample_behavior_text(int code);
+/* "category", "fill" or "contrast". */
+const char *sample_stage_text(int stage);
+
+#endif
