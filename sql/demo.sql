@@ -30,6 +30,8 @@
 --   4. For budgets 0.05 %, 0.5 % (the paper's) and 2 % of 20,000 (10, 100,
 --      400 examples): sql/analysis.sql over all eight methods, seed 0.
 --   5. A text bar chart of the pss-b selection at 0.5 % per category.
+--   5b. Beyond the paper (issue 7): pss-b and fl-b at 0.5 %, with and
+--      without the dedup option, described by safety_report().
 
 .timer off
 .headers on
@@ -129,3 +131,27 @@ ORDER BY c.n_quota + c.n_fill DESC, c.category;
 SELECT printf('%-40s %3d  (%d by category quota, %d by random fill)', 'total',
               count(*), sum(stage = 'category'), sum(stage = 'fill'))
 FROM temp.demo_selection;
+
+-- 5b. Beyond the paper (issue 7).  Do-Not-Answer has six responses per
+--     prompt and the embedding is the prompt's, so pss-b can pick one
+--     prompt several times; dedup 0.9 and fl-b (facility location) do not.
+--     prompts = distinct instructions; the other columns come from
+--     safety_report() (pairwise = mean pairwise cosine, lower is more
+--     diverse; radius = largest cosine distance from an eligible example
+--     to its nearest selected one).
+.print
+.print "== beyond the paper at 0.5 % (100 examples): near-duplicates and diversity, from safety_report() =="
+.headers on
+SELECT label AS selection, json_extract(r, '$.rows') AS n,
+       (SELECT count(DISTINCT e.instruction) FROM safety_sample(m, 0.005, o) AS s
+        JOIN examples AS e ON e.id = s.id) AS prompts,
+       json_extract(r, '$.dedup_skipped') AS dedup_skipped,
+       printf('%.3f', json_extract(r, '$.mean_prototype_cosine')) AS proto_cos,
+       printf('%.3f', json_extract(r, '$.mean_pairwise_cosine')) AS pairwise_cos,
+       printf('%.3f', json_extract(r, '$.coverage_radius')) AS radius
+FROM (SELECT column1 AS label, column2 AS m, column3 AS o,
+             safety_report(column2, 0.005, column3) AS r
+      FROM (VALUES ('pss-b, as in the paper', 'pss-b', '{}'),
+                   ('pss-b, dedup 0.9', 'pss-b', '{"dedup": 0.9}'),
+                   ('fl-b', 'fl-b', '{}'),
+                   ('fl-b, dedup 0.9', 'fl-b', '{"dedup": 0.9}')));
