@@ -159,6 +159,19 @@ SELECT group_concat(category || ':' || c) FROM (SELECT category, count(*) AS c F
 #expect
 cat0:3,cat1:4,cat3:2
 
+-- cossim, proportional, n = 5: a category's size is the number of eligible
+-- examples whose best score is for it: crime {1, 2, 4, 6, 8, 9} = 6, fraud
+-- {3, 5} = 2, violence {7} = 1 (9).  One each, then 2 shared: 12/9 = 1 r3,
+-- 4/9 = 0 r4, 2/9 = 0 r2; the unit left goes to fraud (r4): 2, 2, 1.
+#test proportional quotas for cossim weigh the categories by best score
+SELECT id, category, stage FROM safety_sample('cossim', 5, '{"quota": "proportional"}');
+#expect
+2|crime|category
+9|crime|category
+3|fraud|category
+5|fraud|category
+7|violence|category
+
 #test quota uniform is the default
 SELECT (SELECT group_concat(id) FROM safety_sample('pss', 6)) = (SELECT group_concat(id) FROM safety_sample('pss', 6, '{"quota": "uniform"}'));
 #true
@@ -194,6 +207,10 @@ SELECT * FROM safety_sample('cossim', 3, '{"quota": {"privacy": 1}}');
 #test quota asks for more than n
 SELECT * FROM safety_sample('pss', 3, '{"quota": {"crime": 2, "fraud": 2}}');
 #error safety_sample: option quota asks for 4 examples in all but the budget gives 3; lower the counts or raise the budget
+
+#test quota counts are checked against n after the contrast share
+SELECT * FROM safety_sample('pss', 6, '{"contrast": 0.5, "quota": {"crime": 3, "fraud": 1}}');
+#error safety_sample: option quota asks for 4 examples in all but the budget gives 3 after the contrast share; lower the counts or raise the budget
 
 #test quota with random
 SELECT * FROM safety_sample('random', 3, '{"quota": "proportional"}');
@@ -304,6 +321,15 @@ SELECT * FROM safety_sample('pss-b', 3, '{"contrast": true}');
 #test contrast with too few T3 examples
 SELECT * FROM safety_sample('pss-b', 4, '{"contrast": 0.5}');
 #error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 examples are available; lower contrast, add T3 examples (benign, answered) to the pool, or pass "allow_short": true
+
+#test contrast shortage after dedup says so
+CREATE TABLE t3dup AS SELECT * FROM safety_pool UNION ALL SELECT 100, NULL, 'T3', vec_f32('[1, 1.0001]');
+SELECT * FROM safety_sample('pss-b', 4, '{"pool": "t3dup", "contrast": 0.5, "dedup": 0.99}');
+#error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 examples remain after dedup
+
+#test the main selection's eligible count is checked against n minus the contrast share
+SELECT * FROM safety_sample('pss-b', 12, '{"contrast": 0.5}');
+#error safety_sample: only 5 eligible examples (T1) for a budget of 6 (after the contrast share); lower the budget, widen options.behavior or options.categories, or pass "allow_short": true to take them all
 
 #test contrast shortfall with allow_short
 SELECT count(*), sum(stage = 'contrast') FROM safety_sample('pss-b', 4, '{"contrast": 0.5, "allow_short": true}');
