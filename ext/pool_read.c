@@ -40,6 +40,26 @@ static uint64_t hash_bytes(const void *p, size_t n) {
   return h;
 }
 
+/* A fast hash of an embedding's bytes (n a multiple of 4): four
+ * independent multiply-xorshift lanes over 8-byte words.  It only tells
+ * two rows of one example apart, so speed matters more than strength. */
+static uint64_t hash_vector(const float *v, size_t n_floats) {
+  const unsigned char *b = (const unsigned char *)v;
+  size_t n = n_floats * sizeof(float), i = 0;
+  uint64_t h[4] = {0x9E3779B97F4A7C15ULL, 0xBF58476D1CE4E5B9ULL,
+                   0x94D049BB133111EBULL, (uint64_t)n};
+  for (; i + 32 <= n; i += 32)
+    for (int l = 0; l < 4; l++) {
+      uint64_t w;
+      memcpy(&w, b + i + 8 * l, 8);
+      h[l] = (h[l] ^ w) * 0xFF51AFD7ED558CCDULL;
+      h[l] ^= h[l] >> 29;
+    }
+  uint64_t r = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
+  for (; i < n; i++) r = (r ^ b[i]) * 1099511628211ULL;
+  return r;
+}
+
 static uint64_t hash_id(int64_t id) {
   uint64_t z = (uint64_t)id + 0x9E3779B97F4A7C15ULL;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -87,8 +107,9 @@ static int index_insert(Index *ix, size_t slot, size_t k, HashOf hash_of,
 
 typedef struct {
   int64_t id;
-  size_t vec_row;  /* NONE until an embedding is stored */
+  size_t vec_row;  /* NONE until an embedding is stored (or scored) */
   double norm;
+  uint64_t vec_hash; /* scoring on arrival: hash of the embedding bytes */
   unsigned char behavior;
   unsigned char eligible;
 } Entry;
@@ -114,7 +135,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
     if (es->n == 0 || id > es->e[es->n - 1].id) {
       if (!create) return NONE;
       if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
-      es->e[es->n] = (Entry){id, NONE, 0.0, 0, 0};
+      es->e[es->n] = (Entry){id, NONE, 0.0, 0, 0, 0};
       return es->n++;
     }
     /* The first id out of order: index what is there, then hash. */
@@ -136,7 +157,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
   if (!create) return NONE;
   if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
   size_t k = es->n++;
-  es->e[k] = (Entry){id, NONE, 0.0, 0, 0};
+  es->e[k] = (Entry){id, NONE, 0.0, 0, 0, 0};
   if (!index_insert(&es->ix, h, k, entry_hash, es)) goto oom;
   return k;
 oom:
@@ -266,6 +287,19 @@ static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
 
 static const char *const behavior_names[5] = {"NULL", "T1", "T2", "T3", "T4"};
 
+/* The dimension-mismatch error; others says whose dimension *dim is
+ * ("others" in one relation, "the reference set's" across the two). */
+static int dim_mismatch(const char *who, size_t d, size_t dim,
+                        const char *others, char **errmsg) {
+  *errmsg = safety_error_text(
+      FN, "%s has a %llu-dimensional embedding but %s have %llu (dimension "
+          "mismatch %llu vs %llu); every embedding must come from the same "
+          "model",
+      who, (unsigned long long)d, others, (unsigned long long)dim,
+      (unsigned long long)d, (unsigned long long)dim);
+  return SQLITE_ERROR;
+}
+
 /*
  * Validates an embedding value and copies it to dst (which has room for
  * *dim floats when *dim > 0).  *dim == 0 means "not known yet": then the
@@ -274,7 +308,7 @@ static const char *const behavior_names[5] = {"NULL", "T1", "T2", "T3", "T4"};
  * row in messages.  Returns SQLITE_OK or an error with *errmsg.
  */
 static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
-                         char **errmsg) {
+                         const char *others, char **errmsg) {
   int type = sqlite3_value_type(v);
   size_t d;
   if (type == SQLITE_NULL) {
@@ -303,15 +337,7 @@ static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
         type == SQLITE_INTEGER ? "INTEGER" : "REAL");
     return SQLITE_ERROR;
   }
-  if (*dim != 0 && d != *dim) {
-    *errmsg = safety_error_text(
-        FN, "%s has a %llu-dimensional embedding but others have %llu "
-            "(dimension mismatch %llu vs %llu); every embedding must come "
-            "from the same model",
-        who, (unsigned long long)d, (unsigned long long)*dim,
-        (unsigned long long)d, (unsigned long long)*dim);
-    return SQLITE_ERROR;
-  }
+  if (*dim != 0 && d != *dim) return dim_mismatch(who, d, *dim, others, errmsg);
   *dim = d;
   return SQLITE_OK;
 }
@@ -319,7 +345,8 @@ static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
 /* Copies a validated embedding into dst (dim floats), checks finiteness and
  * that it is not the zero vector, and returns its norm in *norm. */
 static int embedding_copy(sqlite3_value *v, const char *who, size_t *dim,
-                          float *dst, double *norm, char **errmsg) {
+                          const char *others, float *dst, double *norm,
+                          char **errmsg) {
   long long bad;
   if (sqlite3_value_type(v) == SQLITE_TEXT) {
     float *parsed = NULL;
@@ -334,14 +361,8 @@ static int embedding_copy(sqlite3_value *v, const char *who, size_t *dim,
       return SQLITE_ERROR;
     }
     if (d != *dim) {
-      *errmsg = safety_error_text(
-          FN, "%s has a %llu-dimensional embedding but the others have "
-              "%llu (dimension mismatch %llu vs %llu); every embedding must "
-              "come from the same model",
-          who, (unsigned long long)d, (unsigned long long)*dim,
-          (unsigned long long)d, (unsigned long long)*dim);
       ss_free(parsed);
-      return SQLITE_ERROR;
+      return dim_mismatch(who, d, *dim, others, errmsg);
     }
     memcpy(dst, parsed, d * sizeof(float));
     ss_free(parsed);
@@ -437,9 +458,11 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   Entries es = {0};
   Names ns = {0};
   Membership *mem = NULL;
-  size_t n_mem = 0, cap_mem = 0, cap_vec = 0, n_vec = 0, dim = 0;
+  size_t n_mem = 0, cap_mem = 0, cap_vec = 0, n_vec = 0, dim = q->dim;
   size_t *order = NULL, *rank = NULL, *example_of = NULL;
-  int nomem = 0, rc;
+  float *scratch = NULL; /* one embedding, for checks and scoring */
+  int nomem = 0, rc, scoring = q->score_means != NULL;
+  const char *others = q->dim ? "the reference set's" : "others";
   char who[96];
 
   memset(out, 0, sizeof *out);
@@ -514,43 +537,52 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
     if (!q->need_embeddings) continue;
     snprintf(who, sizeof who, "pool example %lld", (long long)id);
     sqlite3_value *v = sqlite3_column_value(st, 3);
-    if (sqlite3_value_type(v) == SQLITE_TEXT)
-      rc = json_embedding_dim(v, who, &dim, errmsg);
-    else
-      rc = embedding_dim(v, who, &dim, errmsg);
+    rc = sqlite3_value_type(v) == SQLITE_TEXT
+             ? json_embedding_dim(v, who, &dim, errmsg)
+             : embedding_dim(v, who, &dim, others, errmsg);
     if (rc != SQLITE_OK) goto cleanup;
+    if (scratch == NULL &&
+        (scratch = ss_malloc_array(dim, sizeof(float))) == NULL)
+      goto oom;
     if (en->vec_row != NONE) {
-      /* Another category row of the same example: same embedding? */
-      if (sqlite3_value_type(v) != SQLITE_BLOB ||
-          memcmp(sqlite3_value_blob(v), out->vectors + en->vec_row * dim,
-                 dim * sizeof(float)) != 0) {
-        float *tmp = ss_malloc_array(dim, sizeof(float));
-        double nrm;
-        if (tmp == NULL) goto oom;
-        rc = embedding_copy(v, who, &dim, tmp, &nrm, errmsg);
-        int same = rc == SQLITE_OK &&
-                   memcmp(tmp, out->vectors + en->vec_row * dim,
-                          dim * sizeof(float)) == 0;
-        ss_free(tmp);
-        if (rc != SQLITE_OK) goto cleanup;
-        if (!same) {
-          *errmsg = safety_error_text(
-              FN, "pool example %lld has two different embeddings in its "
-                  "rows; one example must have one embedding",
-              (long long)id);
-          rc = SQLITE_ERROR;
-          goto cleanup;
-        }
+      /* Another category row of the same example: same embedding?  (When
+       * scoring on arrival only the bytes' hash was kept.) */
+      double nrm;
+      rc = embedding_copy(v, who, &dim, others, scratch, &nrm, errmsg);
+      if (rc != SQLITE_OK) goto cleanup;
+      int same = scoring ? hash_vector(scratch, dim) == en->vec_hash
+                         : memcmp(scratch, out->vectors + en->vec_row * dim,
+                                  dim * sizeof(float)) == 0;
+      if (!same) {
+        *errmsg = safety_error_text(
+            FN, "pool example %lld has two different embeddings in its "
+                "rows; one example must have one embedding",
+            (long long)id);
+        rc = SQLITE_ERROR;
+        goto cleanup;
       }
       continue;
     }
     size_t need;
-    if (!ss_mul_size(n_vec + 1, dim, &need) ||
-        !grow((void **)&out->vectors, &cap_vec, need, sizeof(float)))
-      goto oom;
-    rc = embedding_copy(v, who, &dim, out->vectors + n_vec * dim, &en->norm,
-                        errmsg);
-    if (rc != SQLITE_OK) goto cleanup;
+    if (scoring) {
+      /* Score now; keep k doubles, not the vector. */
+      if (!ss_mul_size(n_vec + 1, q->score_k, &need) ||
+          !grow((void **)&out->cat_scores, &cap_vec, need, sizeof(double)))
+        goto oom;
+      rc = embedding_copy(v, who, &dim, others, scratch, &en->norm, errmsg);
+      if (rc != SQLITE_OK) goto cleanup;
+      double *row = out->cat_scores + n_vec * q->score_k;
+      vec_dot_many(scratch, q->score_means, q->score_k, dim, row);
+      for (size_t c = 0; c < q->score_k; c++) row[c] /= en->norm;
+      en->vec_hash = hash_vector(scratch, dim);
+    } else {
+      if (!ss_mul_size(n_vec + 1, dim, &need) ||
+          !grow((void **)&out->vectors, &cap_vec, need, sizeof(float)))
+        goto oom;
+      rc = embedding_copy(v, who, &dim, others, out->vectors + n_vec * dim,
+                          &en->norm, errmsg);
+      if (rc != SQLITE_OK) goto cleanup;
+    }
     en->vec_row = n_vec++;
   }
   if (rc != SQLITE_DONE) {
@@ -622,6 +654,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       .n_cat = out->n_cat_names,
       .cat_start = out->cat_start,
       .cat_member = out->cat_member,
+      .cat_scores = out->cat_scores,
   };
   goto cleanup;
 oom:
@@ -635,6 +668,7 @@ cleanup:
   ss_free(order);
   ss_free(rank);
   ss_free(example_of);
+  ss_free(scratch);
   if (rc != SQLITE_OK) pool_free(out);
   return rc;
 }
@@ -658,7 +692,7 @@ static int cmp_ref(const void *a, const void *b) {
                 sort_ref_dim * sizeof(float));
 }
 
-int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
+int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
                         char **errmsg) {
   static const char *const cols[2] = {"category", "embedding"};
   sqlite3_stmt *st = NULL;
@@ -667,7 +701,9 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
   float *arena = NULL;
   double *norms = NULL, *sum = NULL;
   size_t n_rows = 0, cap_rows = 0, cap_arena = 0, cap_norms = 0;
-  size_t dim = pd->sel.dim, *rank = NULL;
+  size_t dim = 0, *rank = NULL;
+
+  memset(out, 0, sizeof *out);
   int nomem = 0, rc;
   char who[160];
 
@@ -699,7 +735,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
     sqlite3_value *v = sqlite3_column_value(st, 1);
     rc = sqlite3_value_type(v) == SQLITE_TEXT
              ? json_embedding_dim(v, who, &dim, errmsg)
-             : embedding_dim(v, who, &dim, errmsg);
+             : embedding_dim(v, who, &dim, "others", errmsg);
     if (rc != SQLITE_OK) goto cleanup;
     size_t need;
     if (!grow((void **)&rows, &cap_rows, n_rows + 1, sizeof *rows) ||
@@ -707,7 +743,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
         !ss_mul_size(n_rows + 1, dim, &need) ||
         !grow((void **)&arena, &cap_arena, need, sizeof(float)))
       goto oom;
-    rc = embedding_copy(v, who, &dim, arena + n_rows * dim, &norms[n_rows],
+    rc = embedding_copy(v, who, &dim, "others", arena + n_rows * dim, &norms[n_rows],
                         errmsg);
     if (rc != SQLITE_OK) goto cleanup;
     rows[n_rows] = (RefRow){name, n_rows};
@@ -754,22 +790,13 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
       means[c * dim + d] = (float)(sum[d] / (double)count);
   }
   for (size_t c = 0; c < ns.n; c++) names[rank[c]] = ns.names[c];
-  /* The reference categories replace the pool's. */
-  for (size_t c = 0; c < pd->n_cat_names; c++) ss_free(pd->cat_names[c]);
-  ss_free(pd->cat_names);
-  ss_free(pd->cat_start);
-  ss_free(pd->cat_member);
-  pd->cat_start = pd->cat_member = NULL;
-  pd->cat_names = names;
-  pd->n_cat_names = ns.n;
-  pd->ref_means = means;
+  out->names = names;
+  out->n = ns.n;
+  out->means = means;
+  out->dim = dim;
   ss_free(ns.names);
   ns.names = NULL;
   ns.n = 0;
-  pd->sel.n_cat = pd->n_cat_names;
-  pd->sel.cat_start = pd->sel.cat_member = NULL;
-  pd->sel.ref_means = means;
-  pd->sel.dim = dim;
   goto cleanup;
 oom:
   rc = SQLITE_NOMEM;
@@ -782,6 +809,30 @@ cleanup:
   ss_free(sum);
   ss_free(rank);
   return rc;
+}
+
+void pool_use_reference(PoolData *pd, RefSet *ref) {
+  for (size_t c = 0; c < pd->n_cat_names; c++) ss_free(pd->cat_names[c]);
+  ss_free(pd->cat_names);
+  ss_free(pd->cat_start);
+  ss_free(pd->cat_member);
+  ss_free(pd->ref_means);
+  pd->cat_start = pd->cat_member = NULL;
+  pd->cat_names = ref->names;
+  pd->n_cat_names = ref->n;
+  pd->ref_means = ref->means;
+  pd->sel.n_cat = ref->n;
+  pd->sel.cat_start = pd->sel.cat_member = NULL;
+  pd->sel.ref_means = ref->means;
+  if (pd->sel.dim == 0) pd->sel.dim = ref->dim; /* a pool with no rows */
+  memset(ref, 0, sizeof *ref);
+}
+
+void ref_free(RefSet *ref) {
+  for (size_t c = 0; c < ref->n; c++) ss_free(ref->names[c]);
+  ss_free(ref->names);
+  ss_free(ref->means);
+  memset(ref, 0, sizeof *ref);
 }
 
 int pool_count_task(sqlite3 *db, const char *task, double budget,
@@ -824,5 +875,6 @@ void pool_free(PoolData *pd) {
   for (size_t c = 0; c < pd->n_cat_names; c++) ss_free(pd->cat_names[c]);
   ss_free(pd->cat_names);
   ss_free(pd->ref_means);
+  ss_free(pd->cat_scores);
   memset(pd, 0, sizeof *pd);
 }

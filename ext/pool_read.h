@@ -23,7 +23,26 @@ typedef struct {
   size_t n_categories;
   int need_embeddings;
   const char *method;        /* for messages */
+  /* The embedding dimension when already known (the reference set's), so
+   * a pool row of another dimension is named against it; 0 = from the
+   * first row. */
+  size_t dim;
+  /* Scoring on arrival (cossim with nothing else needing the vectors):
+   * each eligible example's embedding is validated and turned into
+   * score_k scores x.m_c / |x| against the rows of score_means (dim
+   * floats each) instead of being stored; cat_scores holds them. */
+  const float *score_means;
+  size_t score_k;
 } PoolQuery;
+
+/* The reference set of cossim: categories in name order, each with the
+ * mean of its unit reference vectors. */
+typedef struct {
+  char **names;
+  size_t n;
+  float *means;              /* [n * dim] */
+  size_t dim;
+} RefSet;
 
 /* The eligible pool, owning every array that SelectPool points to. */
 typedef struct {
@@ -38,15 +57,19 @@ typedef struct {
   char **cat_names;          /* [n_cat], name order */
   size_t n_cat_names;
   float *ref_means;
+  double *cat_scores;        /* scoring on arrival: [vec_row * score_k + c] */
 } PoolData;
 
 /* Each returns SQLITE_OK, or an error code with *errmsg set to a
  * "safety_sample: ..." message (sqlite3_free it). */
 int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg);
-/* Replaces the pool categories with the reference set's categories and
- * fills ref_means (cossim). */
-int pool_read_reference(sqlite3 *db, const PoolQuery *q, PoolData *pd,
+/* Reads the reference relation (cossim), restricted to q->categories. */
+int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
                         char **errmsg);
+/* Replaces the pool's categories with the reference set's (taking its
+ * arrays; *ref is left empty). */
+void pool_use_reference(PoolData *pd, RefSet *ref);
+void ref_free(RefSet *ref);
 /* count(*) of the task relation. */
 int pool_count_task(sqlite3 *db, const char *task, double budget,
                     sqlite3_int64 *count, char **errmsg);

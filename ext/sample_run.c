@@ -228,6 +228,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   q.categories = NULL;
   q.n_categories = 0;
   q.need_embeddings = 1;
+  q.score_means = NULL; /* the T3 vectors themselves are needed */
   int rc = pool_read(db, &q, &run->t3, errmsg);
   if (rc != SQLITE_OK) return rc;
   const SelectPool *cand = &run->t3.sel;
@@ -435,6 +436,18 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                          run->meth == METHOD_COSSIM || run->meth == METHOD_FL,
       .method = run->method,
   };
+  /* cossim: the reference set first, so that the pool's embeddings can be
+   * checked against its dimension and, when nothing else needs them,
+   * scored as they arrive instead of being kept (one pass, no copy). */
+  if (run->meth == METHOD_COSSIM) {
+    rc = pool_read_reference(db, &q, &run->ref, errmsg);
+    if (rc != SQLITE_OK) return rc;
+    q.dim = run->ref.dim;
+    if (!(opt->dedup > 0 || opt->contrast > 0 || for_report)) {
+      q.score_means = run->ref.means;
+      q.score_k = run->ref.n;
+    }
+  }
   int optional = 0; /* embeddings read for the report only */
   if (!q.need_embeddings && (opt->dedup > 0 || opt->contrast > 0 || for_report)) {
     int has = relation_has_column(db, q.pool, "embedding");
@@ -489,10 +502,7 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
   }
   if (for_report && !keep_pool_categories(run, run->meth == METHOD_COSSIM))
     return SQLITE_NOMEM;
-  if (run->meth == METHOD_COSSIM) {
-    rc = pool_read_reference(db, &q, &run->pd, errmsg);
-    if (rc != SQLITE_OK) return rc;
-  }
+  if (run->meth == METHOD_COSSIM) pool_use_reference(&run->pd, &run->ref);
   if (opt->quota == QUOTA_OPT_EXPLICIT) {
     rc = explicit_quotas(run, (size_t)n_main, &quota_counts, errmsg);
     if (rc != SQLITE_OK) return rc;
@@ -563,6 +573,7 @@ void sample_run_free(SampleRun *run) {
   select_result_free(&run->res);
   pool_free(&run->pd);
   pool_free(&run->t3);
+  ref_free(&run->ref);
   options_free(&run->opt);
   sqlite3_free(run->no_embeddings);
   ss_free(run->rows);

@@ -46,6 +46,7 @@ typedef struct {
   /* The data. */
   PoolData pd;              /* eligible examples; cossim: reference categories */
   PoolData t3;              /* contrast candidates (every T3 example) */
+  RefSet ref;               /* cossim: the reference set, until moved to pd */
   int embeddings;           /* pd holds embeddings */
   char *no_embeddings;      /* report: why not (sqlite3_malloc'ed) */
   RunCategories pool_cats;  /* report: the pool's categories */

@@ -448,6 +448,11 @@ static double *cossim_scores(const SelectPool *p) {
   if (scores == NULL) return NULL;
   for (size_t i = 0; i < p->n; i++) {
     double *row = scores + i * p->n_cat;
+    if (p->cat_scores != NULL) { /* scored while the pool was read */
+      memcpy(row, p->cat_scores + p->vec_row[i] * p->n_cat,
+             p->n_cat * sizeof(double));
+      continue;
+    }
     vec_dot_many(vec_of(p, i), p->ref_means, p->n_cat, p->dim, row);
     for (size_t c = 0; c < p->n_cat; c++) row[c] /= p->norms[i];
   }

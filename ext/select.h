@@ -42,6 +42,9 @@ typedef struct {
   const size_t *cat_start; /* [n_cat + 1] */
   const size_t *cat_member;
   const float *ref_means;  /* [n_cat * dim], cossim only */
+  /* cossim scores computed while reading, or NULL: the score of example
+   * i for category c is cat_scores[vec_row[i] * n_cat + c]. */
+  const double *cat_scores;
 } SelectPool;
 
 typedef struct {

@@ -363,7 +363,7 @@ SELECT * FROM safety_sample('cossim-b', 2, '{"reference": "ref_empty"}');
 
 #test reference with no rows in the requested categories
 SELECT * FROM safety_sample('cossim', 1, '{"categories": ["nothing"]}');
-#error safety_sample: only 0 eligible examples (any behaviour, listed categories) for a budget of 1
+#error safety_sample: the reference relation "safety_reference" has no rows in the requested categories; cossim needs labelled exemplars
 
 #test reference with a zero vector
 CREATE TABLE ref_zero(category TEXT, embedding BLOB);
@@ -371,11 +371,22 @@ INSERT INTO ref_zero VALUES ('a', vec_f32('[0,0]'));
 SELECT * FROM safety_sample('cossim', 1, '{"reference": "ref_zero"}');
 #error safety_sample: a reference example of category 'a' has a zero embedding
 
+-- cossim reads the reference set first; the pool is checked against it.
 #test reference dimension differs from the pool
 CREATE TABLE ref_dim(category TEXT, embedding BLOB);
 INSERT INTO ref_dim VALUES ('a', vec_f32('[1,0,0]'));
 SELECT * FROM safety_sample('cossim', 1, '{"reference": "ref_dim"}');
-#error safety_sample: a reference example of category 'a' has a 3-dimensional embedding but others have 2 (dimension mismatch 3 vs 2)
+#error safety_sample: pool example 1 has a 2-dimensional embedding but the reference set's have 3 (dimension mismatch 2 vs 3)
+
+#test reference examples of different dimensions
+INSERT INTO ref_dim VALUES ('b', vec_f32('[1,0]'));
+SELECT * FROM safety_sample('cossim', 1, '{"reference": "ref_dim"}');
+#error safety_sample: a reference example of category 'b' has a 2-dimensional embedding but others have 3 (dimension mismatch 2 vs 3)
+
+#test cossim scored on arrival equals cossim with the vectors kept (dedup 1 keeps them)
+SELECT (SELECT group_concat(id || ':' || category || ':' || score || ':' || stage) FROM safety_sample('cossim', 7))
+     = (SELECT group_concat(id || ':' || category || ':' || score || ':' || stage) FROM safety_sample('cossim', 7, '{"dedup": 1}'));
+#true
 
 #test reference with a NULL category
 CREATE TABLE ref_nullcat(category TEXT, embedding BLOB);
