@@ -5,6 +5,8 @@
 #   make bench                               200,000 examples x 384 dims
 #   make bench BENCH_N=1000000 BENCH_DIM=768 another pool size
 #   make bench BENCH_CORETYPES="unset Prescott"   also compare OpenBLAS cores
+#   BENCH_REPS, BENCH_ROUNDS: repetitions per process and rounds (default 3, 3);
+#   BENCH_SELECT_N: the selection size n (default 1000)
 #
 # The synthetic pool is generated once into $(BUILD)/bench/pool-N-DIM.db and
 # reused.  bench-deps installs python3-numpy (apt) and sqlite-vec (npm, into
@@ -15,6 +17,7 @@ BENCH_DIM       ?= 384
 BENCH_REPS      ?= 3
 BENCH_ROUNDS    ?= 3
 BENCH_CORETYPES ?=
+BENCH_SELECT_N  ?= 1000
 BENCH_DIR       := $(BUILD)/bench
 BENCH_DB        := $(BENCH_DIR)/pool-$(BENCH_N)-$(BENCH_DIM).db
 BENCH_VEC_PKG   := sqlite-vec-linux-x64@0.1.9
@@ -58,5 +61,5 @@ bench-deps: | $(BENCH_DIR)
 bench: all bench-deps $(BENCH_DIR)/runq $(BENCH_DB)
 	@BUILD=$(BUILD) EXT=$(BUILD)/safety_sample BENCH_DB=$(BENCH_DB) \
 	  BENCH_RUNQ=$(BENCH_DIR)/runq BENCH_VEC0=$(BENCH_VEC0) \
-	  BENCH_REPS=$(BENCH_REPS) BENCH_ROUNDS=$(BENCH_ROUNDS) \
+	  BENCH_REPS=$(BENCH_REPS) BENCH_ROUNDS=$(BENCH_ROUNDS) BENCH_SELECT_N=$(BENCH_SELECT_N) \
 	  BENCH_CORETYPES="$(BENCH_CORETYPES)" bash tests/bench/bench.sh
