@@ -449,6 +449,35 @@ static int name_order(char *const *names, size_t n, size_t **rank_out) {
   return 1;
 }
 
+/* ---- the embedding arena ---- */
+
+/* Rows of embeddings in chunks of about 4 MiB, allocated as the pool is
+ * read; a chunk is never moved, so nothing is copied as the pool grows. */
+#define ARENA_CHUNK_BYTES ((size_t)4 << 20)
+
+/* Row r of the arena (r < rows allocated). */
+static float *arena_row(const PoolData *pd, size_t r, size_t dim) {
+  return pd->vec_chunks[r / pd->vec_per_chunk] +
+         (r % pd->vec_per_chunk) * dim;
+}
+
+/* Makes room for row r; 0 if out of memory. */
+static int arena_reserve(PoolData *pd, size_t *cap_chunks, size_t r,
+                         size_t dim) {
+  if (pd->vec_per_chunk == 0) {
+    pd->vec_per_chunk = ARENA_CHUNK_BYTES / (dim * sizeof(float));
+    if (pd->vec_per_chunk == 0) pd->vec_per_chunk = 1;
+  }
+  size_t chunk = r / pd->vec_per_chunk;
+  if (chunk < pd->n_chunks) return 1;
+  if (!grow((void **)&pd->vec_chunks, cap_chunks, chunk + 1, sizeof(float *)))
+    return 0;
+  pd->vec_chunks[chunk] = ss_malloc_array(pd->vec_per_chunk * dim, sizeof(float));
+  if (pd->vec_chunks[chunk] == NULL) return 0;
+  pd->n_chunks = chunk + 1;
+  return 1;
+}
+
 /* ---- the pool ---- */
 
 int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
@@ -551,7 +580,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       rc = embedding_copy(v, who, &dim, others, scratch, &nrm, errmsg);
       if (rc != SQLITE_OK) goto cleanup;
       int same = scoring ? hash_vector(scratch, dim) == en->vec_hash
-                         : memcmp(scratch, out->vectors + en->vec_row * dim,
+                         : memcmp(scratch, arena_row(out, en->vec_row, dim),
                                   dim * sizeof(float)) == 0;
       if (!same) {
         *errmsg = safety_error_text(
@@ -576,10 +605,8 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       for (size_t c = 0; c < q->score_k; c++) row[c] /= en->norm;
       en->vec_hash = hash_vector(scratch, dim);
     } else {
-      if (!ss_mul_size(n_vec + 1, dim, &need) ||
-          !grow((void **)&out->vectors, &cap_vec, need, sizeof(float)))
-        goto oom;
-      rc = embedding_copy(v, who, &dim, others, out->vectors + n_vec * dim,
+      if (!arena_reserve(out, &cap_vec, n_vec, dim)) goto oom;
+      rc = embedding_copy(v, who, &dim, others, arena_row(out, n_vec, dim),
                           &en->norm, errmsg);
       if (rc != SQLITE_OK) goto cleanup;
     }
@@ -648,7 +675,8 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       .n = n,
       .ids = out->ids,
       .dim = dim,
-      .vectors = out->vectors,
+      .vec_chunks = (const float *const *)out->vec_chunks,
+      .vec_per_chunk = out->vec_per_chunk,
       .vec_row = out->vec_row,
       .norms = out->norms,
       .n_cat = out->n_cat_names,
@@ -868,6 +896,8 @@ void pool_free(PoolData *pd) {
   ss_free(pd->ids);
   ss_free(pd->behavior);
   ss_free(pd->vectors);
+  for (size_t c = 0; c < pd->n_chunks; c++) ss_free(pd->vec_chunks[c]);
+  ss_free(pd->vec_chunks);
   ss_free(pd->vec_row);
   ss_free(pd->norms);
   ss_free(pd->cat_start);

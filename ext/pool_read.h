@@ -49,7 +49,9 @@ typedef struct {
   SelectPool sel;
   int64_t *ids;
   unsigned char *behavior;   /* [n]: 0 = NULL, 1..4 = T1..T4 */
-  float *vectors;
+  float *vectors;             /* unused: embeddings live in vec_chunks */
+  float **vec_chunks;        /* rows of embeddings, vec_per_chunk a chunk */
+  size_t n_chunks, vec_per_chunk;
   size_t *vec_row;
   double *norms;
   size_t *cat_start;

@@ -47,7 +47,7 @@ static void hash_examples(Sha256 *h, const PoolData *pd, int embeddings) {
     sha256_u64(h, (uint64_t)pd->ids[i]);
     sha256_update(h, &b, 1);
     if (embeddings)
-      hash_floats(h, p->vectors + p->vec_row[i] * p->dim, p->dim);
+      hash_floats(h, select_vec(p, i), p->dim);
     else
       sha256_u32(h, 0);
   }
@@ -201,7 +201,7 @@ static int embedding_stats(const SampleRun *run, cJSON *o) {
       pairs++;
     }
   for (size_t e = 0; e < p->n && run->n_rows > 0; e++) {
-    const float *x = p->vectors + p->vec_row[e] * dim;
+    const float *x = select_vec(p, e);
     double best = -2;
     for (size_t i = 0; i < run->n_rows; i++) {
       double c = cos_of(x, p->norms[e], run->rows[i].vec, run->rows[i].norm, dim);

@@ -257,7 +257,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   for (size_t r = 0; r < run->res.n_rows; r++) {
     size_t e = run->res.rows[r].example;
     if (run->pd.behavior[e] == 1) {
-      avec[n_anchor] = run->pd.sel.vectors + run->pd.sel.vec_row[e] * run->pd.sel.dim;
+      avec[n_anchor] = select_vec(&run->pd.sel, e);
       anorm[n_anchor++] = run->pd.sel.norms[e];
     }
     size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
@@ -323,7 +323,7 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
         .score = r->score,
         .has_score = r->has_score,
         .stage = r->stage,
-        .vec = run->embeddings ? pd->sel.vectors + pd->sel.vec_row[e] * pd->sel.dim
+        .vec = run->embeddings ? select_vec(&pd->sel, e)
                                : NULL,
         .norm = run->embeddings ? pd->sel.norms[e] : 0.0,
     };
@@ -343,7 +343,7 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
         .score = picks[j].score,
         .has_score = 1,
         .stage = STAGE_CONTRAST,
-        .vec = c->vectors + c->vec_row[e] * c->dim,
+        .vec = select_vec(c, e),
         .norm = c->norms[e],
     };
   }

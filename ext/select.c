@@ -35,7 +35,7 @@ typedef struct {
 } Selection;
 
 static const float *vec_of(const SelectPool *p, size_t i) {
-  return p->vectors + p->vec_row[i] * p->dim;
+  return select_vec(p, i);
 }
 
 /* dedup: 1 when example i may be chosen.  Otherwise it is marked skipped

@@ -45,7 +45,20 @@ typedef struct {
   /* cossim scores computed while reading, or NULL: the score of example
    * i for category c is cat_scores[vec_row[i] * n_cat + c]. */
   const double *cat_scores;
+  /* When set, the vectors live in chunks of vec_per_chunk rows instead of
+   * one array (the pool reader fills chunks: growing one huge array by
+   * realloc made every later pass over it several times slower). */
+  const float *const *vec_chunks;
+  size_t vec_per_chunk;
 } SelectPool;
+
+/* The embedding of example i. */
+static inline const float *select_vec(const SelectPool *p, size_t i) {
+  size_t r = p->vec_row[i];
+  if (p->vec_chunks != NULL)
+    return p->vec_chunks[r / p->vec_per_chunk] + (r % p->vec_per_chunk) * p->dim;
+  return p->vectors + r * p->dim;
+}
 
 typedef struct {
   size_t example;  /* index into SelectPool arrays */

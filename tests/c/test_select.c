@@ -78,7 +78,7 @@ static void make_pool(TestPool *t, size_t n, size_t dim, size_t n_cat,
     t->ref[k] = (float)test_uniform(&seed);
   t->p = (SelectPool){n,       t->ids,       dim,          t->vec,
                       t->vec_row, t->norms,  n_cat,        t->cat_start,
-                      t->cat_member, t->ref, NULL};
+                      t->cat_member, t->ref, NULL, NULL, 0};
 }
 
 typedef struct {
@@ -202,7 +202,7 @@ static void test_ties_prefer_smaller_id(void) {
   float vec[6] = {1, 1, 1, 1, 1, 1};
   size_t rows[3] = {2, 0, 1}, start[2] = {0, 3}, members[3] = {0, 1, 2};
   double norms[3] = {1.4142135623730951, 1.4142135623730951, 1.4142135623730951};
-  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL};
+  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, 0};
   SelectResult r;
   size_t bad;
   select_run(&p, METHOD_PSS, 2, SELECT_FILL_NONE, 0, &r, &bad);
