@@ -51,9 +51,12 @@ static float *unit_vectors(const FlProblem *p) {
   return unit;
 }
 
-/* Rows per sgemm block for m columns. */
+/* Rows per sgemm block for m columns: never more than the m members, or
+ * the scratch a (rows * dim floats) of a small category with a wide
+ * embedding would ask for gigabytes (2 members x 384 dims: 3.2 GB). */
 static size_t block_rows(size_t m) {
   size_t per = m ? FL_BLOCK_FLOATS / m : 1;
+  if (per > m) per = m;
   return per < 1 ? 1 : per;
 }
 

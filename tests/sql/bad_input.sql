@@ -968,3 +968,16 @@ SELECT vec_json(vec_normalize('[' || replace(hex(zeroblob(3)), '00', '2,') || '2
 #test JSON nested 100,000 deep inside an array
 SELECT vec_norm('[1, ' || v || ']') FROM bad WHERE k = 'deepc';
 #error ^vec_norm: argument 1: malformed JSON near byte
+
+-- fl's sgemm scratch is sized to the category: two members of dimension
+-- 768 once asked for gigabytes and failed with "out of memory".
+#setup
+CREATE TABLE wide_pool AS
+  SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, safety_embed('hello world', 768) AS embedding
+  UNION ALL SELECT 2, 'a', 'T1', safety_embed('goodbye moon', 768)
+  UNION ALL SELECT 3, 'b', 'T1', safety_embed('pick a lock', 768);
+
+#test fl-b on small categories of 768-dimensional embeddings
+SELECT count(*), count(DISTINCT id), sum(stage = 'category') FROM safety_sample('fl-b', 3, '{"pool": "wide_pool"}');
+#expect
+3|3|2
