@@ -127,3 +127,17 @@ write("jsonl", [
     b"\x03" + b"  \n\t\n" + b'{"long": "' + b"x" * 3000 + b'"}',
     b"\x00",
 ])
+
+# facility: m, dim, k, flags (bit 0: no sgemm cache), pass mask, then per
+# member dim element bytes and a state byte (< 192 candidate, < 224 selected).
+fac = []
+for m, dim, k, flags, mask in [(8, 3, 3, 0, 0), (20, 4, 6, 1, 0x05), (39, 2, 10, 0, 0x81),
+                               (5, 1, 5, 0, 0), (12, 8, 12, 1, 0xFF)]:
+    body = b""
+    for i in range(m):
+        body += bytes(rng.randrange(256) for _ in range(dim))
+        body += bytes([rng.choice([0, 0, 0, 100, 200, 230])])
+    fac.append(bytes([m - 1, dim - 1, k, flags, mask]) + body)
+# duplicates: every member the same vector (all gains tie)
+fac.append(bytes([9, 1, 4, 0, 0]) + bytes([8, 8, 0]) * 10)
+write("facility", fac)
