@@ -52,9 +52,11 @@ typedef struct {
   size_t vec_per_chunk;
 } SelectPool;
 
-/* The embedding of example i. */
+/* The embedding of example i; NULL when the pool keeps no embeddings
+ * (pointer arithmetic on NULL is undefined behaviour). */
 static inline const float *select_vec(const SelectPool *p, size_t i) {
   size_t r = p->vec_row[i];
+  if (p->vec_chunks == NULL && p->vectors == NULL) return NULL;
   if (p->vec_chunks != NULL)
     return p->vec_chunks[r / p->vec_per_chunk] + (r % p->vec_per_chunk) * p->dim;
   return p->vectors + r * p->dim;
