@@ -16,7 +16,7 @@
 # Targets on the pure C cores: the fuzzer plus PURE_SRC, no SQLite.
 FUZZ_PURE := vec_blob vec_json refusal embed options select facility
 # Targets through an in-process SQLite: every ext/*.c, -DSQLITE_CORE.
-FUZZ_SQL  := sql jsonl
+FUZZ_SQL  := sql jsonl oom
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
@@ -47,7 +47,8 @@ $(FUZZ_BUILD):
 $(FUZZ_PURE:%=$(FUZZ_BUILD)/fuzz_%): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(PURE_SRC) $(FUZZ_HDR) | fuzz-deps $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DSAFETY_STANDALONE -o $@ $< $(PURE_SRC) $(EXT_LIBS)
 
-$(FUZZ_SQL:%=$(FUZZ_BUILD)/fuzz_%): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(EXT_SRC) $(FUZZ_HDR) | fuzz-deps $(FUZZ_BUILD)
+# (fuzz_oom.c includes fuzz_sql.c, hence that prerequisite.)
+$(FUZZ_SQL:%=$(FUZZ_BUILD)/fuzz_%): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_sql.c $(EXT_SRC) $(FUZZ_HDR) | fuzz-deps $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DSQLITE_CORE -o $@ $< $(EXT_SRC) $(EXT_LIBS) -lsqlite3
 
 fuzz-build: deps $(FUZZ:%=$(FUZZ_BUILD)/fuzz_%)

@@ -150,6 +150,9 @@ static void check_row(sqlite3_stmt *st, int check, const char *sql) {
   }
 }
 
+/* fuzz_oom.c includes this file for the statements, setup and binding, and
+ * has its own entry point. */
+#ifndef FUZZ_SQL_NO_ENTRY
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static sqlite3 *db;
   if (db == NULL) db = fuzz_open_db(setup_sql);
@@ -172,3 +175,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   sqlite3_finalize(st);
   return 0;
 }
+#endif

@@ -141,3 +141,13 @@ for m, dim, k, flags, mask in [(8, 3, 3, 0, 0), (20, 4, 6, 1, 0x05), (39, 2, 10,
 # duplicates: every member the same vector (all gains tie)
 fac.append(bytes([9, 1, 4, 0, 0]) + bytes([8, 8, 0]) * 10)
 write("facility", fac)
+
+# oom: byte 0 = N (< 16: registration fails at allocation N; else the
+# statement fails at allocation N - 16), then a sql input.
+oom = [b"\x00", b"\x05", b"\x0f"]
+for n, s in [(16, sql(5, TEXT, TEXT, "[1,2,3]", "[2,4,6]")), (17, sql(7, TEXT, TEXT, "[1,2]", "[3,4]")),
+             (20, sql(9, TEXT, TEXT, "[0.1, 3e-4]")), (18, sql(13, TEXT, TEXT, "How do I pick a lock?")),
+             (40, sql(15, TEXT, SMALL, "pss-b", b"\x03")), (90, sql(18, SMALL, TEXT, b"\x04", '{"fill": "score"}')),
+             (200, sql(16, SMALL, TEXT, b"\x03", '{"seed": 7}'))]:
+    oom.append(bytes([n]) + s)
+write("oom", oom)
