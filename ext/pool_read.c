@@ -2,6 +2,7 @@
  * pool_read.c — reading the pool, the reference set and the task size for
  * safety_sample.  See pool_read.h.
  */
+#define _DEFAULT_SOURCE /* madvise() */
 #include "pool_read.h"
 
 #include "common.h"
@@ -9,6 +10,7 @@
 #include "options.h"
 #include "vector.h"
 #include <math.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,9 +453,15 @@ static int name_order(char *const *names, size_t n, size_t **rank_out) {
 
 /* ---- the embedding arena ---- */
 
-/* Rows of embeddings in chunks of about 4 MiB, allocated as the pool is
- * read; a chunk is never moved, so nothing is copied as the pool grows. */
-#define ARENA_CHUNK_BYTES ((size_t)4 << 20)
+/* Rows of embeddings in chunks of 16 MiB, allocated as the pool is read; a
+ * chunk is never moved, so nothing is copied as the pool grows.  Each
+ * chunk is aligned to 2 MiB and, on Linux, marked for transparent huge
+ * pages: first-touch page faults were the largest cost of pss on a virtual
+ * machine (about 15 us per 4 KiB page; filling 132 MB of 4 KiB pages took
+ * about 0.6 s, with huge pages a few tens of ms).  The hint changes no
+ * result; where it is unavailable the chunks are ordinary memory. */
+#define ARENA_CHUNK_BYTES ((size_t)16 << 20)
+#define ARENA_ALIGN ((size_t)2 << 20)
 
 /* Row r of the arena (r < rows allocated). */
 static float *arena_row(const PoolData *pd, size_t r, size_t dim) {
@@ -470,10 +478,23 @@ static int arena_reserve(PoolData *pd, size_t *cap_chunks, size_t r,
   }
   size_t chunk = r / pd->vec_per_chunk;
   if (chunk < pd->n_chunks) return 1;
+  size_t cap = *cap_chunks, bytes;
   if (!grow((void **)&pd->vec_chunks, cap_chunks, chunk + 1, sizeof(float *)))
     return 0;
-  pd->vec_chunks[chunk] = ss_malloc_array(pd->vec_per_chunk * dim, sizeof(float));
-  if (pd->vec_chunks[chunk] == NULL) return 0;
+  *cap_chunks = cap; /* both arrays grow to the same capacity */
+  if (!grow((void **)&pd->vec_chunk_alloc, cap_chunks, chunk + 1, sizeof(void *)))
+    return 0;
+  if (!ss_mul_size(pd->vec_per_chunk * sizeof(float), dim, &bytes) ||
+      bytes > SIZE_MAX - ARENA_ALIGN)
+    return 0;
+  void *raw = ss_malloc(bytes + ARENA_ALIGN);
+  if (raw == NULL) return 0;
+  uintptr_t at = ((uintptr_t)raw + ARENA_ALIGN - 1) & ~(uintptr_t)(ARENA_ALIGN - 1);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  (void)madvise((void *)at, bytes & ~(ARENA_ALIGN - 1), MADV_HUGEPAGE);
+#endif
+  pd->vec_chunk_alloc[chunk] = raw;
+  pd->vec_chunks[chunk] = (float *)at;
   pd->n_chunks = chunk + 1;
   return 1;
 }
@@ -896,8 +917,9 @@ void pool_free(PoolData *pd) {
   ss_free(pd->ids);
   ss_free(pd->behavior);
   ss_free(pd->vectors);
-  for (size_t c = 0; c < pd->n_chunks; c++) ss_free(pd->vec_chunks[c]);
+  for (size_t c = 0; c < pd->n_chunks; c++) ss_free(pd->vec_chunk_alloc[c]);
   ss_free(pd->vec_chunks);
+  ss_free(pd->vec_chunk_alloc);
   ss_free(pd->vec_row);
   ss_free(pd->norms);
   ss_free(pd->cat_start);
