@@ -32,10 +32,19 @@ static void fn_behavior_type(sqlite3_context *ctx, int argc,
   for (int i = 0; i < 2; i++) {
     flag[i] = flag_value(argv[i]);
     if (flag[i] == -2) {
+      if (sqlite3_value_type(argv[i]) == SQLITE_BLOB) {
+        safety_result_error(ctx, "behavior_type",
+                            "argument %d (%s) must be 0, 1 or NULL, got a BLOB",
+                            i + 1, what[i]);
+        return;
+      }
+      /* Long text is cut short: the message names the value, not a copy. */
       const char *shown = (const char *)sqlite3_value_text(argv[i]);
+      int len = sqlite3_value_bytes(argv[i]);
       safety_result_error(ctx, "behavior_type",
-                          "argument %d (%s) must be 0, 1 or NULL, got '%s'",
-                          i + 1, what[i], shown ? shown : "");
+                          "argument %d (%s) must be 0, 1 or NULL, got '%.40s'%s",
+                          i + 1, what[i], shown ? shown : "",
+                          len > 40 ? "..." : "");
       return;
     }
   }

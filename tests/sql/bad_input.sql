@@ -758,7 +758,7 @@ SELECT behavior_type('', 0);
 
 #test behavior_type: a BLOB
 SELECT behavior_type(0, x'01');
-#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL
+#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got a BLOB
 
 #test behavior_type: a vector column
 SELECT behavior_type(v, 1) FROM bad WHERE k = 'good3';
@@ -770,7 +770,7 @@ SELECT behavior_type(NULL, 7);
 
 #test behavior_type: a megabyte of text fails cleanly
 SELECT behavior_type(hex(zeroblob(500000)), 0);
-#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got '0000
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got '0000000000000000000000000000000000000000'...
 
 #test behavior_type: every bad row of a table fails the statement, changing nothing
 UPDATE bad_rows SET k = behavior_type(v, 0);
