@@ -469,22 +469,42 @@ static float *arena_row(const PoolData *pd, size_t r, size_t dim) {
          (r % pd->vec_per_chunk) * dim;
 }
 
-/* Makes room for row r; 0 if out of memory. */
+/* Makes room for row r; 0 if out of memory.  The first chunk grows with
+ * the pool (a small pool never asks for 16 MiB); the others are allocated
+ * whole, 2 MiB-aligned, with the huge-page hint. */
 static int arena_reserve(PoolData *pd, size_t *cap_chunks, size_t r,
                          size_t dim) {
+  size_t row_bytes = dim * sizeof(float), bytes;
   if (pd->vec_per_chunk == 0) {
-    pd->vec_per_chunk = ARENA_CHUNK_BYTES / (dim * sizeof(float));
+    pd->vec_per_chunk = ARENA_CHUNK_BYTES / row_bytes;
     if (pd->vec_per_chunk == 0) pd->vec_per_chunk = 1;
   }
   size_t chunk = r / pd->vec_per_chunk;
-  if (chunk < pd->n_chunks) return 1;
-  size_t cap = *cap_chunks, bytes;
-  if (!grow((void **)&pd->vec_chunks, cap_chunks, chunk + 1, sizeof(float *)))
-    return 0;
-  *cap_chunks = cap; /* both arrays grow to the same capacity */
-  if (!grow((void **)&pd->vec_chunk_alloc, cap_chunks, chunk + 1, sizeof(void *)))
-    return 0;
-  if (!ss_mul_size(pd->vec_per_chunk * sizeof(float), dim, &bytes) ||
+  if (chunk == 0 && r < pd->chunk0_rows) return 1;
+  if (chunk > 0 && chunk < pd->n_chunks) return 1;
+  if (chunk >= pd->n_chunks) {
+    size_t cap = *cap_chunks;
+    if (!grow((void **)&pd->vec_chunks, cap_chunks, chunk + 1, sizeof(float *)))
+      return 0;
+    *cap_chunks = cap; /* both arrays grow to the same capacity */
+    if (!grow((void **)&pd->vec_chunk_alloc, cap_chunks, chunk + 1,
+              sizeof(void *)))
+      return 0;
+  }
+  if (chunk == 0) {
+    size_t rows = pd->chunk0_rows ? 2 * pd->chunk0_rows : 64;
+    if (rows > pd->vec_per_chunk) rows = pd->vec_per_chunk;
+    if (rows <= r) rows = r + 1;
+    if (!ss_mul_size(rows, row_bytes, &bytes)) return 0;
+    void *p = ss_realloc(pd->n_chunks ? pd->vec_chunk_alloc[0] : NULL, bytes);
+    if (p == NULL) return 0;
+    pd->vec_chunk_alloc[0] = p;
+    pd->vec_chunks[0] = p;
+    pd->chunk0_rows = rows;
+    pd->n_chunks = 1;
+    return 1;
+  }
+  if (!ss_mul_size(pd->vec_per_chunk, row_bytes, &bytes) ||
       bytes > SIZE_MAX - ARENA_ALIGN)
     return 0;
   void *raw = ss_malloc(bytes + ARENA_ALIGN);
@@ -626,7 +646,20 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       for (size_t c = 0; c < q->score_k; c++) row[c] /= en->norm;
       en->vec_hash = hash_vector(scratch, dim);
     } else {
-      if (!arena_reserve(out, &cap_vec, n_vec, dim)) goto oom;
+      if (!arena_reserve(out, &cap_vec, n_vec, dim)) {
+        /* The one allocation that grows with the pool: say so plainly. */
+        *errmsg = safety_error_text(
+            FN, "out of memory keeping the embeddings of the eligible "
+                "examples (%llu stored, %llu dimensions, %.0f MiB so far); "
+                "%s keeps one float32 copy of them: raise the memory SQLite "
+                "may use (PRAGMA hard_heap_limit, soft_heap_limit), narrow "
+                "the pool with options.behavior or options.categories, or "
+                "use cossim or sss, which do not keep them",
+            (unsigned long long)n_vec, (unsigned long long)dim,
+            (double)n_vec * (double)dim * 4.0 / 1048576.0, q->method);
+        rc = *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
+        goto cleanup;
+      }
       rc = embedding_copy(v, who, &dim, others, arena_row(out, n_vec, dim),
                           &en->norm, errmsg);
       if (rc != SQLITE_OK) goto cleanup;

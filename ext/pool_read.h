@@ -53,6 +53,7 @@ typedef struct {
   float **vec_chunks;        /* rows of embeddings, vec_per_chunk a chunk */
   void **vec_chunk_alloc;    /* what each chunk's allocation returned */
   size_t n_chunks, vec_per_chunk;
+  size_t chunk0_rows;        /* rows the first chunk has room for so far */
   size_t *vec_row;
   double *norms;
   size_t *cat_start;
