@@ -45,8 +45,8 @@ static uint64_t hash_bytes(const void *p, size_t n) {
 /* A fast hash of an embedding's bytes (n a multiple of 4): four
  * independent multiply-xorshift lanes over 8-byte words.  It only tells
  * two rows of one example apart, so speed matters more than strength. */
-static uint64_t hash_vector(const float *v, size_t n_floats) {
-  const unsigned char *b = (const unsigned char *)v;
+static uint64_t hash_vector(const void *v, size_t n_floats) {
+  const unsigned char *b = v;
   size_t n = n_floats * sizeof(float), i = 0;
   uint64_t h[4] = {0x9E3779B97F4A7C15ULL, 0xBF58476D1CE4E5B9ULL,
                    0x94D049BB133111EBULL, (uint64_t)n};
@@ -451,6 +451,24 @@ static int name_order(char *const *names, size_t n, size_t **rank_out) {
   return 1;
 }
 
+/* who = "pool example <id>", without printf (it runs for every row and
+ * is read only when a message names the row). */
+static void name_example(char who[96], int64_t id) {
+  static const char prefix[] = "pool example ";
+  char digits[24];
+  size_t n = 0;
+  uint64_t u = id < 0 ? 0 - (uint64_t)id : (uint64_t)id;
+  do {
+    digits[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  size_t k = sizeof prefix - 1;
+  memcpy(who, prefix, k);
+  if (id < 0) who[k++] = '-';
+  while (n) who[k++] = digits[--n];
+  who[k] = '\0';
+}
+
 /* ---- the embedding arena ---- */
 
 /* Rows of embeddings in chunks of 16 MiB, allocated as the pool is read; a
@@ -531,6 +549,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   size_t n_mem = 0, cap_mem = 0, cap_vec = 0, n_vec = 0, dim = q->dim;
   size_t *order = NULL, *rank = NULL, *example_of = NULL;
   float *scratch = NULL; /* one embedding, for checks and scoring */
+  double *means_d = NULL; /* scoring: score_means in double */
   int nomem = 0, rc, scoring = q->score_means != NULL;
   const char *others = q->dim ? "the reference set's" : "others";
   char who[96];
@@ -605,7 +624,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       mem[n_mem++] = (Membership){cat, e};
     }
     if (!q->need_embeddings) continue;
-    snprintf(who, sizeof who, "pool example %lld", (long long)id);
+    name_example(who, id);
     sqlite3_value *v = sqlite3_column_value(st, 3);
     rc = sqlite3_value_type(v) == SQLITE_TEXT
              ? json_embedding_dim(v, who, &dim, errmsg)
@@ -639,12 +658,34 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       if (!ss_mul_size(n_vec + 1, q->score_k, &need) ||
           !grow((void **)&out->cat_scores, &cap_vec, need, sizeof(double)))
         goto oom;
-      rc = embedding_copy(v, who, &dim, others, scratch, &en->norm, errmsg);
-      if (rc != SQLITE_OK) goto cleanup;
       double *row = out->cat_scores + n_vec * q->score_k;
-      vec_dot_many(scratch, q->score_means, q->score_k, dim, row);
+      const void *bytes = NULL;
+      if (sqlite3_value_type(v) == SQLITE_BLOB) {
+        /* Read in place: a.a is finite and non-zero exactly when the
+         * vector is valid; otherwise the copy below says what is wrong. */
+        double ab, aa, bb;
+        bytes = sqlite3_value_blob(v);
+        vec_dot3_bytes(bytes, bytes, dim, &ab, &aa, &bb);
+        if (isfinite(aa) && aa > 0.0)
+          en->norm = sqrt(aa);
+        else
+          bytes = NULL;
+      }
+      if (bytes == NULL) {
+        rc = embedding_copy(v, who, &dim, others, scratch, &en->norm, errmsg);
+        if (rc != SQLITE_OK) goto cleanup;
+        bytes = scratch;
+      }
+      if (means_d == NULL) { /* the reference means, widened once */
+        size_t cells;
+        if (!ss_mul_size(q->score_k, dim, &cells) ||
+            (means_d = ss_malloc_array(cells ? cells : 1, sizeof(double))) == NULL)
+          goto oom;
+        for (size_t j = 0; j < cells; j++) means_d[j] = (double)q->score_means[j];
+      }
+      vec_dot_many_bytes(bytes, means_d, q->score_k, dim, row);
       for (size_t c = 0; c < q->score_k; c++) row[c] /= en->norm;
-      en->vec_hash = hash_vector(scratch, dim);
+      en->vec_hash = hash_vector(bytes, dim);
     } else {
       if (!arena_reserve(out, &cap_vec, n_vec, dim)) {
         /* The one allocation that grows with the pool: say so plainly. */
@@ -751,6 +792,7 @@ cleanup:
   ss_free(rank);
   ss_free(example_of);
   ss_free(scratch);
+  ss_free(means_d);
   if (rc != SQLITE_OK) pool_free(out);
   return rc;
 }

@@ -266,3 +266,31 @@ SS_CLONES void vec_dot3_bytes(const void *a_bytes, const void *b_bytes,
   *aa = s_aa;
   *bb = s_bb;
 }
+
+/* vec_dot_many over packed float32 bytes x (any alignment) and rows of m
+ * already widened to double: the same products and sums, so the same bits,
+ * without the per-row copy of x or the per-element widening of m. */
+SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
+                                  size_t k, size_t n, double *out) {
+  const unsigned char *x = x_bytes;
+  for (size_t c0 = 0; c0 < k; c0 += DOT_MANY_CHUNK) {
+    size_t kc = k - c0 < DOT_MANY_CHUNK ? k - c0 : DOT_MANY_CHUNK;
+    double acc[DOT_MANY_CHUNK][LANES] = {{0}};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+      double xd[LANES];
+      for (int l = 0; l < LANES; l++) xd[l] = (double)load_f32(x, i + l);
+      for (size_t c = 0; c < kc; c++) {
+        const double *mc = m + (c0 + c) * n + i;
+        for (int l = 0; l < LANES; l++) acc[c][l] += xd[l] * mc[l];
+      }
+    }
+    for (size_t c = 0; c < kc; c++) {
+      const double *mc = m + (c0 + c) * n;
+      double s = 0.0;
+      for (int l = 0; l < LANES; l++) s += acc[c][l];
+      for (size_t j = i; j < n; j++) s += (double)load_f32(x, j) * mc[j];
+      out[c0 + c] = s;
+    }
+  }
+}

@@ -45,6 +45,10 @@ double vec_norm(const float *a, size_t n);
  * bit-identical results, reading x once per block (batched scoring). */
 void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
                   double *out);
+/* vec_dot_many with x as packed float32 bytes (any alignment) and the rows
+ * of m widened to double beforehand; bit-identical to vec_dot_many. */
+void vec_dot_many_bytes(const void *x, const double *m, size_t k, size_t n,
+                        double *out);
 /* ab = a.b, aa = a.a, bb = b.b over packed float32 bytes of any alignment,
  * each bit-identical to vec_dot; non-finite input gives non-finite aa/bb. */
 void vec_dot3_bytes(const void *a, const void *b, size_t n, double *ab,

@@ -20,6 +20,8 @@ static void fill(float *v, size_t n, unsigned long long *seed) {
   for (size_t i = 0; i < n; i++) v[i] = (float)(test_uniform(seed) * 10.0);
 }
 
+static float m_for_bytes[19 * 777];
+
 static void test_kernels(void) {
   static const size_t big[] = {65, 100, 127, 128, 129, 255, 384, 512, 767, 768,
                                1000, 1023, 1024, 1536, 2048, 3072, 4095, 4096};
@@ -75,6 +77,21 @@ static void test_kernels(void) {
             "vec_dot3_bytes == vec_dot, dim %zu offset %zu", n, off);
     }
   }
+  /* vec_dot_many_bytes is vec_dot_many, bit for bit, at any alignment. */
+  static double md[19 * 777];
+  static unsigned char xb[777 * 4 + 4];
+  double many_b[19], many_f[19];
+  for (size_t i = 0; i < 19 * 777; i++) m_for_bytes[i] = (float)test_uniform(&seed);
+  for (size_t n = 1; n <= 777; n += 111)
+    for (size_t k = 1; k <= 19; k += 9)
+      for (size_t off = 0; off < 4; off += 3) {
+        for (size_t i = 0; i < k * n; i++) md[i] = (double)m_for_bytes[i];
+        memcpy(xb + off, a, n * 4);
+        vec_dot_many_bytes(xb + off, md, k, n, many_b);
+        vec_dot_many(a, m_for_bytes, k, n, many_f);
+        CHECK(memcmp(many_b, many_f, k * sizeof(double)) == 0,
+              "vec_dot_many_bytes == vec_dot_many, k %zu dim %zu offset %zu", k, n, off);
+      }
   /* vec_dot_many is vec_dot, bit for bit, for any count of rows. */
   static float m[19 * 777];
   double many[19];
