@@ -61,7 +61,7 @@ $(BUILD)/tests:
 $(BUILD)/tests/sqltest: tests/sqltest.c | $(BUILD)/tests
 	$(CC) $(TEST_CFLAGS) -o $@ $< -lsqlite3
 
-$(BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h $(PURE_SRC) $(EXT_HDR) | $(BUILD)/tests
+$(BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h tests/c/random_pool.h $(PURE_SRC) $(EXT_HDR) | $(BUILD)/tests
 	$(CC) $(TEST_CFLAGS) -O2 -DSAFETY_STANDALONE -Iext -o $@ $< $(PURE_SRC) $(EXT_LIBS)
 
 unit-tests: $(UNIT_BIN)

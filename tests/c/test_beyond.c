@@ -13,6 +13,7 @@
 #include "select.h"
 #include "sha256.h"
 #include "vector.h"
+#include "random_pool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,51 +128,11 @@ static void test_proportional_quotas(void) {
   CHECK(ok_rule, "largest remainder, earlier category on ties");
 }
 
-/* ---- random pools (as in test_select.c) ---- */
+/* ---- random pools (tests/c/random_pool.h), ids 5, 7, 9, ... ---- */
 
-typedef struct {
-  SelectPool p;
-  int64_t ids[300];
-  float vec[300 * 8];
-  size_t vec_row[300];
-  double norms[300];
-  size_t cat_start[7];
-  size_t cat_member[900];
-  float ref[6 * 8];
-} Pool;
-
-static void make_pool(Pool *t, size_t n, size_t dim, size_t n_cat,
-                      unsigned long long seed, int duplicates) {
-  memset(t, 0, sizeof *t);
-  /* Arena rows in reverse, so the arena order differs from id order. */
-  for (size_t i = 0; i < n; i++) {
-    t->ids[i] = (int64_t)(i * 2 + 5);
-    t->vec_row[i] = n - 1 - i;
-  }
-  for (size_t i = 0; i < n; i++) {
-    float *v = t->vec + t->vec_row[i] * dim;
-    if (duplicates && i > 0 && test_rand(&seed) % 3 == 0) {
-      /* A near-copy of an earlier example. */
-      const float *src = t->vec + t->vec_row[test_rand(&seed) % i] * dim;
-      for (size_t d = 0; d < dim; d++)
-        v[d] = src[d] + (float)(test_uniform(&seed) * 1e-3);
-    } else {
-      for (size_t d = 0; d < dim; d++) v[d] = (float)test_uniform(&seed);
-    }
-    t->norms[i] = vec_norm(v, dim);
-  }
-  size_t m = 0;
-  for (size_t c = 0; c < n_cat; c++) {
-    t->cat_start[c] = m;
-    for (size_t i = 0; i < n; i++)
-      if (test_rand(&seed) % (c + 2) == 0) t->cat_member[m++] = i;
-  }
-  t->cat_start[n_cat] = m;
-  for (size_t k = 0; k < n_cat * dim; k++) t->ref[k] = (float)test_uniform(&seed);
-  t->p = (SelectPool){n,        t->ids,   dim,          t->vec,
-                      t->vec_row, t->norms, n_cat,      t->cat_start,
-                      t->cat_member, t->ref, NULL, NULL, 0};
-}
+typedef RandomPool Pool;
+#define make_pool(t, n, dim, n_cat, seed, duplicates) \
+  make_random_pool((t), (n), (dim), (n_cat), (seed), (duplicates), 5, 2)
 
 static double cos_ex(const SelectPool *p, size_t a, size_t b) {
   return vec_cosine_with_norms(p->vectors + p->vec_row[a] * p->dim,

@@ -7,6 +7,7 @@
 #include "prng.h"
 #include "select.h"
 #include "vector.h"
+#include "random_pool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,41 +46,10 @@ static void test_prng(void) {
   CHECK(ok, "prng_draw permutes");
 }
 
-/* A random pool: n examples, dim, n_cat categories, ~1.3 labels each. */
-typedef struct {
-  SelectPool p;
-  int64_t ids[400];
-  float vec[400 * 16];
-  size_t vec_row[400];
-  double norms[400];
-  size_t cat_start[9];
-  size_t cat_member[1200];
-  float ref[8 * 16];
-} TestPool;
-
-static void make_pool(TestPool *t, size_t n, size_t dim, size_t n_cat,
-                      unsigned long long seed) {
-  memset(t, 0, sizeof *t);
-  for (size_t i = 0; i < n; i++) {
-    t->ids[i] = (int64_t)(i * 3 + 1);
-    t->vec_row[i] = n - 1 - i; /* arena order differs from id order */
-    for (size_t d = 0; d < dim; d++)
-      t->vec[t->vec_row[i] * dim + d] = (float)test_uniform(&seed);
-    t->norms[i] = vec_norm(t->vec + t->vec_row[i] * dim, dim);
-  }
-  size_t m = 0;
-  for (size_t c = 0; c < n_cat; c++) {
-    t->cat_start[c] = m;
-    for (size_t i = 0; i < n; i++)
-      if (test_rand(&seed) % (c + 2) == 0) t->cat_member[m++] = i;
-  }
-  t->cat_start[n_cat] = m;
-  for (size_t k = 0; k < n_cat * dim; k++)
-    t->ref[k] = (float)test_uniform(&seed);
-  t->p = (SelectPool){n,       t->ids,       dim,          t->vec,
-                      t->vec_row, t->norms,  n_cat,        t->cat_start,
-                      t->cat_member, t->ref, NULL, NULL, 0};
-}
+/* The shared random pools (tests/c/random_pool.h), ids 1, 4, 7, ... */
+typedef RandomPool TestPool;
+#define make_pool(t, n, dim, n_cat, seed) \
+  make_random_pool((t), (n), (dim), (n_cat), (seed), 0, 1, 3)
 
 typedef struct {
   double score;
