@@ -440,29 +440,36 @@ cleanup:
   return rc;
 }
 
-/* cossim scores: scores[i * n_cat + c] = x̂_i · mean of unit refs of c. */
-static double *cossim_scores(const SelectPool *p) {
+/* Example i's row of cossim scores (one per category) in a matrix laid
+ * out by arena row, as the pool reader scores them on arrival. */
+static const double *cossim_row(const SelectPool *p, const double *scores,
+                                size_t i) {
+  return scores + p->vec_row[i] * p->n_cat;
+}
+
+/* cossim scores: cossim_row(p, scores, i)[c] = x̂_i · mean of unit refs of
+ * c.  When the pool reader already scored them (p->cat_scores) they are
+ * used as they are; otherwise they are computed into *owned (free it). */
+static const double *cossim_scores(const SelectPool *p, double **owned) {
   size_t cells;
+  *owned = NULL;
+  if (p->cat_scores != NULL) return p->cat_scores;
   if (!ss_mul_size(p->n, p->n_cat, &cells)) return NULL;
   double *scores = ss_malloc_array(cells ? cells : 1, sizeof(double));
   if (scores == NULL) return NULL;
   for (size_t i = 0; i < p->n; i++) {
-    double *row = scores + i * p->n_cat;
-    if (p->cat_scores != NULL) { /* scored while the pool was read */
-      memcpy(row, p->cat_scores + p->vec_row[i] * p->n_cat,
-             p->n_cat * sizeof(double));
-      continue;
-    }
+    double *row = scores + p->vec_row[i] * p->n_cat;
     vec_dot_many(vec_of(p, i), p->ref_means, p->n_cat, p->dim, row);
     for (size_t c = 0; c < p->n_cat; c++) row[c] /= p->norms[i];
   }
+  *owned = scores;
   return scores;
 }
 
 /* The category of example i's best cossim score (first by name on ties). */
 static size_t best_category(const SelectPool *p, const double *scores,
                             size_t i) {
-  const double *row = scores + i * p->n_cat;
+  const double *row = cossim_row(p, scores, i);
   size_t best_c = 0;
   for (size_t c = 1; c < p->n_cat; c++)
     if (row[c] > row[best_c]) best_c = c;
@@ -484,7 +491,7 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
   size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
-      heap_push(cp->heap, &h, cap, (Scored){cp->scores[i * p->n_cat + c], i});
+      heap_push(cp->heap, &h, cap, (Scored){cossim_row(p, cp->scores, i)[c], i});
   heap_sort_best_first(cp->heap, h);
   return take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
@@ -492,7 +499,8 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
 static int run_cossim(Selection *s, SelectFill fill) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
-  double *scores = cossim_scores(p);
+  double *owned = NULL;
+  const double *scores = cossim_scores(p, &owned);
   CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
   Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
   if (scores == NULL || order == NULL || heap == NULL) goto cleanup;
@@ -519,7 +527,7 @@ static int run_cossim(Selection *s, SelectFill fill) {
     for (size_t i = 0; i < p->n; i++)
       if (!s->chosen[i])
         heap_push(heap, &h, cap,
-                  (Scored){scores[i * p->n_cat + best_category(p, scores, i)], i});
+                  (Scored){cossim_row(p, scores, i)[best_category(p, scores, i)], i});
     heap_sort_best_first(heap, h);
     for (size_t j = 0, got = 0; j < h && got < take; j++)
       if (admit(s, heap[j].example)) {
@@ -530,7 +538,7 @@ static int run_cossim(Selection *s, SelectFill fill) {
       }
   }
 cleanup:
-  ss_free(scores);
+  ss_free(owned);
   ss_free(order);
   ss_free(heap);
   return rc;
