@@ -546,7 +546,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   Entries es = {0};
   Names ns = {0};
   Membership *mem = NULL;
-  size_t n_mem = 0, cap_mem = 0, cap_vec = 0, n_vec = 0, dim = q->dim;
+  size_t n_mem = 0, cap_mem = 0, cap_scores = 0, cap_chunks = 0, n_vec = 0, dim = q->dim;
   size_t *order = NULL, *rank = NULL, *example_of = NULL;
   float *scratch = NULL; /* one embedding, for checks and scoring */
   double *means_d = NULL; /* scoring: score_means in double */
@@ -656,16 +656,15 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
     if (scoring) {
       /* Score now; keep k doubles, not the vector. */
       if (!ss_mul_size(n_vec + 1, q->score_k, &need) ||
-          !grow((void **)&out->cat_scores, &cap_vec, need, sizeof(double)))
+          !grow((void **)&out->cat_scores, &cap_scores, need, sizeof(double)))
         goto oom;
       double *row = out->cat_scores + n_vec * q->score_k;
       const void *bytes = NULL;
       if (sqlite3_value_type(v) == SQLITE_BLOB) {
         /* Read in place: a.a is finite and non-zero exactly when the
          * vector is valid; otherwise the copy below says what is wrong. */
-        double ab, aa, bb;
         bytes = sqlite3_value_blob(v);
-        vec_dot3_bytes(bytes, bytes, dim, &ab, &aa, &bb);
+        double aa = vec_dot_bytes(bytes, bytes, dim);
         if (isfinite(aa) && aa > 0.0)
           en->norm = sqrt(aa);
         else
@@ -687,7 +686,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       for (size_t c = 0; c < q->score_k; c++) row[c] /= en->norm;
       en->vec_hash = hash_vector(bytes, dim);
     } else {
-      if (!arena_reserve(out, &cap_vec, n_vec, dim)) {
+      if (!arena_reserve(out, &cap_chunks, n_vec, dim)) {
         /* The one allocation that grows with the pool: say so plainly. */
         *errmsg = safety_error_text(
             FN, "out of memory keeping the embeddings of the eligible "
@@ -991,7 +990,6 @@ int pool_count_task(sqlite3 *db, const char *task, double budget,
 void pool_free(PoolData *pd) {
   ss_free(pd->ids);
   ss_free(pd->behavior);
-  ss_free(pd->vectors);
   for (size_t c = 0; c < pd->n_chunks; c++) ss_free(pd->vec_chunk_alloc[c]);
   ss_free(pd->vec_chunks);
   ss_free(pd->vec_chunk_alloc);

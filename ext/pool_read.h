@@ -49,7 +49,6 @@ typedef struct {
   SelectPool sel;
   int64_t *ids;
   unsigned char *behavior;   /* [n]: 0 = NULL, 1..4 = T1..T4 */
-  float *vectors;             /* unused: embeddings live in vec_chunks */
   float **vec_chunks;        /* rows of embeddings, vec_per_chunk a chunk */
   void **vec_chunk_alloc;    /* what each chunk's allocation returned */
   size_t n_chunks, vec_per_chunk;

@@ -294,3 +294,18 @@ SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
     }
   }
 }
+
+/* vec_dot over packed float32 bytes of any alignment, bit for bit. */
+SS_CLONES double vec_dot_bytes(const void *a_bytes, const void *b_bytes,
+                               size_t n) {
+  const unsigned char *a = a_bytes, *b = b_bytes;
+  double acc[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int l = 0; l < LANES; l++)
+      acc[l] += (double)load_f32(a, i + l) * (double)load_f32(b, i + l);
+  double s = 0.0;
+  for (int l = 0; l < LANES; l++) s += acc[l];
+  for (; i < n; i++) s += (double)load_f32(a, i) * (double)load_f32(b, i);
+  return s;
+}

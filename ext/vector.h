@@ -49,6 +49,8 @@ void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
  * of m widened to double beforehand; bit-identical to vec_dot_many. */
 void vec_dot_many_bytes(const void *x, const double *m, size_t k, size_t n,
                         double *out);
+/* vec_dot over packed float32 bytes of any alignment, bit for bit. */
+double vec_dot_bytes(const void *a, const void *b, size_t n);
 /* ab = a.b, aa = a.a, bb = b.b over packed float32 bytes of any alignment,
  * each bit-identical to vec_dot; non-finite input gives non-finite aa/bb. */
 void vec_dot3_bytes(const void *a, const void *b, size_t n, double *ab,

@@ -75,6 +75,8 @@ static void test_kernels(void) {
       CHECK(ab == vec_dot(a, b, n) && aa == vec_dot(a, a, n) &&
                 bb == vec_dot(b, b, n),
             "vec_dot3_bytes == vec_dot, dim %zu offset %zu", n, off);
+      CHECK(vec_dot_bytes(raw + off, raw + off + n * 4 + 1, n) == vec_dot(a, b, n),
+            "vec_dot_bytes == vec_dot, dim %zu offset %zu", n, off);
     }
   }
   /* vec_dot_many_bytes is vec_dot_many, bit for bit, at any alignment. */
