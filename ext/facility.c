@@ -179,12 +179,11 @@ int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
   double *bound = ss_malloc_array(m ? m : 1, sizeof(double));
   size_t *cand = ss_malloc_array(m ? m : 1, sizeof(size_t));
   LazyEntry *heap = ss_malloc_array(m ? m : 1, sizeof(LazyEntry));
-  LazyEntry *batch = ss_malloc_array(per, sizeof(LazyEntry));
   float *unit = NULL, *cache = NULL;
   float *a = ss_malloc_array(per * p->dim + 1, sizeof(float));
   float *block = ss_malloc_array(per * m + 1, sizeof(float));
   *n_picked = 0;
-  if (!cur || !row || !bound || !cand || !heap || !batch || !a || !block)
+  if (!cur || !row || !bound || !cand || !heap || !a || !block)
     goto cleanup;
   /* Coverage of the members selected before (exact). */
   for (size_t j = 0; j < m; j++) cur[j] = 0.0;
@@ -218,9 +217,7 @@ int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
       /* Stale: re-bound it and the stale entries right behind it. */
       size_t b = 0;
       while (h > 0 && b < per && heap[0].stamp != picks) {
-        batch[b] = lazy_pop(heap, &h);
-        cand[b] = batch[b].member;
-        b++;
+        cand[b++] = lazy_pop(heap, &h).member;
       }
       approx_gains(p, unit, cache, cand, b, cur, a, block, bound);
       for (size_t q = 0; q < b; q++) {
@@ -254,7 +251,6 @@ cleanup:
   ss_free(bound);
   ss_free(cand);
   ss_free(heap);
-  ss_free(batch);
   ss_free(unit);
   ss_free(cache);
   ss_free(a);

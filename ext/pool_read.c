@@ -335,8 +335,8 @@ static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
     return SQLITE_OK; /* JSON: parsed in embedding_copy */
   } else {
     *errmsg = safety_error_text(
-        FN, "%s has a %s embedding; store a float32 BLOB (vec_f32(...))", who,
-        type == SQLITE_INTEGER ? "INTEGER" : "REAL");
+        FN, "%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
+        type == SQLITE_INTEGER ? "an INTEGER" : "a REAL");
     return SQLITE_ERROR;
   }
   if (*dim != 0 && d != *dim) return dim_mismatch(who, d, *dim, others, errmsg);
@@ -410,14 +410,16 @@ static int json_embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
 
 /* ---- sorting helpers ---- */
 
-static const Entry *sort_entries_base;
+/* qsort has no context argument: the comparators read these, one per
+ * thread so that connections in different threads do not race. */
+static _Thread_local const Entry *sort_entries_base;
 static int cmp_entry_by_id(const void *a, const void *b) {
   int64_t x = sort_entries_base[*(const size_t *)a].id;
   int64_t y = sort_entries_base[*(const size_t *)b].id;
   return x < y ? -1 : x > y;
 }
 
-static char *const *sort_names_base;
+static _Thread_local char *const *sort_names_base;
 static int cmp_name(const void *a, const void *b) {
   return strcmp(sort_names_base[*(const size_t *)a],
                 sort_names_base[*(const size_t *)b]);
@@ -803,8 +805,8 @@ typedef struct {
   size_t row;  /* row in the reference arena */
 } RefRow;
 
-static const float *sort_ref_vectors;
-static size_t sort_ref_dim;
+static _Thread_local const float *sort_ref_vectors;
+static _Thread_local size_t sort_ref_dim;
 static int cmp_ref(const void *a, const void *b) {
   const RefRow *x = a, *y = b;
   if (x->name != y->name) return x->name < y->name ? -1 : 1;

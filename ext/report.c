@@ -328,9 +328,8 @@ static void fn_safety_report(sqlite3_context *ctx, int argc,
       sqlite3_result_error_code(ctx, rc);
   } else {
     /* The run's messages name safety_sample; this is safety_report. */
-    const char *body = errmsg;
-    if (strncmp(body, "safety_sample: ", 15) == 0) body += 15;
-    safety_result_error(ctx, FN, "%s", body);
+    safety_result_error(ctx, FN, "%s",
+                        safety_error_body(errmsg, "safety_sample"));
   }
   sqlite3_free(errmsg);
   sample_run_free(&run);

@@ -84,9 +84,9 @@ __attribute__((visibility("default"))) int sqlite3_safetysample_init(
   int rc;
   SQLITE_EXTENSION_INIT2(pApi);
   if (sqlite3_libversion_number() < 3038000) {
-    *pzErrMsg = sqlite3_mprintf(
-        "safety_sample: needs SQLite 3.38 or newer, this is %s",
-        sqlite3_libversion());
+    *pzErrMsg = safety_error_text("safety_sample",
+                                  "needs SQLite 3.38 or newer, this is %s",
+                                  sqlite3_libversion());
     return SQLITE_ERROR;
   }
   rc = sqlite3_create_function_v2(db, "safety_version", 0, SAFETY_PURE, NULL,
@@ -100,7 +100,7 @@ __attribute__((visibility("default"))) int sqlite3_safetysample_init(
        i++)
     rc = module_registrations[i](db);
   if (rc != SQLITE_OK && pzErrMsg != NULL && *pzErrMsg == NULL)
-    *pzErrMsg = sqlite3_mprintf("safety_sample: registration failed: %s",
-                                sqlite3_errstr(rc));
+    *pzErrMsg = safety_error_text("safety_sample", "registration failed: %s",
+                                  sqlite3_errstr(rc));
   return rc;
 }

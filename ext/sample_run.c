@@ -351,8 +351,8 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
   return SQLITE_OK;
 }
 
-int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
-               SampleRun *run, char **errmsg) {
+static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
+                           int for_report, SampleRun *run, char **errmsg) {
   size_t m, *quota_counts = NULL, n_picks = 0;
   ContrastPick *picks = NULL;
   int rc = SQLITE_OK;
@@ -473,8 +473,7 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
   if (rc == SQLITE_ERROR && optional) {
     /* The report reads embeddings where it can; this pool's are unusable,
      * so describe the selection without them (as safety_sample works). */
-    const char *why = *errmsg ? *errmsg : "";
-    if (strncmp(why, FN ": ", sizeof FN + 1) == 0) why += sizeof FN + 1;
+    const char *why = safety_error_body(*errmsg, FN);
     run->no_embeddings = sqlite3_mprintf("%s", why);
     sqlite3_free(*errmsg);
     *errmsg = NULL;
@@ -559,6 +558,15 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
   }
   rc = build_rows(run, picks, n_picks);
   ss_free(picks);
+  return rc;
+}
+
+int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
+               SampleRun *run, char **errmsg) {
+  int rc = sample_run_body(db, argc, argv, for_report, run, errmsg);
+  /* An error whose message could not be formatted ran out of memory; a
+   * bare SQLITE_ERROR would read "SQL logic error". */
+  if (rc == SQLITE_ERROR && *errmsg == NULL) rc = SQLITE_NOMEM;
   return rc;
 }
 

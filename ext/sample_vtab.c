@@ -221,10 +221,9 @@ static int sampleBestIndex(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   if (arg_constraint[0] < 0 || arg_constraint[1] < 0) {
     /* Unusable now: the planner may find an order where they are usable. */
     if (unusable & 3) return SQLITE_CONSTRAINT;
-    sqlite3_free(vtab->zErrMsg);
-    vtab->zErrMsg = safety_error_text(
-        FN, "needs a method and a budget, as in SELECT * FROM "
-            "safety_sample('pss-b', 0.0005)");
+    safety_vtab_error(vtab, FN,
+                      "needs a method and a budget, as in SELECT * FROM "
+                      "safety_sample('pss-b', 0.0005)");
     return SQLITE_ERROR;
   }
   if (arg_constraint[2] < 0 && (unusable & 4)) return SQLITE_CONSTRAINT;

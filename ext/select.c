@@ -319,6 +319,10 @@ static int run_sss(Selection *s) {
 
 int select_prototype(const SelectPool *p, const size_t *members, size_t m,
                      float *proto) {
+  if (m == 0) { /* no members: the zero vector, which callers skip */
+    memset(proto, 0, p->dim * sizeof(float));
+    return 1;
+  }
   double *sum = ss_malloc_array(p->dim, sizeof(double));
   if (sum == NULL) return 0;
   memset(sum, 0, p->dim * sizeof(double));

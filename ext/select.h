@@ -165,7 +165,8 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
                     size_t *n_out, size_t *skipped);
 
 /* The prototype (float32 mean, summed in double in id order) of the given
- * examples; exposed for tests and reports.  Returns 0 when out of memory. */
+ * examples, the zero vector for none; exposed for tests and reports.
+ * Returns 0 when out of memory. */
 int select_prototype(const SelectPool *pool, const size_t *members, size_t m,
                      float *proto);
 

@@ -473,3 +473,12 @@ SELECT json_extract(safety_report('pss', 2), '$.rows');
 
 #setup
 PRAGMA query_only = 0;
+
+-- A listed category with no pool members (it exists only in the reference
+-- set) has no prototype: its rows are left out of mean_prototype_cosine
+-- instead of turning it into NaN (JSON null).
+#test safety_report skips categories without pool members in the prototype cosine
+SELECT json_extract(r, '$.mean_prototype_cosine') IS NOT NULL, json_extract(r, '$.prototype_rows')
+FROM (SELECT safety_report('cossim', 2, '{"categories": ["crime", "violence"]}') AS r);
+#expect
+1|1

@@ -538,3 +538,42 @@ SELECT * FROM safety_sample('random-b', 1, '{"fill": "none"}');
 #test allow_short of the wrong type
 SELECT * FROM safety_sample('sss', 1, '{"allow_short": 1}');
 #error safety_sample: option allow_short must be true or false
+
+-- ---- errors while reading, and embeddings of the wrong type -------------
+
+#setup
+CREATE VIEW badview AS SELECT 1 AS id, 'a' AS category, 'T1' AS behavior, json_extract('bad', '$') AS embedding;
+CREATE VIEW badref AS SELECT 'a' AS category, json_extract('bad', '$') AS embedding;
+CREATE VIEW badtask AS SELECT 1 AS x WHERE json_extract('bad', '$') IS NULL;
+CREATE TABLE p_types(id, category, behavior, embedding);
+
+#test a pool relation that fails while it is read names the relation and the cause
+SELECT * FROM safety_sample('pss', 1, '{"pool": "badview"}');
+#error safety_sample: reading the pool relation "badview" failed: malformed JSON
+
+#test a reference relation that fails while it is read
+SELECT * FROM safety_sample('cossim', 1, '{"reference": "badref"}');
+#error safety_sample: reading the reference relation "badref" failed: malformed JSON
+
+#test a task relation that fails while it is counted
+SELECT * FROM safety_sample('sss', 0.5, '{"task": "badtask"}');
+#error safety_sample: counting the task relation "badtask" failed: malformed JSON
+
+#test an INTEGER embedding
+INSERT INTO p_types VALUES (1, 'a', 'T1', 1);
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_types"}');
+#error safety_sample: pool example 1 has an INTEGER embedding; store a float32 BLOB (vec_f32(...))
+
+#test a REAL embedding
+DELETE FROM p_types; INSERT INTO p_types VALUES (3, 'a', 'T1', 0.5);
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_types"}');
+#error safety_sample: pool example 3 has a REAL embedding
+
+#test malformed JSON text as an embedding
+DELETE FROM p_types; INSERT INTO p_types VALUES (2, 'a', 'T1', '[1,');
+SELECT * FROM safety_sample('pss', 1, '{"pool": "p_types"}');
+#error safety_sample: pool example 2 has an invalid embedding: malformed JSON near byte 2
+
+#test the task option must name a relation
+SELECT * FROM safety_sample('sss', 1, '{"task": 5}');
+#error safety_sample: option task must be the name of a table or view, as a non-empty string
