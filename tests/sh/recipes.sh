@@ -70,7 +70,9 @@ check "beavertails: embeddings = safety_embed(prompt), 384 floats, shared by a p
       FROM embeddings AS m JOIN examples AS e ON e.id = m.example_id WHERE e.source = 'beavertails'")"
 check "beavertails: the pool has one row per (example, category)" "10|T1:2 T2:5 T3:2 T4:1" \
   "$(q "SELECT count(*), (SELECT group_concat(b || ':' || n, ' ') FROM (SELECT behavior AS b, count(*) AS n FROM safety_pool WHERE id > 100 GROUP BY 1 ORDER BY 1)) FROM safety_pool WHERE id > 100")"
-rd import_beavertails.sql bt.jsonl >/dev/null
+check "beavertails: the second import succeeds and reports the same counts" \
+  "import_beavertails: 9 examples from bt.jsonl (T1 2, T2 4, T3 2, T4 1), 6 category rows, 9 embeddings" \
+  "$(rd import_beavertails.sql bt.jsonl 2>&1 | grep '^import_beavertails:')"
 check "beavertails: importing the same file again replaces its rows" "10|9|6|9" \
   "$(q "SELECT (SELECT count(*) FROM examples), (SELECT count(*) FROM examples WHERE source = 'beavertails'), (SELECT count(*) FROM example_categories), (SELECT count(*) FROM embeddings)")"
 

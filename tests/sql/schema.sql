@@ -59,4 +59,4 @@ SELECT (SELECT count(*) FROM example_categories WHERE example_id = 1) + (SELECT 
 
 #test labels outside 0/1 are rejected by the schema
 INSERT INTO examples(instruction, harmful_request, refusal) VALUES ('x', 2, 0);
-#error CHECK constraint failed
+#error CHECK constraint failed: harmful_request IN (0, 1)
