@@ -43,7 +43,7 @@ static double gain_of(const FlProblem *p, const double *row,
 static float *unit_vectors(const FlProblem *p) {
   size_t cells;
   if (!ss_mul_size(p->m, p->dim, &cells)) return NULL;
-  float *unit = ss_malloc_array(cells ? cells : 1, sizeof(float));
+  float *unit = ss_malloc_array(cells, sizeof(float));
   if (unit == NULL) return NULL;
   for (size_t i = 0; i < p->m; i++)
     for (size_t d = 0; d < p->dim; d++)
@@ -174,11 +174,11 @@ int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
   size_t m = p->m, n_cand = 0, picks = 0, evals = 0, row_of = SIZE_MAX;
   size_t per = block_rows(m);
   int rc = 1;
-  double *cur = ss_malloc_array(m ? m : 1, sizeof(double));
-  double *row = ss_malloc_array(m ? m : 1, sizeof(double));
-  double *bound = ss_malloc_array(m ? m : 1, sizeof(double));
-  size_t *cand = ss_malloc_array(m ? m : 1, sizeof(size_t));
-  LazyEntry *heap = ss_malloc_array(m ? m : 1, sizeof(LazyEntry));
+  double *cur = ss_malloc_array(m, sizeof(double));
+  double *row = ss_malloc_array(m, sizeof(double));
+  double *bound = ss_malloc_array(m, sizeof(double));
+  size_t *cand = ss_malloc_array(m, sizeof(size_t));
+  LazyEntry *heap = ss_malloc_array(m, sizeof(LazyEntry));
   float *unit = NULL, *cache = NULL;
   float *a = ss_malloc_array(per * p->dim + 1, sizeof(float));
   float *block = ss_malloc_array(per * m + 1, sizeof(float));

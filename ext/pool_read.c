@@ -87,6 +87,18 @@ static int index_init(Index *ix, size_t cap) {
 /* The hash of entry j of whatever the index is over. */
 typedef uint64_t (*HashOf)(const void *ctx, size_t j);
 
+/* A new table of cap slots (a power of two) holding entries 0..n-1. */
+static int index_build(Index *ix, size_t cap, size_t n, HashOf hash_of,
+                       const void *ctx) {
+  if (!index_init(ix, cap)) return 0;
+  for (size_t j = 0; j < n; j++) {
+    size_t s = (size_t)hash_of(ctx, j) & (cap - 1);
+    while (ix->slots[s] != NONE) s = (s + 1) & (cap - 1);
+    ix->slots[s] = j;
+  }
+  return 1;
+}
+
 /* Records entry k (the newest; entries 0..k exist) in the empty slot that
  * probing found, and doubles the table at half load.  0 if out of memory. */
 static int index_insert(Index *ix, size_t slot, size_t k, HashOf hash_of,
@@ -94,12 +106,7 @@ static int index_insert(Index *ix, size_t slot, size_t k, HashOf hash_of,
   ix->slots[slot] = k;
   if ((k + 1) * 2 <= ix->cap) return 1;
   Index bigger;
-  if (!index_init(&bigger, ix->cap * 2)) return 0;
-  for (size_t j = 0; j <= k; j++) {
-    size_t s = (size_t)hash_of(ctx, j) & (bigger.cap - 1);
-    while (bigger.slots[s] != NONE) s = (s + 1) & (bigger.cap - 1);
-    bigger.slots[s] = j;
-  }
+  if (!index_build(&bigger, ix->cap * 2, k + 1, hash_of, ctx)) return 0;
   ss_free(ix->slots);
   *ix = bigger;
   return 1;
@@ -143,12 +150,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
     /* The first id out of order: index what is there, then hash. */
     size_t cap = 1024;
     while (cap < 2 * (es->n + 1)) cap *= 2;
-    if (!index_init(&es->ix, cap)) goto oom;
-    for (size_t j = 0; j < es->n; j++) {
-      size_t slot = (size_t)hash_id(es->e[j].id) & (cap - 1);
-      while (es->ix.slots[slot] != NONE) slot = (slot + 1) & (cap - 1);
-      es->ix.slots[slot] = j;
-    }
+    if (!index_build(&es->ix, cap, es->n, entry_hash, es)) goto oom;
     es->indexed = 1;
   }
   size_t mask = es->ix.cap - 1, h = (size_t)hash_id(id) & mask;
@@ -437,8 +439,8 @@ static int cmp_membership(const void *a, const void *b) {
 
 /* Sorts name numbers into name order: rank[old] = new position. */
 static int name_order(char *const *names, size_t n, size_t **rank_out) {
-  size_t *order = ss_malloc_array(n ? n : 1, sizeof(size_t));
-  size_t *rank = ss_malloc_array(n ? n : 1, sizeof(size_t));
+  size_t *order = ss_malloc_array(n, sizeof(size_t));
+  size_t *rank = ss_malloc_array(n, sizeof(size_t));
   if (order == NULL || rank == NULL) {
     ss_free(order);
     ss_free(rank);
@@ -680,7 +682,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       if (means_d == NULL) { /* the reference means, widened once */
         size_t cells;
         if (!ss_mul_size(q->score_k, dim, &cells) ||
-            (means_d = ss_malloc_array(cells ? cells : 1, sizeof(double))) == NULL)
+            (means_d = ss_malloc_array(cells, sizeof(double))) == NULL)
           goto oom;
         for (size_t j = 0; j < cells; j++) means_d[j] = (double)q->score_means[j];
       }
@@ -719,12 +721,12 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   /* Eligible examples in id order. */
   size_t n = 0;
   for (size_t e = 0; e < es.n; e++) n += es.e[e].eligible;
-  order = ss_malloc_array(n ? n : 1, sizeof(size_t));
-  example_of = ss_malloc_array(es.n ? es.n : 1, sizeof(size_t));
-  out->ids = ss_malloc_array(n ? n : 1, sizeof(int64_t));
-  out->behavior = ss_malloc_array(n ? n : 1, 1);
-  out->vec_row = ss_malloc_array(n ? n : 1, sizeof(size_t));
-  out->norms = ss_malloc_array(n ? n : 1, sizeof(double));
+  order = ss_malloc_array(n, sizeof(size_t));
+  example_of = ss_malloc_array(es.n, sizeof(size_t));
+  out->ids = ss_malloc_array(n, sizeof(int64_t));
+  out->behavior = ss_malloc_array(n, 1);
+  out->vec_row = ss_malloc_array(n, sizeof(size_t));
+  out->norms = ss_malloc_array(n, sizeof(double));
   if (!order || !example_of || !out->ids || !out->behavior || !out->vec_row ||
       !out->norms)
     goto oom;
@@ -751,8 +753,8 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   if (n_mem > 0) /* mem is NULL when no row has a category */
     qsort(mem, n_mem, sizeof *mem, cmp_membership);
   out->cat_start = ss_malloc_array(ns.n + 1, sizeof(size_t));
-  out->cat_member = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
-  out->cat_names = ss_malloc_array(ns.n ? ns.n : 1, sizeof(char *));
+  out->cat_member = ss_malloc_array(n_mem, sizeof(size_t));
+  out->cat_names = ss_malloc_array(ns.n, sizeof(char *));
   if (!out->cat_start || !out->cat_member || !out->cat_names) goto oom;
   for (size_t c = 0; c < ns.n; c++) out->cat_names[rank[c]] = ns.names[c];
   out->n_cat_names = ns.n;
@@ -898,7 +900,9 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
   sort_ref_vectors = arena;
   sort_ref_dim = dim;
   qsort(rows, n_rows, sizeof *rows, cmp_ref);
-  float *means = ss_malloc_array(ns.n * dim, sizeof(float));
+  size_t cells;
+  if (!ss_mul_size(ns.n, dim, &cells)) goto oom;
+  float *means = ss_malloc_array(cells, sizeof(float));
   char **names = ss_malloc_array(ns.n, sizeof(char *));
   sum = ss_malloc_array(dim, sizeof(double));
   if (means == NULL || names == NULL || sum == NULL) {

@@ -3,9 +3,10 @@
  * into the in-memory form the selection code takes (select.h).
  *
  * The pool is read in one pass: rows are filtered for eligibility as they
- * arrive, each eligible example's embedding is copied once into one
- * contiguous float32 arena (its norm computed while it is in cache), and
- * afterwards the examples are put in id order.  Relation names are always
+ * arrive, each eligible example's embedding is copied once into a float32
+ * arena of 16 MiB chunks (its norm computed while it is in cache) or, for
+ * cossim, scored on arrival and not kept, and afterwards the examples are
+ * put in id order.  Relation names are always
  * quoted as identifiers, never pasted into SQL.
  */
 #ifndef SAFETY_POOL_READ_H

@@ -161,9 +161,9 @@ static int keep_pool_categories(SampleRun *run, int copy) {
     return 1;
   }
   rc->owned = 1;
-  rc->names = ss_malloc_array(n ? n : 1, sizeof(char *));
+  rc->names = ss_malloc_array(n, sizeof(char *));
   rc->start = ss_malloc_array(n + 1, sizeof(size_t));
-  rc->member = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
+  rc->member = ss_malloc_array(n_mem, sizeof(size_t));
   if (!rc->names || !rc->start || !rc->member) {
     rc->n = 0;
     return 0;
@@ -185,7 +185,7 @@ static int keep_pool_categories(SampleRun *run, int copy) {
 static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
                            char **errmsg) {
   const PoolData *pd = &run->pd;
-  size_t *counts = ss_malloc_array(pd->n_cat_names ? pd->n_cat_names : 1,
+  size_t *counts = ss_malloc_array(pd->n_cat_names,
                                    sizeof(size_t));
   unsigned long long total = 0;
   if (counts == NULL) return SQLITE_NOMEM;
@@ -236,7 +236,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   const float **avec = ss_malloc_array(run->res.n_rows + 1, sizeof *avec);
   double *anorm = ss_malloc_array(run->res.n_rows + 1, sizeof *anorm);
   unsigned char *excluded = ss_malloc(cand->n ? cand->n : 1);
-  ContrastPick *picks = ss_malloc_array(k ? k : 1, sizeof *picks);
+  ContrastPick *picks = ss_malloc_array(k, sizeof *picks);
   if (!avec || !anorm || !excluded || !picks) {
     rc = SQLITE_NOMEM;
     goto cleanup;
@@ -311,7 +311,7 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
                       size_t n_picks) {
   const PoolData *pd = &run->pd;
   size_t total = run->res.n_rows + n_picks;
-  run->rows = ss_malloc_array(total ? total : 1, sizeof(RunRow));
+  run->rows = ss_malloc_array(total, sizeof(RunRow));
   if (run->rows == NULL) return SQLITE_NOMEM;
   for (size_t i = 0; i < run->res.n_rows; i++) {
     const SelectRow *r = &run->res.rows[i];

@@ -127,7 +127,7 @@ static int sampleFilter(sqlite3_vtab_cursor *cursor, int idxNum,
     if ((cur->args[i] = sqlite3_value_dup(argv[i])) == NULL) return SQLITE_NOMEM;
   rc = sample_run(vt->db, idxNum == 1 ? 3 : 2, argv, 0, &run, &errmsg);
   if (rc == SQLITE_OK) {
-    cur->rows = ss_malloc_array(run.n_rows ? run.n_rows : 1, sizeof(SampleRow));
+    cur->rows = ss_malloc_array(run.n_rows, sizeof(SampleRow));
     if (cur->rows == NULL) rc = SQLITE_NOMEM;
   }
   if (rc == SQLITE_OK) {

@@ -195,7 +195,7 @@ typedef size_t (*PickFn)(Selection *s, size_t cat, size_t take, void *ctx,
 static int walk_plan(Selection *s, const CatCount *order, size_t c_used,
                      PickFn pick, void *ctx) {
   int rc = SELECT_OK;
-  size_t *want = ss_malloc_array(c_used ? c_used : 1, sizeof(size_t));
+  size_t *want = ss_malloc_array(c_used, sizeof(size_t));
   if (want == NULL || !plan_targets(s, order, c_used, want)) {
     ss_free(want);
     return SELECT_ENOMEM;
@@ -309,7 +309,7 @@ static size_t pick_sss(Selection *s, size_t c, size_t take, void *ctx,
 
 static int run_sss(Selection *s) {
   const SelectPool *p = s->pool;
-  CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
   if (order == NULL) return SELECT_ENOMEM;
   size_t c_used = pool_category_order(p, order);
   int rc = walk_plan(s, order, c_used, pick_sss, NULL);
@@ -351,8 +351,8 @@ static int pss_member_scores(const SelectPool *p, double *score,
   size_t *first = NULL, *pos = NULL, *pos_cat = NULL, cells;
   /* Inverse membership: for example i, the positions j in cat_member. */
   first = ss_malloc_array(p->n + 1, sizeof(size_t));
-  pos = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
-  pos_cat = ss_malloc_array(n_mem ? n_mem : 1, sizeof(size_t));
+  pos = ss_malloc_array(n_mem, sizeof(size_t));
+  pos_cat = ss_malloc_array(n_mem, sizeof(size_t));
   if (!ss_mul_size(p->n_cat ? p->n_cat : 1, p->dim, &cells)) goto cleanup;
   sums = ss_malloc_array(cells, sizeof(double));
   protos = ss_malloc_array(cells, sizeof(float));
@@ -426,9 +426,9 @@ static int run_pss(Selection *s, size_t *bad_category) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
   size_t n_mem = p->cat_start[p->n_cat];
-  CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
-  double *score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
-  double *proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
+  double *score = ss_malloc_array(n_mem, sizeof(double));
+  double *proto_norm = ss_malloc_array(p->n_cat, sizeof(double));
   Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
   if (order == NULL || score == NULL || proto_norm == NULL || heap == NULL)
     goto cleanup;
@@ -459,7 +459,7 @@ static const double *cossim_scores(const SelectPool *p, double **owned) {
   *owned = NULL;
   if (p->cat_scores != NULL) return p->cat_scores;
   if (!ss_mul_size(p->n, p->n_cat, &cells)) return NULL;
-  double *scores = ss_malloc_array(cells ? cells : 1, sizeof(double));
+  double *scores = ss_malloc_array(cells, sizeof(double));
   if (scores == NULL) return NULL;
   for (size_t i = 0; i < p->n; i++) {
     double *row = scores + p->vec_row[i] * p->n_cat;
@@ -505,7 +505,7 @@ static int run_cossim(Selection *s, SelectFill fill) {
   int rc = SELECT_ENOMEM;
   double *owned = NULL;
   const double *scores = cossim_scores(p, &owned);
-  CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
   Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
   if (scores == NULL || order == NULL || heap == NULL) goto cleanup;
   /* Categories by name.  Proportional quotas weigh a category by the
@@ -601,7 +601,7 @@ cleanup:
 
 static int run_fl(Selection *s, size_t *bad_category) {
   const SelectPool *p = s->pool;
-  CatCount *order = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof *order);
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
   if (order == NULL) return SELECT_ENOMEM;
   size_t c_used = pool_category_order(p, order);
   int rc = SELECT_OK;
@@ -639,8 +639,8 @@ int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
   s.extra = extra ? extra : &contract;
   prng_seed(&s.prng, seed);
   s.chosen = ss_malloc(pool->n ? pool->n : 1);
-  s.scratch = ss_malloc_array(pool->n ? pool->n : 1, sizeof(size_t));
-  out->rows = ss_malloc_array(n ? n : 1, sizeof(SelectRow));
+  s.scratch = ss_malloc_array(pool->n, sizeof(size_t));
+  out->rows = ss_malloc_array(n, sizeof(SelectRow));
   if (s.chosen == NULL || s.scratch == NULL || out->rows == NULL) goto cleanup;
   memset(s.chosen, 0, pool->n ? pool->n : 1);
   switch (method) {
@@ -690,7 +690,7 @@ typedef struct {
 static int anchor_list_fill(AnchorList *a, const SelectPool *cand,
                             const unsigned char *excluded, const float *vec,
                             double norm, size_t cap) {
-  Scored *list = ss_malloc_array(cap ? cap : 1, sizeof *list);
+  Scored *list = ss_malloc_array(cap, sizeof *list);
   if (list == NULL) return 0;
   ss_free(a->list);
   a->list = list;
@@ -712,7 +712,7 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
                     size_t *n_out, size_t *skipped) {
   int rc = SELECT_ENOMEM;
   size_t used = min_size(n_anchor, k); /* later anchors never get a turn */
-  AnchorList *lists = ss_malloc_array(used ? used : 1, sizeof *lists);
+  AnchorList *lists = ss_malloc_array(used, sizeof *lists);
   unsigned char *taken = ss_malloc(cand->n ? cand->n : 1); /* 1 picked, 2 skipped */
   *n_out = 0;
   *skipped = 0;
