@@ -224,6 +224,25 @@ static void names_free(Names *ns, int keep_names) {
 
 /* ---- helpers for statements and messages ---- */
 
+/* 1 if the prepared statement has a result column named col (any case). */
+static int stmt_has_column(sqlite3_stmt *st, const char *col) {
+  for (int j = 0; j < sqlite3_column_count(st); j++)
+    if (sqlite3_stricmp(sqlite3_column_name(st, j), col) == 0) return 1;
+  return 0;
+}
+
+int pool_relation_has_column(sqlite3 *db, const char *rel, const char *col) {
+  sqlite3_stmt *st = NULL;
+  char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", rel);
+  int found = -1;
+  if (sql == NULL) return -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
+    found = stmt_has_column(st, col);
+  sqlite3_finalize(st);
+  sqlite3_free(sql);
+  return found;
+}
+
 /* Checks that relation rel exists and has the columns; prepares
  * "SELECT <columns> FROM rel".  kind is "pool"/"reference" for messages. */
 static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
@@ -247,10 +266,7 @@ static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
   /* Which contract columns are missing? */
   char *missing = NULL;
   for (size_t c = 0; c < n_cols; c++) {
-    int found = 0;
-    for (int j = 0; j < sqlite3_column_count(probe) && !found; j++)
-      found = sqlite3_stricmp(sqlite3_column_name(probe, j), cols[c]) == 0;
-    if (!found) {
+    if (!stmt_has_column(probe, cols[c])) {
       char *m = missing ? sqlite3_mprintf("%z, %s", missing, cols[c])
                         : sqlite3_mprintf("%s", cols[c]);
       if (m == NULL) {

@@ -74,6 +74,8 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
  * arrays; *ref is left empty). */
 void pool_use_reference(PoolData *pd, RefSet *ref);
 void ref_free(RefSet *ref);
+/* 1 if relation rel has column col, 0 if not, -1 if it cannot be read. */
+int pool_relation_has_column(sqlite3 *db, const char *rel, const char *col);
 /* count(*) of the task relation. */
 int pool_count_task(sqlite3 *db, const char *task, double budget,
                     sqlite3_int64 *count, char **errmsg);

@@ -119,22 +119,6 @@ static void describe_filter(unsigned mask, char *buf, size_t size) {
     }
 }
 
-/* 1 if relation rel has a column named col, 0 if not, -1 if rel cannot be
- * read (pool_read then reports that). */
-static int relation_has_column(sqlite3 *db, const char *rel, const char *col) {
-  sqlite3_stmt *st = NULL;
-  char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", rel);
-  int found = -1;
-  if (sql == NULL) return -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-    found = 0;
-    for (int j = 0; j < sqlite3_column_count(st) && !found; j++)
-      found = sqlite3_stricmp(sqlite3_column_name(st, j), col) == 0;
-  }
-  sqlite3_finalize(st);
-  sqlite3_free(sql);
-  return found;
-}
 
 static int cmp_name_ptr(const void *key, const void *elem) {
   return strcmp((const char *)key, *(char *const *)elem);
@@ -450,7 +434,7 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
   }
   int optional = 0; /* embeddings read for the report only */
   if (!q.need_embeddings && (opt->dedup > 0 || opt->contrast > 0 || for_report)) {
-    int has = relation_has_column(db, q.pool, "embedding");
+    int has = pool_relation_has_column(db, q.pool, "embedding");
     if (has == 0 && (opt->dedup > 0 || opt->contrast > 0)) {
       *errmsg = safety_error_text(
           FN, "option %s needs embeddings, but the pool relation \"%s\" has "
