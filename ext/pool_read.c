@@ -321,16 +321,16 @@ static int dim_mismatch(const char *who, size_t d, size_t dim,
 }
 
 /*
- * Validates an embedding value and copies it to dst (which has room for
- * *dim floats when *dim > 0).  *dim == 0 means "not known yet": then the
- * value's dimension is stored in *dim and the caller must make room first,
- * so this is called twice (check with dst NULL, then copy).  who names the
- * row in messages.  Returns SQLITE_OK or an error with *errmsg.
+ * Checks an embedding value's type and dimension.  *dim == 0 means "not
+ * known yet": the value's dimension is then stored in *dim.  JSON text is
+ * parsed here, once: *json receives the floats (ss_free them after
+ * embedding_copy), NULL for a BLOB.  who names the row in messages.
  */
 static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
-                         const char *others, char **errmsg) {
+                         const char *others, float **json, char **errmsg) {
   int type = sqlite3_value_type(v);
   size_t d;
+  *json = NULL;
   if (type == SQLITE_NULL) {
     *errmsg = safety_error_text(
         FN, "%s has no embedding; store one (a float32 BLOB, for example "
@@ -350,45 +350,42 @@ static int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
     }
     d = bytes / 4;
   } else if (type == SQLITE_TEXT) {
-    return SQLITE_OK; /* JSON: parsed in embedding_copy */
-  } else {
-    *errmsg = safety_error_text(
-        FN, "%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
-        type == SQLITE_INTEGER ? "an INTEGER" : "a REAL");
-    return SQLITE_ERROR;
-  }
-  if (*dim != 0 && d != *dim) return dim_mismatch(who, d, *dim, others, errmsg);
-  *dim = d;
-  return SQLITE_OK;
-}
-
-/* Copies a validated embedding into dst (dim floats), checks finiteness and
- * that it is not the zero vector, and returns its norm in *norm. */
-static int embedding_copy(sqlite3_value *v, const char *who, size_t *dim,
-                          const char *others, float *dst, double *norm,
-                          char **errmsg) {
-  long long bad;
-  if (sqlite3_value_type(v) == SQLITE_TEXT) {
-    float *parsed = NULL;
-    size_t d = 0;
     char err[VEC_ERRLEN];
     int rc = vec_from_json((const char *)sqlite3_value_text(v),
-                           (size_t)sqlite3_value_bytes(v), &parsed, &d, err);
+                           (size_t)sqlite3_value_bytes(v), json, &d, err);
     if (rc == VEC_ENOMEM) return SQLITE_NOMEM;
     if (rc != VEC_OK) {
       *errmsg = safety_error_text(FN, "%s has an invalid embedding: %s", who,
                                   err);
       return SQLITE_ERROR;
     }
-    if (d != *dim) {
-      ss_free(parsed);
-      return dim_mismatch(who, d, *dim, others, errmsg);
-    }
-    memcpy(dst, parsed, d * sizeof(float));
-    ss_free(parsed);
+  } else {
+    *errmsg = safety_error_text(
+        FN, "%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
+        type == SQLITE_INTEGER ? "an INTEGER" : "a REAL");
+    return SQLITE_ERROR;
+  }
+  if (*dim != 0 && d != *dim) {
+    ss_free(*json);
+    *json = NULL;
+    return dim_mismatch(who, d, *dim, others, errmsg);
+  }
+  *dim = d;
+  return SQLITE_OK;
+}
+
+/* Copies an embedding checked by embedding_dim (its JSON floats, or the
+ * BLOB) into dst (dim floats), checks finiteness and that it is not the
+ * zero vector, and returns its norm in *norm. */
+static int embedding_copy(sqlite3_value *v, const float *json,
+                          const char *who, size_t dim, float *dst,
+                          double *norm, char **errmsg) {
+  long long bad;
+  if (json != NULL) {
+    memcpy(dst, json, dim * sizeof(float)); /* vec_from_json checked it */
     bad = -1;
   } else {
-    bad = vec_copy_checked(dst, sqlite3_value_blob(v), *dim);
+    bad = vec_copy_checked(dst, sqlite3_value_blob(v), dim);
   }
   if (bad >= 0) {
     *errmsg = safety_error_text(
@@ -397,7 +394,7 @@ static int embedding_copy(sqlite3_value *v, const char *who, size_t *dim,
         who, bad, isnan(dst[bad]) ? "NaN" : "infinite");
     return SQLITE_ERROR;
   }
-  *norm = vec_norm(dst, *dim);
+  *norm = vec_norm(dst, dim);
   if (*norm == 0.0) {
     *errmsg = safety_error_text(
         FN, "%s has a zero embedding, which has no direction for cosine; "
@@ -406,24 +403,6 @@ static int embedding_copy(sqlite3_value *v, const char *who, size_t *dim,
     return SQLITE_ERROR;
   }
   return SQLITE_OK;
-}
-
-/* Dimension of a TEXT (JSON) embedding, parsed just to count. */
-static int json_embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
-                              char **errmsg) {
-  float *parsed = NULL;
-  size_t d = 0;
-  char err[VEC_ERRLEN];
-  int rc = vec_from_json((const char *)sqlite3_value_text(v),
-                         (size_t)sqlite3_value_bytes(v), &parsed, &d, err);
-  ss_free(parsed);
-  if (rc == VEC_ENOMEM) return SQLITE_NOMEM;
-  if (rc != VEC_OK) {
-    *errmsg = safety_error_text(FN, "%s has an invalid embedding: %s", who, err);
-    return SQLITE_ERROR;
-  }
-  if (*dim == 0) *dim = d;
-  return SQLITE_OK; /* a mismatch is reported by embedding_copy */
 }
 
 /* ---- sorting helpers ---- */
@@ -569,6 +548,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   size_t n_mem = 0, cap_mem = 0, cap_scores = 0, cap_chunks = 0, n_vec = 0, dim = q->dim;
   size_t *order = NULL, *rank = NULL, *example_of = NULL;
   float *scratch = NULL; /* one embedding, for checks and scoring */
+  float *json = NULL;    /* the current row's embedding when it is JSON text */
   double *means_d = NULL; /* scoring: score_means in double */
   int nomem = 0, rc, scoring = q->score_means != NULL;
   const char *others = q->dim ? "the reference set's" : "others";
@@ -646,9 +626,8 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
     if (!q->need_embeddings) continue;
     name_example(who, id);
     sqlite3_value *v = sqlite3_column_value(st, 3);
-    rc = sqlite3_value_type(v) == SQLITE_TEXT
-             ? json_embedding_dim(v, who, &dim, errmsg)
-             : embedding_dim(v, who, &dim, others, errmsg);
+    ss_free(json);
+    rc = embedding_dim(v, who, &dim, others, &json, errmsg);
     if (rc != SQLITE_OK) goto cleanup;
     if (scratch == NULL &&
         (scratch = ss_malloc_array(dim, sizeof(float))) == NULL)
@@ -657,7 +636,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       /* Another category row of the same example: same embedding?  (When
        * scoring on arrival only the bytes' hash was kept.) */
       double nrm;
-      rc = embedding_copy(v, who, &dim, others, scratch, &nrm, errmsg);
+      rc = embedding_copy(v, json, who, dim, scratch, &nrm, errmsg);
       if (rc != SQLITE_OK) goto cleanup;
       int same = scoring ? hash_vector(scratch, dim) == en->vec_hash
                          : memcmp(scratch, arena_row(out, en->vec_row, dim),
@@ -691,7 +670,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
           bytes = NULL;
       }
       if (bytes == NULL) {
-        rc = embedding_copy(v, who, &dim, others, scratch, &en->norm, errmsg);
+        rc = embedding_copy(v, json, who, dim, scratch, &en->norm, errmsg);
         if (rc != SQLITE_OK) goto cleanup;
         bytes = scratch;
       }
@@ -720,7 +699,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
         rc = *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
         goto cleanup;
       }
-      rc = embedding_copy(v, who, &dim, others, arena_row(out, n_vec, dim),
+      rc = embedding_copy(v, json, who, dim, arena_row(out, n_vec, dim),
                           &en->norm, errmsg);
       if (rc != SQLITE_OK) goto cleanup;
     }
@@ -811,6 +790,7 @@ cleanup:
   ss_free(rank);
   ss_free(example_of);
   ss_free(scratch);
+  ss_free(json);
   ss_free(means_d);
   if (rc != SQLITE_OK) pool_free(out);
   return rc;
@@ -841,6 +821,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
   sqlite3_stmt *st = NULL;
   Names ns = {0};
   RefRow *rows = NULL;
+  float *json = NULL; /* the current row's embedding when it is JSON text */
   float *arena = NULL;
   double *norms = NULL, *sum = NULL;
   size_t n_rows = 0, cap_rows = 0, cap_arena = 0, cap_norms = 0;
@@ -876,9 +857,8 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
     if (nomem) goto oom;
     snprintf(who, sizeof who, "a reference example of category '%.100s'", c);
     sqlite3_value *v = sqlite3_column_value(st, 1);
-    rc = sqlite3_value_type(v) == SQLITE_TEXT
-             ? json_embedding_dim(v, who, &dim, errmsg)
-             : embedding_dim(v, who, &dim, "others", errmsg);
+    ss_free(json);
+    rc = embedding_dim(v, who, &dim, "others", &json, errmsg);
     if (rc != SQLITE_OK) goto cleanup;
     size_t need;
     if (!grow((void **)&rows, &cap_rows, n_rows + 1, sizeof *rows) ||
@@ -886,7 +866,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
         !ss_mul_size(n_rows + 1, dim, &need) ||
         !grow((void **)&arena, &cap_arena, need, sizeof(float)))
       goto oom;
-    rc = embedding_copy(v, who, &dim, "others", arena + n_rows * dim, &norms[n_rows],
+    rc = embedding_copy(v, json, who, dim, arena + n_rows * dim, &norms[n_rows],
                         errmsg);
     if (rc != SQLITE_OK) goto cleanup;
     rows[n_rows] = (RefRow){name, n_rows};
@@ -949,6 +929,7 @@ cleanup:
   sqlite3_finalize(st);
   names_free(&ns, 0);
   ss_free(rows);
+  ss_free(json);
   ss_free(arena);
   ss_free(norms);
   ss_free(sum);
