@@ -17,9 +17,9 @@ OPENBLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopen
 OPT      ?= -O3 -g
 WARN     := -Wall -Wextra -Werror
 # -ffp-contract=off: no fused multiply-add, so every machine rounds alike.
-BASE_CFLAGS := -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(OPENBLAS_CFLAGS)
+BASE_CFLAGS := -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -ffp-contract=off -pthread $(OPENBLAS_CFLAGS)
 EXT_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(OPT)
-EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lm
+EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lm -pthread
 
 EXT_SRC  := $(sort $(wildcard ext/*.c))
 EXT_HDR  := $(wildcard ext/*.h)

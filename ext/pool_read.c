@@ -8,6 +8,7 @@
 #include "common.h"
 
 #include "options.h"
+#include "row_worker.h"
 #include "vector.h"
 #include <math.h>
 #include <sys/mman.h>
@@ -40,26 +41,6 @@ static uint64_t hash_bytes(const void *p, size_t n) {
   uint64_t h = 1469598103934665603ULL;
   for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL;
   return h;
-}
-
-/* A fast hash of an embedding's bytes (n a multiple of 4): four
- * independent multiply-xorshift lanes over 8-byte words.  It only tells
- * two rows of one example apart, so speed matters more than strength. */
-static uint64_t hash_vector(const void *v, size_t n_floats) {
-  const unsigned char *b = v;
-  size_t n = n_floats * sizeof(float), i = 0;
-  uint64_t h[4] = {0x9E3779B97F4A7C15ULL, 0xBF58476D1CE4E5B9ULL,
-                   0x94D049BB133111EBULL, (uint64_t)n};
-  for (; i + 32 <= n; i += 32)
-    for (int l = 0; l < 4; l++) {
-      uint64_t w;
-      memcpy(&w, b + i + 8 * l, 8);
-      h[l] = (h[l] ^ w) * 0xFF51AFD7ED558CCDULL;
-      h[l] ^= h[l] >> 29;
-    }
-  uint64_t r = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
-  for (; i < n; i++) r = (r ^ b[i]) * 1099511628211ULL;
-  return r;
 }
 
 static uint64_t hash_id(int64_t id) {
@@ -114,14 +95,15 @@ static int index_insert(Index *ix, size_t slot, size_t k, HashOf hash_of,
 
 /* ---- examples by id ---- */
 
+/* Kept for every id of the pool (the behaviour check needs them all), so
+ * small: 16 bytes. */
 typedef struct {
   int64_t id;
-  size_t vec_row;  /* NONE until an embedding is stored (or scored) */
-  double norm;
-  uint64_t vec_hash; /* scoring on arrival: hash of the embedding bytes */
+  uint32_t vec_row; /* NONE32 until an embedding is stored (or scored) */
   unsigned char behavior;
   unsigned char eligible;
 } Entry;
+#define NONE32 UINT32_MAX
 
 typedef struct {
   Entry *e;
@@ -144,7 +126,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
     if (es->n == 0 || id > es->e[es->n - 1].id) {
       if (!create) return NONE;
       if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
-      es->e[es->n] = (Entry){id, NONE, 0.0, 0, 0, 0};
+      es->e[es->n] = (Entry){id, NONE32, 0, 0};
       return es->n++;
     }
     /* The first id out of order: index what is there, then hash. */
@@ -161,7 +143,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
   if (!create) return NONE;
   if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
   size_t k = es->n++;
-  es->e[k] = (Entry){id, NONE, 0.0, 0, 0, 0};
+  es->e[k] = (Entry){id, NONE32, 0, 0};
   if (!index_insert(&es->ix, h, k, entry_hash, es)) goto oom;
   return k;
 oom:
@@ -244,10 +226,13 @@ int pool_relation_has_column(sqlite3 *db, const char *rel, const char *col) {
 }
 
 /* Checks that relation rel exists and has the columns; prepares
- * "SELECT <columns> FROM rel".  kind is "pool"/"reference" for messages. */
+ * "SELECT <columns> FROM rel", with NULL in place of column c when bit c of
+ * null_mask is set (a column the method does not use: SQLite then does not
+ * extract it).  kind is "pool"/"reference" for messages. */
 static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
                             const char *rel, const char *const *cols,
-                            size_t n_cols, sqlite3_stmt **out, char **errmsg) {
+                            size_t n_cols, unsigned null_mask,
+                            sqlite3_stmt **out, char **errmsg) {
   sqlite3_stmt *probe = NULL;
   char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", rel);
   int rc;
@@ -292,7 +277,10 @@ static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
   }
   sql = NULL;
   for (size_t c = 0; c < n_cols; c++) {
-    sql = sqlite3_mprintf("%z%s\"%w\"", sql, c ? ", " : "SELECT ", cols[c]);
+    if ((null_mask >> c) & 1)
+      sql = sqlite3_mprintf("%z%sNULL", sql, c ? ", " : "SELECT ");
+    else
+      sql = sqlite3_mprintf("%z%s\"%w\"", sql, c ? ", " : "SELECT ", cols[c]);
     if (sql == NULL) return SQLITE_NOMEM;
   }
   sql = sqlite3_mprintf("%z FROM \"%w\"", sql, rel);
@@ -432,6 +420,27 @@ static int cmp_membership(const void *a, const void *b) {
   return x->example < y->example ? -1 : x->example > y->example;
 }
 
+/* Sorts memberships that arrived in example order by category, keeping
+ * that order within each (a counting sort: the same order as
+ * cmp_membership gives, in linear time).  0 if out of memory. */
+static int sort_by_category(Membership **mem, size_t n_mem, size_t n_cat) {
+  size_t *start = ss_malloc_array(n_cat + 1, sizeof(size_t));
+  Membership *sorted = ss_malloc_array(n_mem, sizeof(Membership));
+  if (start == NULL || sorted == NULL) {
+    ss_free(start);
+    ss_free(sorted);
+    return 0;
+  }
+  memset(start, 0, (n_cat + 1) * sizeof(size_t));
+  for (size_t j = 0; j < n_mem; j++) start[(*mem)[j].cat + 1]++;
+  for (size_t c = 0; c < n_cat; c++) start[c + 1] += start[c];
+  for (size_t j = 0; j < n_mem; j++) sorted[start[(*mem)[j].cat]++] = (*mem)[j];
+  ss_free(start);
+  ss_free(*mem);
+  *mem = sorted;
+  return 1;
+}
+
 /* Sorts name numbers into name order: rank[old] = new position. */
 static int name_order(char *const *names, size_t n, size_t **rank_out) {
   size_t *order = ss_malloc_array(n, sizeof(size_t));
@@ -450,125 +459,328 @@ static int name_order(char *const *names, size_t n, size_t **rank_out) {
   return 1;
 }
 
-/* who = "pool example <id>", without printf (it runs for every row and
- * is read only when a message names the row). */
-static void name_example(char who[96], int64_t id) {
-  static const char prefix[] = "pool example ";
-  char digits[24];
-  size_t n = 0;
-  uint64_t u = id < 0 ? 0 - (uint64_t)id : (uint64_t)id;
-  do {
-    digits[n++] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
-  size_t k = sizeof prefix - 1;
-  memcpy(who, prefix, k);
-  if (id < 0) who[k++] = '-';
-  while (n) who[k++] = digits[--n];
-  who[k] = '\0';
-}
+/* ---- the row arena ---- */
 
-/* ---- the embedding arena ---- */
-
-/* Rows of embeddings in chunks of 16 MiB, allocated as the pool is read; a
- * chunk is never moved, so nothing is copied as the pool grows.  Each
- * chunk is aligned to 2 MiB and, on Linux, marked for transparent huge
- * pages: first-touch page faults were the largest cost of pss on a virtual
- * machine (about 15 us per 4 KiB page; filling 132 MB of 4 KiB pages took
- * about 0.6 s, with huge pages a few tens of ms).  The hint changes no
- * result; where it is unavailable the chunks are ordinary memory. */
-#define ARENA_CHUNK_BYTES ((size_t)16 << 20)
+/*
+ * Rows of fixed size (the embeddings pss keeps, or the scores cossim
+ * computes on arrival) in chunks that never move, so that the row worker
+ * may write into them while more are added, and nothing is copied as the
+ * pool grows.  Chunk sizes double from 64 KiB (a small pool never asks for
+ * much) to 16 MiB.  Chunks of 4 MiB and more are aligned to 2 MiB and, on
+ * Linux, hinted for transparent huge pages: first-touch page faults were
+ * the largest cost of pss on a virtual machine (about 12 us per 4 KiB
+ * page; filling 132 MB of 4 KiB pages took about 0.4 s, with huge pages a
+ * few tens of ms).  The hint changes no result.
+ */
+#define ARENA_FIRST_BYTES ((size_t)64 << 10)
+#define ARENA_MAX_BYTES ((size_t)16 << 20)
+#define ARENA_HUGE_BYTES ((size_t)4 << 20)
 #define ARENA_ALIGN ((size_t)2 << 20)
 
-/* Row r of the arena (r < rows allocated). */
-static float *arena_row(const PoolData *pd, size_t r, size_t dim) {
-  return pd->vec_chunks[r / pd->vec_per_chunk] +
-         (r % pd->vec_per_chunk) * dim;
-}
-
-/* Makes room for row r; 0 if out of memory.  The first chunk grows with
- * the pool (a small pool never asks for 16 MiB); the others are allocated
- * whole, 2 MiB-aligned, with the huge-page hint. */
-static int arena_reserve(PoolData *pd, size_t *cap_chunks, size_t r,
-                         size_t dim) {
-  size_t row_bytes = dim * sizeof(float), bytes;
-  if (pd->vec_per_chunk == 0) {
-    pd->vec_per_chunk = ARENA_CHUNK_BYTES / row_bytes;
-    if (pd->vec_per_chunk == 0) pd->vec_per_chunk = 1;
-  }
-  size_t chunk = r / pd->vec_per_chunk;
-  if (chunk == 0 && r < pd->chunk0_rows) return 1;
-  if (chunk > 0 && chunk < pd->n_chunks) return 1;
-  if (chunk >= pd->n_chunks) {
-    size_t cap = *cap_chunks;
-    if (!grow((void **)&pd->vec_chunks, cap_chunks, chunk + 1, sizeof(float *)))
-      return 0;
-    *cap_chunks = cap; /* both arrays grow to the same capacity */
-    if (!grow((void **)&pd->vec_chunk_alloc, cap_chunks, chunk + 1,
+/* A new row of pd's arena (rows of row_bytes); NULL if out of memory. */
+static void *arena_add(PoolData *pd, size_t row_bytes) {
+  if (pd->arena_left == 0) {
+    size_t bytes = pd->arena_next_bytes ? pd->arena_next_bytes : ARENA_FIRST_BYTES;
+    if (bytes < row_bytes) bytes = row_bytes;
+    pd->arena_next_bytes = bytes < ARENA_MAX_BYTES / 2 ? 2 * bytes : ARENA_MAX_BYTES;
+    int huge = bytes >= ARENA_HUGE_BYTES;
+    if (huge && bytes > SIZE_MAX - ARENA_ALIGN) return NULL;
+    if (!grow((void **)&pd->arena_chunks, &pd->arena_cap, pd->n_arena + 1,
               sizeof(void *)))
-      return 0;
-  }
-  if (chunk == 0) {
-    size_t rows = pd->chunk0_rows ? 2 * pd->chunk0_rows : 64;
-    if (rows > pd->vec_per_chunk) rows = pd->vec_per_chunk;
-    if (rows <= r) rows = r + 1;
-    if (!ss_mul_size(rows, row_bytes, &bytes)) return 0;
-    void *p = ss_realloc(pd->n_chunks ? pd->vec_chunk_alloc[0] : NULL, bytes);
-    if (p == NULL) return 0;
-    pd->vec_chunk_alloc[0] = p;
-    pd->vec_chunks[0] = p;
-    pd->chunk0_rows = rows;
-    pd->n_chunks = 1;
-    return 1;
-  }
-  if (!ss_mul_size(pd->vec_per_chunk, row_bytes, &bytes) ||
-      bytes > SIZE_MAX - ARENA_ALIGN)
-    return 0;
-  void *raw = ss_malloc(bytes + ARENA_ALIGN);
-  if (raw == NULL) return 0;
-  uintptr_t at = ((uintptr_t)raw + ARENA_ALIGN - 1) & ~(uintptr_t)(ARENA_ALIGN - 1);
+      return NULL;
+    unsigned char *raw = ss_malloc(huge ? bytes + ARENA_ALIGN : bytes);
+    if (raw == NULL) return NULL;
+    pd->arena_chunks[pd->n_arena++] = raw;
+    unsigned char *at = raw;
+    if (huge) {
+      at += (ARENA_ALIGN - (uintptr_t)raw % ARENA_ALIGN) % ARENA_ALIGN;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  (void)madvise((void *)at, bytes & ~(ARENA_ALIGN - 1), MADV_HUGEPAGE);
+      (void)madvise(at, bytes & ~(ARENA_ALIGN - 1), MADV_HUGEPAGE);
 #endif
-  pd->vec_chunk_alloc[chunk] = raw;
-  pd->vec_chunks[chunk] = (float *)at;
-  pd->n_chunks = chunk + 1;
-  return 1;
+    }
+    pd->arena_next = at;
+    pd->arena_left = bytes / row_bytes;
+  }
+  void *row = pd->arena_next;
+  pd->arena_next += row_bytes;
+  pd->arena_left--;
+  return row;
 }
 
 /* ---- the pool ---- */
+
+/* Rows per batch of the row worker: about 256 KiB of floats, so that a
+ * batch stays in cache between the two threads and a hand-over (a lock
+ * and perhaps a wake-up) is paid once per some hundred rows. */
+#define BATCH_BYTES ((size_t)256 << 10)
+
+/* The reader's state while the pool is read (pool_read). */
+typedef struct {
+  const PoolQuery *q;
+  PoolData *out;
+  char **errmsg;
+  Entries es;
+  Names ns;
+  size_t dim;
+  int scoring;          /* cossim on arrival: scores, not vectors */
+  size_t n_vec;         /* rows stored (or scored) so far */
+  void **row_ptr;       /* [n_vec]: each row in the arena */
+  double *norm_of_row;  /* [n_vec]: |x| of each stored row */
+  uint64_t *hash_of_row;/* [n_vec], scoring: hash of its bytes */
+  size_t cap_rows, cap_norms, cap_hashes;
+  /* pss prototype sums added on arrival (in id order while ids ascend):
+   * sum_of_cat[c] is NULL until category c has a member. */
+  int sums_on;
+  double **sum_of_cat;
+  size_t cap_sums;
+  size_t *id_cats;      /* categories summed for example id_cats_of */
+  int64_t id_cats_of;
+  size_t n_id_cats, cap_id_cats;
+  RowSpec spec;
+  double *means_d;      /* scoring: the reference means in double */
+  RowPipeline *pipe;
+} Reader;
+
+/* Collects a batch the row worker finished (row_worker.h): keeps each
+ * stored row's norm and hash, checks repeat rows under cossim, and turns
+ * the first failed job into its message. */
+static int collect_rows(void *ctx, RowBatch *b, size_t done) {
+  Reader *r = ctx;
+  for (size_t j = 0; j < done; j++) {
+    const RowJob *job = &b->jobs[j];
+    switch (job->status) {
+    case ROW_NONFINITE:
+      *r->errmsg = safety_error_text(
+          FN, "pool example %lld has an embedding whose element %lld is %s; "
+              "embeddings must be finite",
+          (long long)job->id, job->bad_element,
+          job->bad_is_nan ? "NaN" : "infinite");
+      return SQLITE_ERROR;
+    case ROW_ZERO:
+      *r->errmsg = safety_error_text(
+          FN, "pool example %lld has a zero embedding, which has no direction "
+              "for cosine; re-embed it or leave it out of the pool",
+          (long long)job->id);
+      return SQLITE_ERROR;
+    case ROW_DIFFERENT:
+      goto different;
+    default:
+      break;
+    }
+    if (job->store != NULL || job->scores != NULL) { /* first row */
+      r->norm_of_row[job->tag] = job->norm;
+      if (job->hash) r->hash_of_row[job->tag] = job->vec_hash;
+    } else if (job->hash && r->hash_of_row[job->tag] != job->vec_hash) {
+      goto different; /* a repeat row under cossim */
+    }
+    continue;
+  different:
+    *r->errmsg = safety_error_text(
+        FN, "pool example %lld has two different embeddings in its rows; "
+            "one example must have one embedding",
+        (long long)job->id);
+    return SQLITE_ERROR;
+  }
+  return done < b->n ? SQLITE_ERROR : SQLITE_OK;
+}
+
+/* Waits for every job handed to the worker and collects it. */
+static int reader_drain(Reader *r) {
+  if (r->pipe == NULL) return SQLITE_OK;
+  return row_pipeline_flush(r->pipe, 1, collect_rows, r);
+}
+
+/* The next job and its row of floats, handing over a full batch first. */
+static RowJob *reader_job(Reader *r, float **data, int *rc) {
+  RowJob *job = row_pipeline_add(r->pipe, data);
+  if (job != NULL) return job;
+  *rc = row_pipeline_flush(r->pipe, 0, collect_rows, r);
+  if (*rc != SQLITE_OK) return NULL;
+  return row_pipeline_add(r->pipe, data);
+}
+
+/* Starts the row worker once the dimension is known: on its own thread
+ * unless SQLite was built without threads. */
+static int reader_start(Reader *r) {
+  const PoolQuery *q = r->q;
+  r->spec.dim = r->dim;
+  if (r->scoring) {
+    size_t cells;
+    if (!ss_mul_size(q->score_k, r->dim, &cells) ||
+        (r->means_d = ss_malloc_array(cells, sizeof(double))) == NULL)
+      return SQLITE_NOMEM;
+    for (size_t j = 0; j < cells; j++) r->means_d[j] = (double)q->score_means[j];
+    r->spec.means = r->means_d;
+    r->spec.k = q->score_k;
+  }
+  size_t rows = BATCH_BYTES / (r->dim * sizeof(float));
+  row_pipeline_start(&r->pipe, &r->spec, rows ? rows : 1,
+                     sqlite3_threadsafe() != 0);
+  return r->pipe ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* The prototype sum of category cat for this row, or NULL: only under pss
+ * while ids ascend, once per (example, category). */
+static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
+  *sum = NULL;
+  if (r->n_id_cats > 0 && r->id_cats_of != id) r->n_id_cats = 0;
+  r->id_cats_of = id;
+  if (!r->sums_on || cat == NONE) return 1;
+  for (size_t i = 0; i < r->n_id_cats; i++)
+    if (r->id_cats[i] == cat) return 1; /* the same pair twice */
+  if (!grow((void **)&r->id_cats, &r->cap_id_cats, r->n_id_cats + 1,
+            sizeof(size_t)))
+    return 0;
+  r->id_cats[r->n_id_cats++] = cat;
+  if (cat >= r->cap_sums) {
+    size_t old = r->cap_sums;
+    if (!grow((void **)&r->sum_of_cat, &r->cap_sums, cat + 1, sizeof(double *)))
+      return 0;
+    for (size_t c = old; c < r->cap_sums; c++) r->sum_of_cat[c] = NULL;
+  }
+  if (r->sum_of_cat[cat] == NULL) {
+    double *s = ss_malloc_array(r->dim, sizeof(double));
+    if (s == NULL) return 0;
+    memset(s, 0, r->dim * sizeof(double));
+    r->sum_of_cat[cat] = s;
+  }
+  *sum = r->sum_of_cat[cat];
+  return 1;
+}
+
+/* The out-of-memory message of the arena, the one allocation that grows
+ * with the pool. */
+static int arena_full(Reader *r) {
+  *r->errmsg = safety_error_text(
+      FN, "out of memory keeping the embeddings of the eligible examples "
+          "(%llu stored, %llu dimensions, %.0f MiB so far); %s keeps one "
+          "float32 copy of them: raise the memory SQLite may use (PRAGMA "
+          "hard_heap_limit, soft_heap_limit), narrow the pool with "
+          "options.behavior or options.categories, or use cossim or sss, "
+          "which do not keep them",
+      (unsigned long long)r->n_vec, (unsigned long long)r->dim,
+      (double)r->n_vec * (double)r->dim * 4.0 / 1048576.0, r->q->method);
+  return *r->errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/*
+ * The embedding of an eligible row: checks its type and dimension here and
+ * hands the rest (finiteness, norm, storing or scoring, the prototype sum,
+ * agreement with the example's first row) to the row worker.  e is the
+ * example's entry, cat the row's category (NONE without).
+ */
+static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
+                            size_t cat) {
+  const PoolQuery *q = r->q;
+  Entry *en = &r->es.e[e];
+  float *json = NULL;
+  const void *src;
+  int rc = SQLITE_OK;
+  if (sqlite3_value_type(v) == SQLITE_BLOB && r->dim != 0 &&
+      (size_t)sqlite3_value_bytes(v) == r->dim * sizeof(float)) {
+    src = sqlite3_value_blob(v); /* the usual row: no message to prepare */
+  } else {
+    char who[64];
+    snprintf(who, sizeof who, "pool example %lld", (long long)en->id);
+    rc = embedding_dim(v, who, &r->dim,
+                       q->dim ? "the reference set's" : "others", &json,
+                       r->errmsg);
+    if (rc != SQLITE_OK) return rc;
+    src = json ? (const void *)json : sqlite3_value_blob(v);
+  }
+  if (r->pipe == NULL && (rc = reader_start(r)) != SQLITE_OK) goto done;
+  double *sum;
+  if (!reader_sum(r, en->id, cat, &sum)) {
+    rc = SQLITE_NOMEM;
+    goto done;
+  }
+  size_t row = en->vec_row;
+  int first = row == NONE32;
+  void *at = NULL; /* the new row's place in the arena */
+  if (first) {
+    if (r->n_vec >= NONE32) {
+      rc = SQLITE_NOMEM; /* over 4 billion examples */
+      goto done;
+    }
+    row = r->n_vec;
+    if (!grow((void **)&r->row_ptr, &r->cap_rows, row + 1, sizeof(void *)) ||
+        !grow((void **)&r->norm_of_row, &r->cap_norms, row + 1, sizeof(double)) ||
+        (r->scoring && !grow((void **)&r->hash_of_row, &r->cap_hashes, row + 1,
+                             sizeof(uint64_t))))
+      goto oom;
+    at = arena_add(r->out, r->scoring ? q->score_k * sizeof(double)
+                                      : r->dim * sizeof(float));
+    if (at == NULL) {
+      rc = r->scoring ? SQLITE_NOMEM : arena_full(r);
+      goto done;
+    }
+    r->row_ptr[row] = at;
+  }
+  float *data;
+  RowJob *job = reader_job(r, &data, &rc);
+  if (job == NULL) goto done;
+  memcpy(data, src, r->dim * sizeof(float));
+  job->id = en->id;
+  job->tag = row;
+  job->sum = sum;
+  job->hash = r->scoring;
+  if (first) {
+    if (r->scoring)
+      job->scores = at;
+    else
+      job->store = at;
+    r->es.e[e].vec_row = (uint32_t)row;
+    r->n_vec++;
+  } else if (!r->scoring) {
+    job->same_as = r->row_ptr[row];
+  }
+  goto done;
+oom:
+  rc = SQLITE_NOMEM;
+done:
+  ss_free(json);
+  return rc;
+}
 
 int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   static const char *const cols[4] = {"id", "category", "behavior",
                                       "embedding"};
   sqlite3_stmt *st = NULL;
-  Entries es = {0};
-  Names ns = {0};
+  Reader rd = {0};
+  Entries *es = &rd.es;
+  Names *ns = &rd.ns;
   Membership *mem = NULL;
-  size_t n_mem = 0, cap_mem = 0, cap_scores = 0, cap_chunks = 0, n_vec = 0, dim = q->dim;
+  size_t n_mem = 0, cap_mem = 0;
   size_t *order = NULL, *rank = NULL, *example_of = NULL;
-  float *scratch = NULL; /* one embedding, for checks and scoring */
-  float *json = NULL;    /* the current row's embedding when it is JSON text */
-  double *means_d = NULL; /* scoring: score_means in double */
-  int nomem = 0, rc, scoring = q->score_means != NULL;
-  const char *others = q->dim ? "the reference set's" : "others";
-  char who[96];
+  int nomem = 0, rc;
 
   memset(out, 0, sizeof *out);
+  rd.q = q;
+  rd.out = out;
+  rd.errmsg = errmsg;
+  rd.dim = q->dim;
+  rd.scoring = q->score_means != NULL;
+  rd.sums_on = q->want_sums && q->need_embeddings && !rd.scoring;
   rc = prepare_relation(db, "pool", "pool", q->pool, cols,
-                        q->need_embeddings ? 4 : 3, &st, errmsg);
+                        q->need_embeddings ? 4 : 3, q->skip_category ? 2u : 0u,
+                        &st, errmsg);
   if (rc != SQLITE_OK) goto cleanup;
   for (size_t i = 0; i < q->n_categories; i++) {
-    size_t k = names_find(&ns, q->categories[i], strlen(q->categories[i]), 1,
+    size_t k = names_find(ns, q->categories[i], strlen(q->categories[i]), 1,
                           &nomem);
     if (nomem) goto oom;
-    ns.allowed[k] = 1;
+    ns->allowed[k] = 1;
   }
 
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    /* The columns as values: one call into the statement each (the
+     * connection is this thread's while the statement runs). */
+    sqlite3_value *v_id = sqlite3_column_value(st, 0);
+    sqlite3_value *v_cat = sqlite3_column_value(st, 1);
+    sqlite3_value *v_beh = sqlite3_column_value(st, 2);
     /* id */
-    if (sqlite3_column_type(st, 0) != SQLITE_INTEGER) {
-      const char *shown = (const char *)sqlite3_column_text(st, 0);
+    if (sqlite3_value_type(v_id) != SQLITE_INTEGER) {
+      const char *shown = (const char *)sqlite3_value_text(v_id);
       *errmsg = safety_error_text(
           FN, "the pool relation \"%s\" has an id that is not an INTEGER "
               "(%s); ids must be integers",
@@ -576,12 +788,12 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       rc = SQLITE_ERROR;
       goto cleanup;
     }
-    int64_t id = sqlite3_column_int64(st, 0);
+    int64_t id = sqlite3_value_int64(v_id);
     /* behaviour */
     int code = 0;
-    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-      const char *b = (const char *)sqlite3_column_text(st, 2);
-      code = behavior_code(b, (size_t)sqlite3_column_bytes(st, 2));
+    if (sqlite3_value_type(v_beh) != SQLITE_NULL) {
+      const char *b = (const char *)sqlite3_value_text(v_beh);
+      code = behavior_code(b, (size_t)sqlite3_value_bytes(v_beh));
       if (code < 1) {
         *errmsg = safety_error_text(
             FN, "pool example %lld has behavior '%s'; expected 'T1', 'T2', "
@@ -591,10 +803,11 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
         goto cleanup;
       }
     }
-    size_t known = es.n;
-    size_t e = entries_find(&es, id, 1, &nomem);
+    size_t known = es->n;
+    size_t e = entries_find(es, id, 1, &nomem);
     if (nomem) goto oom;
-    Entry *en = &es.e[e];
+    if (es->indexed) rd.sums_on = 0; /* ids out of order: sum afterwards */
+    Entry *en = &es->e[e];
     if (e == known) { /* first row of this id */
       en->behavior = (unsigned char)code;
     } else if (en->behavior != code) {
@@ -609,101 +822,22 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
     if (q->behavior_mask && !(code > 0 && (q->behavior_mask >> code) & 1))
       continue;
     size_t cat = NONE;
-    if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-      const char *c = (const char *)sqlite3_column_text(st, 1);
-      size_t len = (size_t)sqlite3_column_bytes(st, 1);
+    if (sqlite3_value_type(v_cat) != SQLITE_NULL) {
+      const char *c = (const char *)sqlite3_value_text(v_cat);
+      size_t len = (size_t)sqlite3_value_bytes(v_cat);
       if (c == NULL) goto oom;
-      cat = names_find(&ns, c, len, q->categories == NULL, &nomem);
+      cat = names_find(ns, c, len, q->categories == NULL, &nomem);
       if (nomem) goto oom;
     }
-    if (q->categories != NULL && (cat == NONE || !ns.allowed[cat])) continue;
-    en = &es.e[e];
+    if (q->categories != NULL && (cat == NONE || !ns->allowed[cat])) continue;
     en->eligible = 1;
     if (cat != NONE) {
       if (!grow((void **)&mem, &cap_mem, n_mem + 1, sizeof *mem)) goto oom;
       mem[n_mem++] = (Membership){cat, e};
     }
     if (!q->need_embeddings) continue;
-    name_example(who, id);
-    sqlite3_value *v = sqlite3_column_value(st, 3);
-    ss_free(json);
-    rc = embedding_dim(v, who, &dim, others, &json, errmsg);
+    rc = reader_embedding(&rd, sqlite3_column_value(st, 3), e, cat);
     if (rc != SQLITE_OK) goto cleanup;
-    if (scratch == NULL &&
-        (scratch = ss_malloc_array(dim, sizeof(float))) == NULL)
-      goto oom;
-    if (en->vec_row != NONE) {
-      /* Another category row of the same example: same embedding?  (When
-       * scoring on arrival only the bytes' hash was kept.) */
-      double nrm;
-      rc = embedding_copy(v, json, who, dim, scratch, &nrm, errmsg);
-      if (rc != SQLITE_OK) goto cleanup;
-      int same = scoring ? hash_vector(scratch, dim) == en->vec_hash
-                         : memcmp(scratch, arena_row(out, en->vec_row, dim),
-                                  dim * sizeof(float)) == 0;
-      if (!same) {
-        *errmsg = safety_error_text(
-            FN, "pool example %lld has two different embeddings in its "
-                "rows; one example must have one embedding",
-            (long long)id);
-        rc = SQLITE_ERROR;
-        goto cleanup;
-      }
-      continue;
-    }
-    size_t need;
-    if (scoring) {
-      /* Score now; keep k doubles, not the vector. */
-      if (!ss_mul_size(n_vec + 1, q->score_k, &need) ||
-          !grow((void **)&out->cat_scores, &cap_scores, need, sizeof(double)))
-        goto oom;
-      double *row = out->cat_scores + n_vec * q->score_k;
-      const void *bytes = NULL;
-      if (sqlite3_value_type(v) == SQLITE_BLOB) {
-        /* Read in place: a.a is finite and non-zero exactly when the
-         * vector is valid; otherwise the copy below says what is wrong. */
-        bytes = sqlite3_value_blob(v);
-        double aa = vec_dot_bytes(bytes, bytes, dim);
-        if (isfinite(aa) && aa > 0.0)
-          en->norm = sqrt(aa);
-        else
-          bytes = NULL;
-      }
-      if (bytes == NULL) {
-        rc = embedding_copy(v, json, who, dim, scratch, &en->norm, errmsg);
-        if (rc != SQLITE_OK) goto cleanup;
-        bytes = scratch;
-      }
-      if (means_d == NULL) { /* the reference means, widened once */
-        size_t cells;
-        if (!ss_mul_size(q->score_k, dim, &cells) ||
-            (means_d = ss_malloc_array(cells, sizeof(double))) == NULL)
-          goto oom;
-        for (size_t j = 0; j < cells; j++) means_d[j] = (double)q->score_means[j];
-      }
-      vec_dot_many_bytes(bytes, means_d, q->score_k, dim, row);
-      for (size_t c = 0; c < q->score_k; c++) row[c] /= en->norm;
-      en->vec_hash = hash_vector(bytes, dim);
-    } else {
-      if (!arena_reserve(out, &cap_chunks, n_vec, dim)) {
-        /* The one allocation that grows with the pool: say so plainly. */
-        *errmsg = safety_error_text(
-            FN, "out of memory keeping the embeddings of the eligible "
-                "examples (%llu stored, %llu dimensions, %.0f MiB so far); "
-                "%s keeps one float32 copy of them: raise the memory SQLite "
-                "may use (PRAGMA hard_heap_limit, soft_heap_limit), narrow "
-                "the pool with options.behavior or options.categories, or "
-                "use cossim or sss, which do not keep them",
-            (unsigned long long)n_vec, (unsigned long long)dim,
-            (double)n_vec * (double)dim * 4.0 / 1048576.0, q->method);
-        rc = *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
-        goto cleanup;
-      }
-      rc = embedding_copy(v, json, who, dim, arena_row(out, n_vec, dim),
-                          &en->norm, errmsg);
-      if (rc != SQLITE_OK) goto cleanup;
-    }
-    en->vec_row = n_vec++;
   }
   if (rc != SQLITE_DONE) {
     if (*errmsg == NULL)
@@ -711,51 +845,72 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
                                   q->pool, sqlite3_errmsg(db));
     goto cleanup;
   }
-  rc = SQLITE_OK;
+  rc = reader_drain(&rd);
+  if (rc != SQLITE_OK) goto cleanup;
+  size_t dim = rd.dim;
 
   /* Eligible examples in id order. */
   size_t n = 0;
-  for (size_t e = 0; e < es.n; e++) n += es.e[e].eligible;
+  for (size_t e = 0; e < es->n; e++) n += es->e[e].eligible;
   order = ss_malloc_array(n, sizeof(size_t));
-  example_of = ss_malloc_array(es.n, sizeof(size_t));
+  example_of = ss_malloc_array(es->n, sizeof(size_t));
   out->ids = ss_malloc_array(n, sizeof(int64_t));
   out->behavior = ss_malloc_array(n, 1);
   out->vec_row = ss_malloc_array(n, sizeof(size_t));
   out->norms = ss_malloc_array(n, sizeof(double));
+  out->row_ptr = ss_malloc_array(n, sizeof(void *));
   if (!order || !example_of || !out->ids || !out->behavior || !out->vec_row ||
-      !out->norms)
+      !out->norms || !out->row_ptr)
     goto oom;
   n = 0;
-  for (size_t e = 0; e < es.n; e++)
-    if (es.e[e].eligible) order[n++] = e;
-  if (es.indexed) { /* else the entries arrived in id order */
-    sort_entries_base = es.e;
+  for (size_t e = 0; e < es->n; e++)
+    if (es->e[e].eligible) order[n++] = e;
+  if (es->indexed) { /* else the entries arrived in id order */
+    sort_entries_base = es->e;
     qsort(order, n, sizeof *order, cmp_entry_by_id);
   }
   for (size_t i = 0; i < n; i++) {
-    const Entry *en = &es.e[order[i]];
+    const Entry *en = &es->e[order[i]];
     example_of[order[i]] = i;
     out->ids[i] = en->id;
     out->behavior[i] = en->behavior;
-    out->vec_row[i] = en->vec_row;
-    out->norms[i] = en->norm;
+    int kept = en->vec_row != NONE32;
+    out->vec_row[i] = kept ? en->vec_row : NONE;
+    out->norms[i] = kept ? rd.norm_of_row[en->vec_row] : 0.0;
+    out->row_ptr[i] = kept ? rd.row_ptr[en->vec_row] : NULL;
   }
 
   /* Categories in name order, members in id order, without duplicates. */
-  if (!name_order(ns.names, ns.n, &rank)) goto oom;
+  if (!name_order(ns->names, ns->n, &rank)) goto oom;
   for (size_t j = 0; j < n_mem; j++)
     mem[j] = (Membership){rank[mem[j].cat], example_of[mem[j].example]};
-  if (n_mem > 0) /* mem is NULL when no row has a category */
+  if (n_mem > 0 && es->indexed) /* mem is NULL when no row has a category */
     qsort(mem, n_mem, sizeof *mem, cmp_membership);
-  out->cat_start = ss_malloc_array(ns.n + 1, sizeof(size_t));
+  else if (n_mem > 0 && !sort_by_category(&mem, n_mem, ns->n))
+    goto oom;
+  out->cat_start = ss_malloc_array(ns->n + 1, sizeof(size_t));
   out->cat_member = ss_malloc_array(n_mem, sizeof(size_t));
-  out->cat_names = ss_malloc_array(ns.n, sizeof(char *));
+  out->cat_names = ss_malloc_array(ns->n, sizeof(char *));
   if (!out->cat_start || !out->cat_member || !out->cat_names) goto oom;
-  for (size_t c = 0; c < ns.n; c++) out->cat_names[rank[c]] = ns.names[c];
-  out->n_cat_names = ns.n;
-  ss_free(ns.names);
-  ns.names = NULL;
-  ns.n = 0;
+  if (rd.sums_on && q->need_embeddings && dim > 0) {
+    /* The prototype sums added on arrival, in name order. */
+    size_t cells;
+    if (!ss_mul_size(ns->n, dim, &cells) ||
+        (out->cat_sums = ss_malloc_array(cells, sizeof(double))) == NULL)
+      goto oom;
+    for (size_t c = 0; c < ns->n; c++) {
+      double *to = out->cat_sums + rank[c] * dim;
+      if (c < rd.cap_sums && rd.sum_of_cat[c] != NULL)
+        memcpy(to, rd.sum_of_cat[c], dim * sizeof(double));
+      else
+        memset(to, 0, dim * sizeof(double));
+    }
+  }
+  for (size_t c = 0; c < ns->n; c++) out->cat_names[rank[c]] = ns->names[c];
+  out->n_cat_names = ns->n;
+  ss_free(ns->names);
+  ns->names = NULL;
+  ns->n = 0;
   size_t m = 0, j = 0;
   for (size_t c = 0; c <= out->n_cat_names; c++) {
     out->cat_start[c] = m;
@@ -768,30 +923,49 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       .n = n,
       .ids = out->ids,
       .dim = dim,
-      .vec_chunks = (const float *const *)out->vec_chunks,
-      .vec_per_chunk = out->vec_per_chunk,
       .vec_row = out->vec_row,
+      .vec_ptr = q->need_embeddings && !rd.scoring
+                     ? (const float *const *)out->row_ptr : NULL,
+      .score_ptr = rd.scoring ? (const double *const *)out->row_ptr : NULL,
       .norms = out->norms,
       .n_cat = out->n_cat_names,
       .cat_start = out->cat_start,
       .cat_member = out->cat_member,
-      .cat_scores = out->cat_scores,
+      .cat_sums = out->cat_sums,
   };
   goto cleanup;
 oom:
   rc = SQLITE_NOMEM;
 cleanup:
   sqlite3_finalize(st);
-  ss_free(es.e);
-  ss_free(es.ix.slots);
-  names_free(&ns, 0);
+  if (rc != SQLITE_OK && rd.pipe != NULL) {
+    /* A row before this error may have failed in the worker: the first
+     * bad row is the one to report. */
+    char *mine = *errmsg;
+    *errmsg = NULL;
+    if (reader_drain(&rd) != SQLITE_OK && *errmsg != NULL) {
+      sqlite3_free(mine);
+      rc = SQLITE_ERROR;
+    } else {
+      sqlite3_free(*errmsg);
+      *errmsg = mine;
+    }
+  }
+  row_pipeline_free(rd.pipe);
+  ss_free(es->e);
+  ss_free(es->ix.slots);
+  names_free(ns, 0);
   ss_free(mem);
   ss_free(order);
   ss_free(rank);
   ss_free(example_of);
-  ss_free(scratch);
-  ss_free(json);
-  ss_free(means_d);
+  ss_free(rd.means_d);
+  ss_free(rd.row_ptr);
+  ss_free(rd.norm_of_row);
+  ss_free(rd.hash_of_row);
+  for (size_t c = 0; c < rd.cap_sums; c++) ss_free(rd.sum_of_cat[c]);
+  ss_free(rd.sum_of_cat);
+  ss_free(rd.id_cats);
   if (rc != SQLITE_OK) pool_free(out);
   return rc;
 }
@@ -831,7 +1005,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
   int nomem = 0, rc;
   char who[160];
 
-  rc = prepare_relation(db, "reference", "reference", q->reference, cols, 2,
+  rc = prepare_relation(db, "reference", "reference", q->reference, cols, 2, 0,
                         &st, errmsg);
   if (rc != SQLITE_OK) goto cleanup;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -993,9 +1167,9 @@ int pool_count_task(sqlite3 *db, const char *task, double budget,
 void pool_free(PoolData *pd) {
   ss_free(pd->ids);
   ss_free(pd->behavior);
-  for (size_t c = 0; c < pd->n_chunks; c++) ss_free(pd->vec_chunk_alloc[c]);
-  ss_free(pd->vec_chunks);
-  ss_free(pd->vec_chunk_alloc);
+  for (size_t c = 0; c < pd->n_arena; c++) ss_free(pd->arena_chunks[c]);
+  ss_free(pd->arena_chunks);
+  ss_free(pd->row_ptr);
   ss_free(pd->vec_row);
   ss_free(pd->norms);
   ss_free(pd->cat_start);
@@ -1003,6 +1177,6 @@ void pool_free(PoolData *pd) {
   for (size_t c = 0; c < pd->n_cat_names; c++) ss_free(pd->cat_names[c]);
   ss_free(pd->cat_names);
   ss_free(pd->ref_means);
-  ss_free(pd->cat_scores);
+  ss_free(pd->cat_sums);
   memset(pd, 0, sizeof *pd);
 }

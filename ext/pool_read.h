@@ -31,9 +31,17 @@ typedef struct {
   /* Scoring on arrival (cossim with nothing else needing the vectors):
    * each eligible example's embedding is validated and turned into
    * score_k scores x.m_c / |x| against the rows of score_means (dim
-   * floats each) instead of being stored; cat_scores holds them. */
+   * floats each) instead of being stored; SelectPool.score_ptr gives
+   * them. */
   const float *score_means;
   size_t score_k;
+  /* pss: add each category's prototype sum as the rows arrive (kept only
+   * when the ids arrive in ascending order, so that the sums are the
+   * same bits as select.c's own, in id order). */
+  int want_sums;
+  /* cossim without the categories option: the pool's categories are not
+   * used, so they are not read (the column must still exist). */
+  int skip_category;
 } PoolQuery;
 
 /* The reference set of cossim: categories in name order, each with the
@@ -50,10 +58,14 @@ typedef struct {
   SelectPool sel;
   int64_t *ids;
   unsigned char *behavior;   /* [n]: 0 = NULL, 1..4 = T1..T4 */
-  float **vec_chunks;        /* rows of embeddings, vec_per_chunk a chunk */
-  void **vec_chunk_alloc;    /* what each chunk's allocation returned */
-  size_t n_chunks, vec_per_chunk;
-  size_t chunk0_rows;        /* rows the first chunk has room for so far */
+  /* The arena (pool_read.c): each eligible example's row, its embedding
+   * (pss) or its scores (cossim on arrival), in chunks that never move. */
+  void **arena_chunks;       /* what each chunk's allocation returned */
+  size_t n_arena, arena_cap;
+  unsigned char *arena_next; /* the next free row of the newest chunk */
+  size_t arena_left;         /* rows left there */
+  size_t arena_next_bytes;   /* size of the next chunk */
+  void **row_ptr;            /* [n]: example i's row, NULL when none */
   size_t *vec_row;
   double *norms;
   size_t *cat_start;
@@ -61,7 +73,7 @@ typedef struct {
   char **cat_names;          /* [n_cat], name order */
   size_t n_cat_names;
   float *ref_means;
-  double *cat_scores;        /* scoring on arrival: [vec_row * score_k + c] */
+  double *cat_sums;          /* want_sums: [n_cat * dim], or NULL */
 } PoolData;
 
 /* Each returns SQLITE_OK, or an error code with *errmsg set to a

@@ -213,6 +213,8 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   q.n_categories = 0;
   q.need_embeddings = 1;
   q.score_means = NULL; /* the T3 vectors themselves are needed */
+  q.skip_category = 0;
+  q.want_sums = 0;
   int rc = pool_read(db, &q, &run->t3, errmsg);
   if (rc != SQLITE_OK) return rc;
   const SelectPool *cand = &run->t3.sel;
@@ -419,6 +421,9 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
       .need_embeddings = run->meth == METHOD_PSS ||
                          run->meth == METHOD_COSSIM || run->meth == METHOD_FL,
       .method = run->method,
+      .want_sums = run->meth == METHOD_PSS,
+      .skip_category = run->meth == METHOD_COSSIM && opt->categories == NULL &&
+                       !for_report,
   };
   /* cossim: the reference set first, so that the pool's embeddings can be
    * checked against its dimension and, when nothing else needs them,

@@ -368,10 +368,14 @@ static int pss_member_scores(const SelectPool *p, double *score,
   for (size_t i = p->n; i > 0; i--) first[i] = first[i - 1];
   first[0] = 0;
 
-  memset(sums, 0, cells * sizeof(double));
-  for (size_t i = 0; i < p->n; i++)
-    for (size_t q = first[i]; q < first[i + 1]; q++)
-      vec_axpy(sums + pos_cat[pos[q]] * p->dim, 1.0, vec_of(p, i), p->dim);
+  if (p->cat_sums != NULL) {
+    memcpy(sums, p->cat_sums, cells * sizeof(double));
+  } else {
+    memset(sums, 0, cells * sizeof(double));
+    for (size_t i = 0; i < p->n; i++)
+      for (size_t q = first[i]; q < first[i + 1]; q++)
+        vec_axpy(sums + pos_cat[pos[q]] * p->dim, 1.0, vec_of(p, i), p->dim);
+  }
   for (size_t c = 0; c < p->n_cat; c++) {
     size_t m = p->cat_start[c + 1] - p->cat_start[c];
     for (size_t d = 0; d < p->dim; d++)
@@ -444,30 +448,32 @@ cleanup:
   return rc;
 }
 
-/* Example i's row of cossim scores (one per category) in a matrix laid
- * out by arena row, as the pool reader scores them on arrival. */
-static const double *cossim_row(const SelectPool *p, const double *scores,
+/* Example i's row of cossim scores (one per category): from the pool
+ * reader, which scored them on arrival (flat == NULL), or from the matrix
+ * cossim_scores computed, laid out by vec_row. */
+static const double *cossim_row(const SelectPool *p, const double *flat,
                                 size_t i) {
-  return scores + p->vec_row[i] * p->n_cat;
+  return flat != NULL ? flat + p->vec_row[i] * p->n_cat : p->score_ptr[i];
 }
 
-/* cossim scores: cossim_row(p, scores, i)[c] = x̂_i · mean of unit refs of
- * c.  When the pool reader already scored them (p->cat_scores) they are
- * used as they are; otherwise they are computed into *owned (free it). */
-static const double *cossim_scores(const SelectPool *p, double **owned) {
+/* cossim scores: cossim_row(p, *flat, i)[c] = x̂_i · mean of unit refs of
+ * c.  When the pool reader already scored them (p->score_ptr) *flat stays
+ * NULL; otherwise they are computed into *flat (free it).  0 when out of
+ * memory. */
+static int cossim_scores(const SelectPool *p, double **flat) {
   size_t cells;
-  *owned = NULL;
-  if (p->cat_scores != NULL) return p->cat_scores;
-  if (!ss_mul_size(p->n, p->n_cat, &cells)) return NULL;
+  *flat = NULL;
+  if (p->score_ptr != NULL) return 1;
+  if (!ss_mul_size(p->n, p->n_cat, &cells)) return 0;
   double *scores = ss_malloc_array(cells, sizeof(double));
-  if (scores == NULL) return NULL;
+  if (scores == NULL) return 0;
   for (size_t i = 0; i < p->n; i++) {
     double *row = scores + p->vec_row[i] * p->n_cat;
     vec_dot_many(vec_of(p, i), p->ref_means, p->n_cat, p->dim, row);
     for (size_t c = 0; c < p->n_cat; c++) row[c] /= p->norms[i];
   }
-  *owned = scores;
-  return scores;
+  *flat = scores;
+  return 1;
 }
 
 /* The category of example i's best cossim score (first by name on ties). */
@@ -503,11 +509,11 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
 static int run_cossim(Selection *s, SelectFill fill) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
-  double *owned = NULL;
-  const double *scores = cossim_scores(p, &owned);
+  double *scores = NULL;
+  int have_scores = cossim_scores(p, &scores);
   CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
   Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
-  if (scores == NULL || order == NULL || heap == NULL) goto cleanup;
+  if (!have_scores || order == NULL || heap == NULL) goto cleanup;
   /* Categories by name.  Proportional quotas weigh a category by the
    * eligible examples whose best score is for it, and skip those that are
    * nobody's best. */
@@ -542,7 +548,7 @@ static int run_cossim(Selection *s, SelectFill fill) {
       }
   }
 cleanup:
-  ss_free(owned);
+  ss_free(scores);
   ss_free(order);
   ss_free(heap);
   return rc;

@@ -42,24 +42,25 @@ typedef struct {
   const size_t *cat_start; /* [n_cat + 1] */
   const size_t *cat_member;
   const float *ref_means;  /* [n_cat * dim], cossim only */
-  /* cossim scores computed while reading, or NULL: the score of example
-   * i for category c is cat_scores[vec_row[i] * n_cat + c]. */
-  const double *cat_scores;
-  /* When set, the vectors live in chunks of vec_per_chunk rows instead of
-   * one array (the pool reader fills chunks: growing one huge array by
-   * realloc made every later pass over it several times slower). */
-  const float *const *vec_chunks;
-  size_t vec_per_chunk;
+  /* cossim scores computed while reading, or NULL: example i's score
+   * for category c is score_ptr[i][c]. */
+  const double *const *score_ptr;
+  /* When set, example i's vector is vec_ptr[i] (the pool reader keeps
+   * the vectors in chunks that never move) instead of
+   * vectors + vec_row[i] * dim. */
+  const float *const *vec_ptr;
+  /* pss prototype sums computed while reading, or NULL: row c (dim
+   * doubles) is the sum of category c's member vectors added in id order,
+   * exactly what select.c would add itself. */
+  const double *cat_sums;
 } SelectPool;
 
 /* The embedding of example i; NULL when the pool keeps no embeddings
  * (pointer arithmetic on NULL is undefined behaviour). */
 static inline const float *select_vec(const SelectPool *p, size_t i) {
-  size_t r = p->vec_row[i];
-  if (p->vec_chunks == NULL && p->vectors == NULL) return NULL;
-  if (p->vec_chunks != NULL)
-    return p->vec_chunks[r / p->vec_per_chunk] + (r % p->vec_per_chunk) * p->dim;
-  return p->vectors + r * p->dim;
+  if (p->vec_ptr != NULL) return p->vec_ptr[i];
+  if (p->vectors == NULL) return NULL;
+  return p->vectors + p->vec_row[i] * p->dim;
 }
 
 typedef struct {

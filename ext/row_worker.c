@@ -1,0 +1,241 @@
+/*
+ * row_worker.c — the pool reader's per-row embedding work and the
+ * two-batch pipeline that runs it beside the reading thread.  See
+ * row_worker.h.
+ */
+#include "row_worker.h"
+
+#include "alloc.h"
+#include "vector.h"
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+uint64_t row_hash_vector(const float *v, size_t n_floats) {
+  /* Four independent multiply-xorshift lanes over 8-byte words, then the
+   * tail byte by byte. */
+  const unsigned char *b = (const unsigned char *)v;
+  size_t n = n_floats * sizeof(float), i = 0;
+  uint64_t h[4] = {0x9E3779B97F4A7C15ULL, 0xBF58476D1CE4E5B9ULL,
+                   0x94D049BB133111EBULL, (uint64_t)n};
+  for (; i + 32 <= n; i += 32)
+    for (int l = 0; l < 4; l++) {
+      uint64_t w;
+      memcpy(&w, b + i + 8 * l, 8);
+      h[l] = (h[l] ^ w) * 0xFF51AFD7ED558CCDULL;
+      h[l] ^= h[l] >> 29;
+    }
+  uint64_t r = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
+  for (; i < n; i++) r = (r ^ b[i]) * 1099511628211ULL;
+  return r;
+}
+
+/*
+ * One job.  The checks come in the order the one-thread reader made them:
+ * finiteness (first bad element), then zero, then agreement with the
+ * stored row.  x.x is finite and positive exactly when every element is
+ * finite and one is non-zero (float32 squares cannot overflow a double),
+ * so the element scan runs only for a bad row.  The norm is
+ * sqrt(vec_dot(x, x)), bit for bit vec_norm(x).
+ */
+static int run_job(const RowSpec *s, RowJob *job, const float *x) {
+  size_t dim = s->dim;
+  double aa = vec_dot(x, x, dim);
+  if (!(isfinite(aa) && aa > 0.0)) {
+    job->status = ROW_ZERO;
+    for (size_t i = 0; i < dim; i++)
+      if (!isfinite(x[i])) {
+        job->status = ROW_NONFINITE;
+        job->bad_element = (long long)i;
+        job->bad_is_nan = isnan(x[i]) != 0;
+        break;
+      }
+    return 0;
+  }
+  job->norm = sqrt(aa);
+  if (job->same_as != NULL &&
+      memcmp(x, job->same_as, dim * sizeof(float)) != 0) {
+    job->status = ROW_DIFFERENT;
+    return 0;
+  }
+  if (job->store != NULL) memcpy(job->store, x, dim * sizeof(float));
+  if (job->scores != NULL) {
+    vec_dot_many_bytes(x, s->means, s->k, dim, job->scores);
+    for (size_t c = 0; c < s->k; c++) job->scores[c] /= job->norm;
+  }
+  if (job->hash) job->vec_hash = row_hash_vector(x, dim);
+  if (job->sum != NULL) vec_axpy(job->sum, 1.0, x, dim);
+  job->status = ROW_OK;
+  return 1;
+}
+
+size_t row_batch_run(const RowSpec *spec, RowBatch *b) {
+  for (size_t j = 0; j < b->n; j++)
+    if (!run_job(spec, &b->jobs[j], b->data + j * spec->dim)) return j + 1;
+  return b->n;
+}
+
+/* ---- the pipeline ---- */
+
+/* Batches in the ring: the reader fills one while the worker runs the
+ * others in order, so that a pause of the worker (a page fault that waits
+ * for the kernel to find a huge page) does not stop the reader. */
+#define PIPE_BATCHES 8
+
+struct RowPipeline {
+  const RowSpec *spec;
+  RowBatch batch[PIPE_BATCHES];   /* batch s % PIPE_BATCHES is number s */
+  size_t done_jobs[PIPE_BATCHES]; /* jobs the worker did of each */
+  size_t collected;   /* batches collected (reader only) */
+  int failed;         /* a collect's non-zero code: collect no more */
+  int threaded;
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cv_work, cv_done;
+  size_t submitted, finished; /* batches handed over / run (under mu) */
+  int stop;                   /* under mu */
+};
+
+/* The worker: runs the batches handed over, in order, until stopped. */
+static void *worker_main(void *arg) {
+  RowPipeline *p = arg;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (p->finished == p->submitted && !p->stop)
+      pthread_cond_wait(&p->cv_work, &p->mu);
+    if (p->finished == p->submitted) break; /* stopped with nothing to do */
+    size_t k = p->finished % PIPE_BATCHES;
+    pthread_mutex_unlock(&p->mu);
+    size_t done = row_batch_run(p->spec, &p->batch[k]);
+    pthread_mutex_lock(&p->mu);
+    p->done_jobs[k] = done;
+    p->finished++;
+    pthread_cond_signal(&p->cv_done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+static int batch_init(RowBatch *b, size_t rows, size_t dim) {
+  size_t cells;
+  b->n = 0;
+  b->cap = rows;
+  b->jobs = ss_malloc_array(rows, sizeof(RowJob));
+  b->data = ss_mul_size(rows, dim, &cells) ? ss_malloc_array(cells, sizeof(float))
+                                            : NULL;
+  return b->jobs != NULL && b->data != NULL;
+}
+
+void row_pipeline_start(RowPipeline **out, const RowSpec *spec,
+                        size_t batch_rows, int threaded) {
+  RowPipeline *p = ss_malloc(sizeof *p);
+  *out = NULL;
+  if (p == NULL) return;
+  memset(p, 0, sizeof *p);
+  p->spec = spec;
+  if (batch_rows == 0) batch_rows = 1;
+  int ok = 1;
+  for (int i = 0; i < (threaded ? PIPE_BATCHES : 1) && ok; i++)
+    ok = batch_init(&p->batch[i], batch_rows, spec->dim);
+  if (ok && threaded && pthread_mutex_init(&p->mu, NULL) == 0) {
+    if (pthread_cond_init(&p->cv_work, NULL) == 0) {
+      if (pthread_cond_init(&p->cv_done, NULL) == 0) {
+        if (pthread_create(&p->thread, NULL, worker_main, p) == 0)
+          p->threaded = 1;
+        else
+          pthread_cond_destroy(&p->cv_done);
+      }
+      if (!p->threaded) pthread_cond_destroy(&p->cv_work);
+    }
+    if (!p->threaded) pthread_mutex_destroy(&p->mu);
+  }
+  if (!ok) {
+    row_pipeline_free(p);
+    return;
+  }
+  *out = p; /* without a thread the work runs inline in flush */
+}
+
+int row_pipeline_threaded(const RowPipeline *p) { return p->threaded; }
+
+/* The batch the reader fills: the next to hand over (batch 0 inline). */
+static RowBatch *filling(RowPipeline *p) {
+  return p->threaded ? &p->batch[p->submitted % PIPE_BATCHES] : &p->batch[0];
+}
+
+RowJob *row_pipeline_add(RowPipeline *p, float **data) {
+  RowBatch *b = filling(p);
+  if (b->n == b->cap) return NULL;
+  RowJob *job = &b->jobs[b->n];
+  memset(job, 0, sizeof *job);
+  *data = b->data + b->n * p->spec->dim;
+  b->n++;
+  return job;
+}
+
+/* Collects, in order, the batches the worker has finished; with wait,
+ * first waits until at least `until` batches are finished.  The reader
+ * reads submitted without the lock: only it changes it. */
+static int collect_finished(RowPipeline *p, size_t until, RowCollect collect,
+                            void *ctx) {
+  pthread_mutex_lock(&p->mu);
+  while (p->finished < until) pthread_cond_wait(&p->cv_done, &p->mu);
+  size_t finished = p->finished;
+  pthread_mutex_unlock(&p->mu);
+  for (; p->collected < finished; p->collected++) {
+    size_t k = p->collected % PIPE_BATCHES;
+    int rc = collect(ctx, &p->batch[k], p->done_jobs[k]);
+    p->batch[k].n = 0;
+    if (rc) {
+      p->collected++;
+      p->failed = rc;
+      return rc;
+    }
+  }
+  return 0;
+}
+
+int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
+                       void *ctx) {
+  if (p->failed) return p->failed;
+  RowBatch *f = filling(p);
+  if (!p->threaded) {
+    if (f->n == 0) return 0;
+    size_t done = row_batch_run(p->spec, f);
+    int rc = collect(ctx, f, done);
+    f->n = 0;
+    if (rc) p->failed = rc;
+    return rc;
+  }
+  if (f->n > 0) {
+    pthread_mutex_lock(&p->mu);
+    p->submitted++;
+    pthread_cond_signal(&p->cv_work);
+    pthread_mutex_unlock(&p->mu);
+  }
+  /* Everything finished so far; and room for the next batch to fill (or,
+   * with wait_all, everything). */
+  size_t until = p->submitted - p->collected >= PIPE_BATCHES
+                     ? p->collected + 1 : 0;
+  if (wait_all) until = p->submitted;
+  return collect_finished(p, until, collect, ctx);
+}
+
+void row_pipeline_free(RowPipeline *p) {
+  if (p == NULL) return;
+  if (p->threaded) {
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_signal(&p->cv_work);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    pthread_cond_destroy(&p->cv_work);
+    pthread_cond_destroy(&p->cv_done);
+    pthread_mutex_destroy(&p->mu);
+  }
+  for (int i = 0; i < PIPE_BATCHES; i++) {
+    ss_free(p->batch[i].jobs);
+    ss_free(p->batch[i].data);
+  }
+  ss_free(p);
+}

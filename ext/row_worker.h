@@ -1,0 +1,110 @@
+/*
+ * row_worker.h — the per-row embedding work of the pool reader, done on a
+ * second thread while the reading thread steps SQLite.
+ *
+ * Reading the pool is bound by SQLite's own work on the reading thread.
+ * Everything the reader does with an embedding beyond copying it out of
+ * SQLite's row — checking it is finite and non-zero, its norm, storing it
+ * in the arena (whose first touch of fresh memory is the largest cost on
+ * some virtual machines), the cossim scores, the pss prototype sums and
+ * the check that two rows of one example agree — is described as a RowJob
+ * and done here, in batches, in the order the rows arrived.  The reader
+ * hands over a full batch and fills the next of a small ring meanwhile;
+ * results come back in row order, so the first error reported is the
+ * first bad row, exactly as if one thread had done everything.
+ *
+ * Pure C (no SQLite): the worker only touches memory it is given and never
+ * allocates, so it is safe whatever SQLite's threading mode.  Where a
+ * thread cannot be started the same work runs inline, with the same
+ * results bit for bit (every job is computed by the same code in the same
+ * order).
+ */
+#ifndef SAFETY_ROW_WORKER_H
+#define SAFETY_ROW_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { ROW_OK = 0, ROW_NONFINITE, ROW_ZERO, ROW_DIFFERENT };
+
+/* One pool row's embedding work.  The reader sets the inputs; the worker
+ * writes the results. */
+typedef struct {
+  /* inputs (NULL = not wanted) */
+  float *store;          /* copy the vector here (its arena row) */
+  const float *same_as;  /* a repeat row: must equal this stored vector */
+  double *scores;        /* k scores x.m_c / |x| against the spec's means */
+  double *sum;           /* add the vector to this prototype sum (dim) */
+  int hash;              /* compute the hash of the vector's bytes */
+  int64_t id;            /* the example, for the reader's messages */
+  size_t tag;            /* the reader's own bookkeeping (not used here) */
+  /* results */
+  int status;            /* ROW_* */
+  int bad_is_nan;        /* ROW_NONFINITE: NaN rather than infinite */
+  long long bad_element; /* ROW_NONFINITE: the first non-finite element */
+  double norm;           /* |x| (valid when status is ROW_OK) */
+  uint64_t vec_hash;     /* with hash */
+} RowJob;
+
+/* What every job shares. */
+typedef struct {
+  size_t dim;
+  const double *means; /* [k * dim], for jobs with scores */
+  size_t k;
+} RowSpec;
+
+/* Jobs of a batch, with each row's floats as read. */
+typedef struct {
+  RowJob *jobs;
+  float *data; /* [cap * dim] */
+  size_t n, cap;
+} RowBatch;
+
+/* Does jobs 0..n-1 of b in order; stops after the first job whose status
+ * is not ROW_OK.  Returns the number of jobs done. */
+size_t row_batch_run(const RowSpec *spec, RowBatch *b);
+
+/* The hash of n floats' bytes that tells two rows of one example apart
+ * when their vectors are not kept (cossim): a fast 64-bit mix, not a
+ * cryptographic hash. */
+uint64_t row_hash_vector(const float *v, size_t n);
+
+typedef struct RowPipeline RowPipeline;
+
+/* Called for every batch the worker finished, in row order, on the
+ * reader's thread; returns 0 to go on, or a non-zero code that stops the
+ * pipeline and is returned by row_pipeline_flush. */
+typedef int (*RowCollect)(void *ctx, RowBatch *b, size_t done);
+
+/*
+ * Starts a pipeline for rows of spec->dim floats, batches of batch_rows
+ * rows (at least 1), with a worker thread when threaded is non-zero and a
+ * thread can be started (otherwise the work runs inline on flush).
+ * *out is NULL when out of memory.  spec must outlive the pipeline.
+ */
+void row_pipeline_start(RowPipeline **out, const RowSpec *spec,
+                        size_t batch_rows, int threaded);
+
+/* The next job of the batch being filled, with *data its row of floats to
+ * fill; NULL when that batch is full (flush first).  The job's fields are
+ * zeroed. */
+RowJob *row_pipeline_add(RowPipeline *p, float **data);
+
+/*
+ * Hands over the batch being filled and collects every finished batch in
+ * row order.  With wait_all, waits until every job handed over is done
+ * and collected (nothing is in flight afterwards: memory the jobs point
+ * into may then move).  Returns 0, or the first non-zero code collect
+ * returned (after which nothing more is collected and the pipeline only
+ * waits for its worker).
+ */
+int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
+                       void *ctx);
+
+/* 1 when the pipeline runs a worker thread. */
+int row_pipeline_threaded(const RowPipeline *p);
+
+/* Stops the worker (after the batch in flight) and frees everything. */
+void row_pipeline_free(RowPipeline *p);
+
+#endif
