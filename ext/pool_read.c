@@ -19,18 +19,47 @@
 #define NONE SIZE_MAX
 #define FN "safety_sample"
 
-/* Grows *p (elements of size elem) to hold at least need; 0 if no memory. */
+/* Large blocks are 2 MiB-aligned within and hinted for transparent huge
+ * pages (see the row arena below: a 4 KiB page fault costs about 12 us on
+ * some virtual machines).  The hint changes no result. */
+#define HUGE_HINT_BYTES ((size_t)4 << 20)
+#define HUGE_ALIGN ((size_t)2 << 20)
+
+/* Hints the 2 MiB-aligned part of [p, p + bytes) for huge pages. */
+static void hint_huge_pages(void *p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  uintptr_t lo = ((uintptr_t)p + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
+  uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_ALIGN - 1);
+  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+/* Grows *p (elements of size elem) to hold at least need; 0 if no memory.
+ * Past 64 KiB it grows fourfold (each move copies the array into fresh
+ * memory, whose first touch is the cost), and past HUGE_HINT_BYTES the new
+ * block is hinted before the old one is copied in, so that the copy fills
+ * huge pages. */
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap) return 1;
   size_t c = *cap ? *cap : 64;
   while (c < need) {
-    if (c > SIZE_MAX / 2) return 0;
-    c *= 2;
+    if (c > SIZE_MAX / 4) return 0;
+    c *= c * elem >= ((size_t)64 << 10) ? 4 : 2;
   }
   size_t bytes;
   if (!ss_mul_size(c, elem, &bytes)) return 0;
-  void *q = ss_realloc(*p, bytes);
-  if (q == NULL) return 0;
+  void *q;
+  if (bytes >= HUGE_HINT_BYTES) {
+    if ((q = ss_malloc(bytes)) == NULL) return 0;
+    hint_huge_pages(q, bytes);
+    if (*p != NULL) memcpy(q, *p, *cap * elem);
+    ss_free(*p);
+  } else if ((q = ss_realloc(*p, bytes)) == NULL) {
+    return 0;
+  }
   *p = q;
   *cap = c;
   return 1;
@@ -99,9 +128,11 @@ static int index_insert(Index *ix, size_t slot, size_t k, HashOf hash_of,
  * small: 16 bytes. */
 typedef struct {
   int64_t id;
-  uint32_t vec_row; /* NONE32 until an embedding is stored (or scored) */
+  /* The example's number among the eligible ones in the order they became
+   * eligible (NONE32 until then); with embeddings also its row in the
+   * arena and in the reader's per-row arrays. */
+  uint32_t index;
   unsigned char behavior;
-  unsigned char eligible;
 } Entry;
 #define NONE32 UINT32_MAX
 
@@ -126,7 +157,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
     if (es->n == 0 || id > es->e[es->n - 1].id) {
       if (!create) return NONE;
       if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
-      es->e[es->n] = (Entry){id, NONE32, 0, 0};
+      es->e[es->n] = (Entry){id, NONE32, 0};
       return es->n++;
     }
     /* The first id out of order: index what is there, then hash. */
@@ -143,7 +174,7 @@ static size_t entries_find(Entries *es, int64_t id, int create, int *nomem) {
   if (!create) return NONE;
   if (!grow((void **)&es->e, &es->cap, es->n + 1, sizeof(Entry))) goto oom;
   size_t k = es->n++;
-  es->e[k] = (Entry){id, NONE32, 0, 0};
+  es->e[k] = (Entry){id, NONE32, 0};
   if (!index_insert(&es->ix, h, k, entry_hash, es)) goto oom;
   return k;
 oom:
@@ -411,7 +442,7 @@ static int cmp_name(const void *a, const void *b) {
 }
 
 typedef struct {
-  size_t cat, example;
+  uint32_t cat, example; /* < 2^32: checked as rows arrive */
 } Membership;
 
 static int cmp_membership(const void *a, const void *b) {
@@ -465,38 +496,34 @@ static int name_order(char *const *names, size_t n, size_t **rank_out) {
  * Rows of fixed size (the embeddings pss keeps, or the scores cossim
  * computes on arrival) in chunks that never move, so that the row worker
  * may write into them while more are added, and nothing is copied as the
- * pool grows.  Chunk sizes double from 64 KiB (a small pool never asks for
- * much) to 16 MiB.  Chunks of 4 MiB and more are aligned to 2 MiB and, on
- * Linux, hinted for transparent huge pages: first-touch page faults were
- * the largest cost of pss on a virtual machine (about 12 us per 4 KiB
- * page; filling 132 MB of 4 KiB pages took about 0.4 s, with huge pages a
- * few tens of ms).  The hint changes no result.
+ * pool grows.  Chunk sizes grow fourfold from 64 KiB (a small pool never
+ * asks for much) to 16 MiB.  Chunks of 4 MiB and more are aligned to
+ * 2 MiB and, on Linux, hinted for transparent huge pages: first-touch page
+ * faults were the largest cost of pss on a virtual machine (about 12 us
+ * per 4 KiB page; filling 132 MB of 4 KiB pages took about 0.4 s, with
+ * huge pages a few tens of ms).  The hint changes no result.
  */
 #define ARENA_FIRST_BYTES ((size_t)64 << 10)
 #define ARENA_MAX_BYTES ((size_t)16 << 20)
-#define ARENA_HUGE_BYTES ((size_t)4 << 20)
-#define ARENA_ALIGN ((size_t)2 << 20)
 
 /* A new row of pd's arena (rows of row_bytes); NULL if out of memory. */
 static void *arena_add(PoolData *pd, size_t row_bytes) {
   if (pd->arena_left == 0) {
     size_t bytes = pd->arena_next_bytes ? pd->arena_next_bytes : ARENA_FIRST_BYTES;
     if (bytes < row_bytes) bytes = row_bytes;
-    pd->arena_next_bytes = bytes < ARENA_MAX_BYTES / 2 ? 2 * bytes : ARENA_MAX_BYTES;
-    int huge = bytes >= ARENA_HUGE_BYTES;
-    if (huge && bytes > SIZE_MAX - ARENA_ALIGN) return NULL;
+    pd->arena_next_bytes = bytes < ARENA_MAX_BYTES / 4 ? 4 * bytes : ARENA_MAX_BYTES;
+    int huge = bytes >= HUGE_HINT_BYTES;
+    if (huge && bytes > SIZE_MAX - HUGE_ALIGN) return NULL;
     if (!grow((void **)&pd->arena_chunks, &pd->arena_cap, pd->n_arena + 1,
               sizeof(void *)))
       return NULL;
-    unsigned char *raw = ss_malloc(huge ? bytes + ARENA_ALIGN : bytes);
+    unsigned char *raw = ss_malloc(huge ? bytes + HUGE_ALIGN : bytes);
     if (raw == NULL) return NULL;
     pd->arena_chunks[pd->n_arena++] = raw;
     unsigned char *at = raw;
-    if (huge) {
-      at += (ARENA_ALIGN - (uintptr_t)raw % ARENA_ALIGN) % ARENA_ALIGN;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-      (void)madvise(at, bytes & ~(ARENA_ALIGN - 1), MADV_HUGEPAGE);
-#endif
+    if (huge) { /* the chunk itself aligned, so that all of it is hinted */
+      at += (HUGE_ALIGN - (uintptr_t)raw % HUGE_ALIGN) % HUGE_ALIGN;
+      hint_huge_pages(at, bytes);
     }
     pd->arena_next = at;
     pd->arena_left = bytes / row_bytes;
@@ -523,7 +550,7 @@ typedef struct {
   Names ns;
   size_t dim;
   int scoring;          /* cossim on arrival: scores, not vectors */
-  size_t n_vec;         /* rows stored (or scored) so far */
+  size_t n_eligible;    /* examples eligible so far (= rows stored) */
   void **row_ptr;       /* [n_vec]: each row in the arena */
   double *norm_of_row;  /* [n_vec]: |x| of each stored row */
   uint64_t *hash_of_row;/* [n_vec], scoring: hash of its bytes */
@@ -651,6 +678,7 @@ static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
 /* The out-of-memory message of the arena, the one allocation that grows
  * with the pool. */
 static int arena_full(Reader *r) {
+  size_t stored = r->n_eligible - 1; /* all but the row that did not fit */
   *r->errmsg = safety_error_text(
       FN, "out of memory keeping the embeddings of the eligible examples "
           "(%llu stored, %llu dimensions, %.0f MiB so far); %s keeps one "
@@ -658,8 +686,8 @@ static int arena_full(Reader *r) {
           "hard_heap_limit, soft_heap_limit), narrow the pool with "
           "options.behavior or options.categories, or use cossim or sss, "
           "which do not keep them",
-      (unsigned long long)r->n_vec, (unsigned long long)r->dim,
-      (double)r->n_vec * (double)r->dim * 4.0 / 1048576.0, r->q->method);
+      (unsigned long long)stored, (unsigned long long)r->dim,
+      (double)stored * (double)r->dim * 4.0 / 1048576.0, r->q->method);
   return *r->errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
@@ -667,10 +695,12 @@ static int arena_full(Reader *r) {
  * The embedding of an eligible row: checks its type and dimension here and
  * hands the rest (finiteness, norm, storing or scoring, the prototype sum,
  * agreement with the example's first row) to the row worker.  e is the
- * example's entry, cat the row's category (NONE without).
+ * example's entry, cat the row's category (NONE without), first whether
+ * the row made the example eligible (its index was just given: the row
+ * stores the embedding; later rows are compared with it).
  */
 static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
-                            size_t cat) {
+                            size_t cat, int first) {
   const PoolQuery *q = r->q;
   Entry *en = &r->es.e[e];
   float *json = NULL;
@@ -694,15 +724,9 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
     rc = SQLITE_NOMEM;
     goto done;
   }
-  size_t row = en->vec_row;
-  int first = row == NONE32;
+  size_t row = en->index;
   void *at = NULL; /* the new row's place in the arena */
   if (first) {
-    if (r->n_vec >= NONE32) {
-      rc = SQLITE_NOMEM; /* over 4 billion examples */
-      goto done;
-    }
-    row = r->n_vec;
     if (!grow((void **)&r->row_ptr, &r->cap_rows, row + 1, sizeof(void *)) ||
         !grow((void **)&r->norm_of_row, &r->cap_norms, row + 1, sizeof(double)) ||
         (r->scoring && !grow((void **)&r->hash_of_row, &r->cap_hashes, row + 1,
@@ -729,8 +753,6 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
       job->scores = at;
     else
       job->store = at;
-    r->es.e[e].vec_row = (uint32_t)row;
-    r->n_vec++;
   } else if (!r->scoring) {
     job->same_as = r->row_ptr[row];
   }
@@ -751,7 +773,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   Names *ns = &rd.ns;
   Membership *mem = NULL;
   size_t n_mem = 0, cap_mem = 0;
-  size_t *order = NULL, *rank = NULL, *example_of = NULL;
+  size_t *order = NULL, *rank = NULL, *pos = NULL;
   int nomem = 0, rc;
 
   memset(out, 0, sizeof *out);
@@ -830,13 +852,19 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       if (nomem) goto oom;
     }
     if (q->categories != NULL && (cat == NONE || !ns->allowed[cat])) continue;
-    en->eligible = 1;
+    int first = en->index == NONE32;
+    if (first) {
+      if (rd.n_eligible >= NONE32) goto oom; /* over 4 billion examples */
+      en->index = (uint32_t)rd.n_eligible++;
+    }
     if (cat != NONE) {
-      if (!grow((void **)&mem, &cap_mem, n_mem + 1, sizeof *mem)) goto oom;
-      mem[n_mem++] = (Membership){cat, e};
+      if (!grow((void **)&mem, &cap_mem, n_mem + 1, sizeof *mem) ||
+          cat >= NONE32 || e >= NONE32)
+        goto oom;
+      mem[n_mem++] = (Membership){(uint32_t)cat, (uint32_t)e};
     }
     if (!q->need_embeddings) continue;
-    rc = reader_embedding(&rd, sqlite3_column_value(st, 3), e, cat);
+    rc = reader_embedding(&rd, sqlite3_column_value(st, 3), e, cat, first);
     if (rc != SQLITE_OK) goto cleanup;
   }
   if (rc != SQLITE_DONE) {
@@ -849,41 +877,52 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   if (rc != SQLITE_OK) goto cleanup;
   size_t dim = rd.dim;
 
-  /* Eligible examples in id order. */
-  size_t n = 0;
-  for (size_t e = 0; e < es->n; e++) n += es->e[e].eligible;
-  order = ss_malloc_array(n, sizeof(size_t));
-  example_of = ss_malloc_array(es->n, sizeof(size_t));
+  /* Eligible examples in id order: the order they became eligible while
+   * ids ascended; otherwise sorted, with pos[index] the example number. */
+  size_t n = rd.n_eligible;
   out->ids = ss_malloc_array(n, sizeof(int64_t));
   out->behavior = ss_malloc_array(n, 1);
-  out->vec_row = ss_malloc_array(n, sizeof(size_t));
-  out->norms = ss_malloc_array(n, sizeof(double));
-  out->row_ptr = ss_malloc_array(n, sizeof(void *));
-  if (!order || !example_of || !out->ids || !out->behavior || !out->vec_row ||
-      !out->norms || !out->row_ptr)
-    goto oom;
-  n = 0;
-  for (size_t e = 0; e < es->n; e++)
-    if (es->e[e].eligible) order[n++] = e;
-  if (es->indexed) { /* else the entries arrived in id order */
+  if (!out->ids || !out->behavior) goto oom;
+  if (es->indexed) {
+    order = ss_malloc_array(n, sizeof(size_t));
+    pos = ss_malloc_array(n, sizeof(size_t));
+    if (!order || !pos) goto oom;
+    for (size_t e = 0; e < es->n; e++)
+      if (es->e[e].index != NONE32) order[es->e[e].index] = e;
     sort_entries_base = es->e;
     qsort(order, n, sizeof *order, cmp_entry_by_id);
+    for (size_t i = 0; i < n; i++) pos[es->e[order[i]].index] = i;
   }
-  for (size_t i = 0; i < n; i++) {
-    const Entry *en = &es->e[order[i]];
-    example_of[order[i]] = i;
+  for (size_t e = 0; e < es->n; e++) {
+    const Entry *en = &es->e[e];
+    if (en->index == NONE32) continue;
+    size_t i = pos ? pos[en->index] : en->index;
     out->ids[i] = en->id;
     out->behavior[i] = en->behavior;
-    int kept = en->vec_row != NONE32;
-    out->vec_row[i] = kept ? en->vec_row : NONE;
-    out->norms[i] = kept ? rd.norm_of_row[en->vec_row] : 0.0;
-    out->row_ptr[i] = kept ? rd.row_ptr[en->vec_row] : NULL;
+  }
+  if (q->need_embeddings && pos == NULL && n > 0) {
+    /* Already in example order: take the reader's arrays. */
+    out->norms = rd.norm_of_row;
+    out->row_ptr = rd.row_ptr;
+    rd.norm_of_row = NULL;
+    rd.row_ptr = NULL;
+  } else {
+    out->norms = ss_malloc_array(n, sizeof(double));
+    out->row_ptr = ss_malloc_array(n, sizeof(void *));
+    if (!out->norms || !out->row_ptr) goto oom;
+    for (size_t k = 0; k < n; k++) {
+      size_t i = pos ? pos[k] : k;
+      out->norms[i] = q->need_embeddings ? rd.norm_of_row[k] : 0.0;
+      out->row_ptr[i] = q->need_embeddings ? rd.row_ptr[k] : NULL;
+    }
   }
 
   /* Categories in name order, members in id order, without duplicates. */
   if (!name_order(ns->names, ns->n, &rank)) goto oom;
-  for (size_t j = 0; j < n_mem; j++)
-    mem[j] = (Membership){rank[mem[j].cat], example_of[mem[j].example]};
+  for (size_t j = 0; j < n_mem; j++) {
+    size_t k = es->e[mem[j].example].index;
+    mem[j] = (Membership){(uint32_t)rank[mem[j].cat], (uint32_t)(pos ? pos[k] : k)};
+  }
   if (n_mem > 0 && es->indexed) /* mem is NULL when no row has a category */
     qsort(mem, n_mem, sizeof *mem, cmp_membership);
   else if (n_mem > 0 && !sort_by_category(&mem, n_mem, ns->n))
@@ -923,7 +962,6 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
       .n = n,
       .ids = out->ids,
       .dim = dim,
-      .vec_row = out->vec_row,
       .vec_ptr = q->need_embeddings && !rd.scoring
                      ? (const float *const *)out->row_ptr : NULL,
       .score_ptr = rd.scoring ? (const double *const *)out->row_ptr : NULL,
@@ -958,7 +996,7 @@ cleanup:
   ss_free(mem);
   ss_free(order);
   ss_free(rank);
-  ss_free(example_of);
+  ss_free(pos);
   ss_free(rd.means_d);
   ss_free(rd.row_ptr);
   ss_free(rd.norm_of_row);
@@ -1170,7 +1208,6 @@ void pool_free(PoolData *pd) {
   for (size_t c = 0; c < pd->n_arena; c++) ss_free(pd->arena_chunks[c]);
   ss_free(pd->arena_chunks);
   ss_free(pd->row_ptr);
-  ss_free(pd->vec_row);
   ss_free(pd->norms);
   ss_free(pd->cat_start);
   ss_free(pd->cat_member);

@@ -66,7 +66,6 @@ typedef struct {
   size_t arena_left;         /* rows left there */
   size_t arena_next_bytes;   /* size of the next chunk */
   void **row_ptr;            /* [n]: example i's row, NULL when none */
-  size_t *vec_row;
   double *norms;
   size_t *cat_start;
   size_t *cat_member;

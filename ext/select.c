@@ -449,11 +449,11 @@ cleanup:
 }
 
 /* Example i's row of cossim scores (one per category): from the pool
- * reader, which scored them on arrival (flat == NULL), or from the matrix
- * cossim_scores computed, laid out by vec_row. */
+ * reader, which scored them on arrival (flat == NULL), or row i of the
+ * matrix cossim_scores computed. */
 static const double *cossim_row(const SelectPool *p, const double *flat,
                                 size_t i) {
-  return flat != NULL ? flat + p->vec_row[i] * p->n_cat : p->score_ptr[i];
+  return flat != NULL ? flat + i * p->n_cat : p->score_ptr[i];
 }
 
 /* cossim scores: cossim_row(p, *flat, i)[c] = x̂_i · mean of unit refs of
@@ -468,7 +468,7 @@ static int cossim_scores(const SelectPool *p, double **flat) {
   double *scores = ss_malloc_array(cells, sizeof(double));
   if (scores == NULL) return 0;
   for (size_t i = 0; i < p->n; i++) {
-    double *row = scores + p->vec_row[i] * p->n_cat;
+    double *row = scores + i * p->n_cat;
     vec_dot_many(vec_of(p, i), p->ref_means, p->n_cat, p->dim, row);
     for (size_t c = 0; c < p->n_cat; c++) row[c] /= p->norms[i];
   }
