@@ -20,6 +20,7 @@
 #include "prng.h"
 #include "vector.h"
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,69 +333,132 @@ int select_prototype(const SelectPool *p, const size_t *members, size_t m,
   return 1;
 }
 
+/* Inverse membership: for example i, the memberships j of cat_member
+ * that name it are pos[first[i] .. first[i+1]), and cat_of[j] is j's
+ * category.  The arrays are freed by members_free. */
+typedef struct {
+  size_t *first, *pos, *cat_of;
+} Members;
+
+static void members_free(Members *m) {
+  ss_free(m->first);
+  ss_free(m->pos);
+  ss_free(m->cat_of);
+}
+
+static int members_build(const SelectPool *p, Members *m) {
+  size_t n_mem = p->cat_start[p->n_cat];
+  m->first = ss_malloc_array(p->n + 1, sizeof(size_t));
+  m->pos = ss_malloc_array(n_mem, sizeof(size_t));
+  m->cat_of = ss_malloc_array(n_mem, sizeof(size_t));
+  if (!m->first || !m->pos || !m->cat_of) return 0;
+  memset(m->first, 0, (p->n + 1) * sizeof(size_t));
+  for (size_t c = 0; c < p->n_cat; c++)
+    for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++) {
+      m->first[p->cat_member[j] + 1]++;
+      m->cat_of[j] = c;
+    }
+  for (size_t i = 0; i < p->n; i++) m->first[i + 1] += m->first[i];
+  for (size_t j = 0; j < n_mem; j++) m->pos[m->first[p->cat_member[j]]++] = j;
+  for (size_t i = p->n; i > 0; i--) m->first[i] = m->first[i - 1];
+  m->first[0] = 0;
+  return 1;
+}
+
+/* Scores of the examples i0..i1-1: for each of its memberships j, the
+ * cosine to j's category prototype.  The examples are visited in id order,
+ * which is the order the arena was filled in (one sequential read); every
+ * score depends only on its own example and prototype, so spans can run on
+ * any thread. */
+typedef struct {
+  const SelectPool *p;
+  const Members *m;
+  const float *protos;
+  const double *proto_norm;
+  double *score;
+  size_t i0, i1;
+} ScoreSpan;
+
+static void *score_span(void *arg) {
+  const ScoreSpan *sp = arg;
+  const SelectPool *p = sp->p;
+  for (size_t i = sp->i0; i < sp->i1; i++)
+    for (size_t q = sp->m->first[i]; q < sp->m->first[i + 1]; q++) {
+      size_t j = sp->m->pos[q], c = sp->m->cat_of[j];
+      if (sp->proto_norm[c] > 0.0)
+        sp->score[j] = vec_cosine_with_norms(vec_of(p, i), sp->protos + c * p->dim,
+                                             p->dim, p->norms[i], sp->proto_norm[c]);
+    }
+  return NULL;
+}
+
+/* Work (memberships x dimensions) above which the scores are computed on
+ * two threads: below it starting a thread costs more than it saves. */
+#define SCORE_THREAD_WORK ((size_t)1 << 22)
+
+/* Computes every membership's score, on two threads (halves of the
+ * examples) when there is enough work and a thread can be started; the
+ * same scores either way. */
+static void score_members(const SelectPool *p, const Members *m,
+                          const float *protos, const double *proto_norm,
+                          double *score) {
+  ScoreSpan all = {p, m, protos, proto_norm, score, 0, p->n};
+  size_t n_mem = p->cat_start[p->n_cat];
+  if (p->n < 2 || n_mem * p->dim < SCORE_THREAD_WORK) {
+    score_span(&all);
+    return;
+  }
+  ScoreSpan first = all, second = all;
+  first.i1 = second.i0 = p->n / 2;
+  pthread_t t;
+  if (pthread_create(&t, NULL, score_span, &second) != 0) {
+    score_span(&all);
+    return;
+  }
+  score_span(&first);
+  pthread_join(t, NULL);
+}
+
 /*
  * Member scores of every category: score[j] = cosine of example
- * cat_member[j] to its category's prototype.  Both the prototype sums and
- * the scores are computed in one pass over the examples in id order (the
- * arena is read once, in the order it was filled for the usual id-ordered
- * pool) instead of one strided pass per category; each category still adds
- * its members in id order, so the sums are the same bits either way.
- * proto_norm[c] is 0 for a category whose prototype is the zero vector
- * (its scores are then left unset).
+ * cat_member[j] to its category's prototype.  The prototype sums come from
+ * the pool reader (p->cat_sums, added as the rows arrived in id order) or
+ * are added here in one pass over the examples in id order instead of one
+ * strided pass per category; each category adds its members in id order,
+ * so the sums are the same bits either way.  proto_norm[c] is 0 for a
+ * category whose prototype is the zero vector (its scores are then left
+ * unset).
  */
 static int pss_member_scores(const SelectPool *p, double *score,
                              double *proto_norm) {
-  size_t n_mem = p->cat_start[p->n_cat];
   int ok = 0;
+  Members m = {0};
   double *sums = NULL;
   float *protos = NULL;
-  size_t *first = NULL, *pos = NULL, *pos_cat = NULL, cells;
-  /* Inverse membership: for example i, the positions j in cat_member. */
-  first = ss_malloc_array(p->n + 1, sizeof(size_t));
-  pos = ss_malloc_array(n_mem, sizeof(size_t));
-  pos_cat = ss_malloc_array(n_mem, sizeof(size_t));
+  size_t cells;
   if (!ss_mul_size(p->n_cat ? p->n_cat : 1, p->dim, &cells)) goto cleanup;
-  sums = ss_malloc_array(cells, sizeof(double));
   protos = ss_malloc_array(cells, sizeof(float));
-  if (!first || !pos || !pos_cat || !sums || !protos) goto cleanup;
-  memset(first, 0, (p->n + 1) * sizeof(size_t));
-  for (size_t c = 0; c < p->n_cat; c++)
-    for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++) {
-      first[p->cat_member[j] + 1]++;
-      pos_cat[j] = c;
-    }
-  for (size_t i = 0; i < p->n; i++) first[i + 1] += first[i];
-  for (size_t j = 0; j < n_mem; j++) pos[first[p->cat_member[j]]++] = j;
-  for (size_t i = p->n; i > 0; i--) first[i] = first[i - 1];
-  first[0] = 0;
-
-  if (p->cat_sums != NULL) {
-    memcpy(sums, p->cat_sums, cells * sizeof(double));
-  } else {
+  if (protos == NULL || !members_build(p, &m)) goto cleanup;
+  const double *sum_of = p->cat_sums;
+  if (sum_of == NULL) {
+    if ((sums = ss_malloc_array(cells, sizeof(double))) == NULL) goto cleanup;
     memset(sums, 0, cells * sizeof(double));
     for (size_t i = 0; i < p->n; i++)
-      for (size_t q = first[i]; q < first[i + 1]; q++)
-        vec_axpy(sums + pos_cat[pos[q]] * p->dim, 1.0, vec_of(p, i), p->dim);
+      for (size_t q = m.first[i]; q < m.first[i + 1]; q++)
+        vec_axpy(sums + m.cat_of[m.pos[q]] * p->dim, 1.0, vec_of(p, i), p->dim);
+    sum_of = sums;
   }
   for (size_t c = 0; c < p->n_cat; c++) {
-    size_t m = p->cat_start[c + 1] - p->cat_start[c];
+    size_t k = p->cat_start[c + 1] - p->cat_start[c];
     for (size_t d = 0; d < p->dim; d++)
       protos[c * p->dim + d] =
-          m ? (float)(sums[c * p->dim + d] / (double)m) : 0.0f;
+          k ? (float)(sum_of[c * p->dim + d] / (double)k) : 0.0f;
     proto_norm[c] = vec_norm(protos + c * p->dim, p->dim);
   }
-  for (size_t i = 0; i < p->n; i++)
-    for (size_t q = first[i]; q < first[i + 1]; q++) {
-      size_t j = pos[q], c = pos_cat[j];
-      if (proto_norm[c] > 0.0)
-        score[j] = vec_cosine_with_norms(vec_of(p, i), protos + c * p->dim,
-                                         p->dim, p->norms[i], proto_norm[c]);
-    }
+  score_members(p, &m, protos, proto_norm, score);
   ok = 1;
 cleanup:
-  ss_free(first);
-  ss_free(pos);
-  ss_free(pos_cat);
+  members_free(&m);
   ss_free(sums);
   ss_free(protos);
   return ok;

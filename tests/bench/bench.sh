@@ -6,6 +6,8 @@
 # rows alike), each row a separate process doing one warm-up and BENCH_REPS
 # timed repetitions:
 #   scan      SELECT sum(length(embedding)) FROM safety_pool      (the floor)
+#   read      the pool's four columns fetched row by row through the C API
+#             (runq -f), without selecting: what reading alone costs
 #   pss-b, cossim-b, sss-b    SELECT count(*) FROM safety_sample(m, 1000)
 #   numpy     pss-b by hand in Python/numpy (tests/bench/pss_numpy.py)
 #   cosine    SELECT sum(cosine(embedding, :q)) FROM safety_pool
@@ -97,6 +99,8 @@ run_row() {
   case $row in
     scan) measure "$key" "${envcmd[@]}" "$RUNQ" -e "$EXT" -r "$REPS" "$DB" \
             "SELECT sum(length(embedding)) FROM safety_pool" ;;
+    read) measure "$key" "${envcmd[@]}" "$RUNQ" -f -e "$EXT" -r "$REPS" "$DB" \
+            "SELECT id, category, behavior, embedding FROM safety_pool" ;;
     pss-b|cossim-b|sss-b)
       if [ -n "${STATUS[$row-missing]:-}" ]; then STATUS[$key]=${STATUS[$row-missing]}; return; fi
       measure "$key" "${envcmd[@]}" "$RUNQ" -e "$EXT" -r "$REPS" "$DB" \
@@ -133,7 +137,7 @@ echo "selection size n = $NSEL; $ROUNDS rounds x (1 warm-up + $REPS timed repeti
 echo "medians over every repetition; 'median ms' is wall time, 'CPU ms' user+system time of every thread"
 echo
 
-ROWS=(scan pss-b cossim-b sss-b numpy cosine vec)
+ROWS=(scan read pss-b cossim-b sss-b numpy cosine vec)
 for row in "${ROWS[@]}"; do STATUS[$row]="not measured"; done
 TAG=
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -146,6 +150,7 @@ echo
 scan_ms=$(median scan)
 declare -A LABEL=(
   [scan]="bare scan: sum(length(embedding))"
+  [read]="read id, category, behavior, embedding (C API)"
   [pss-b]="safety_sample('pss-b', $NSEL)"
   [cossim-b]="safety_sample('cossim-b', $NSEL)"
   [sss-b]="safety_sample('sss-b', $NSEL)"

@@ -2,13 +2,16 @@
  * runq.c — the benchmark's timing driver: runs one SQL query repeatedly in
  * this process and reports wall times and the process's peak memory.
  *
- *   runq [-e EXT]... [-q SQL] [-r REPS] [-w WARMUP] [-p] DB SQL
+ *   runq [-e EXT]... [-q SQL] [-r REPS] [-w WARMUP] [-p | -f] DB SQL
  *
  *   -e EXT   load this SQLite extension (entry point from the file name);
  *            repeatable
  *   -q SQL   run SQL once and bind its first value to the parameter :q
  *   -r REPS  timed repetitions (default 3); -w WARMUP untimed ones (default 1)
  *   -p       print every row of SQL (columns joined by '|') and exit
+ *   -f       fetch every column of every row through the C API (its type,
+ *            then its integer, text or blob) and report the row count: the
+ *            cost of reading those columns, which any extension pays
  *
  * Output, one line:  result=V reps=R median_ms=M min_ms=M times_ms=a,b,c
  *                    cpu_ms=a,b,c maxrss_kb=K base_kb=K
@@ -62,8 +65,38 @@ static void fail(const char *msg) {
   exit(3);
 }
 
+/* With -f: reads every column of the current row as an extension would
+ * (one value per column, then its content); returns a checksum. */
+static unsigned long long fetch_row(sqlite3_stmt *st, int ncol) {
+  unsigned long long sum = 0;
+  for (int i = 0; i < ncol; i++) {
+    sqlite3_value *v = sqlite3_column_value(st, i);
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER: sum += (unsigned long long)sqlite3_value_int64(v); break;
+    case SQLITE_FLOAT: sum += (unsigned long long)sqlite3_value_double(v); break;
+    case SQLITE_TEXT: {
+      const unsigned char *t = sqlite3_value_text(v);
+      int n = sqlite3_value_bytes(v);
+      sum += (unsigned long long)n + (n > 0 ? t[0] : 0);
+      break;
+    }
+    case SQLITE_BLOB: {
+      const unsigned char *b = sqlite3_value_blob(v);
+      int n = sqlite3_value_bytes(v);
+      sum += (unsigned long long)n + (n > 0 ? b[n - 1] : 0);
+      break;
+    }
+    default: break;
+    }
+  }
+  return sum;
+}
+
 /* Runs sql once; q (may be NULL) is bound to :q.  Keeps the first column of
- * the last row in result (or of every row printed, with print_rows). */
+ * the last row in result (or of every row printed, with print_rows; or the
+ * row count, with fetch_all). */
+static int fetch_all;
+static volatile unsigned long long fetch_sink;
 static void run_once(sqlite3 *db, const char *sql, sqlite3_value *q,
                      int print_rows, char *result, size_t result_size) {
   sqlite3_stmt *st = NULL;
@@ -75,10 +108,15 @@ static void run_once(sqlite3 *db, const char *sql, sqlite3_value *q,
     sqlite3_bind_value(st, qi, q);
   }
   int rc;
+  long long rows = 0;
+  unsigned long long check = 0;
   result[0] = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int ncol = sqlite3_column_count(st);
-    if (print_rows) {
+    rows++;
+    if (fetch_all) {
+      check += fetch_row(st, ncol);
+    } else if (print_rows) {
       for (int i = 0; i < ncol; i++) {
         const unsigned char *t = sqlite3_column_text(st, i);
         printf("%s%s", i ? "|" : "", t ? (const char *)t : "NULL");
@@ -90,6 +128,10 @@ static void run_once(sqlite3 *db, const char *sql, sqlite3_value *q,
     }
   }
   if (rc != SQLITE_DONE) fail(sqlite3_errmsg(db));
+  if (fetch_all) {
+    fetch_sink = check; /* keeps the reads */
+    snprintf(result, result_size, "%lld", rows);
+  }
   sqlite3_finalize(st);
 }
 
@@ -102,6 +144,10 @@ int main(int argc, char **argv) {
     const char *opt = argv[i];
     if (strcmp(opt, "-p") == 0) {
       print_rows = 1;
+      continue;
+    }
+    if (strcmp(opt, "-f") == 0) {
+      fetch_all = 1;
       continue;
     }
     if (i + 1 >= argc) break;
@@ -121,7 +167,7 @@ int main(int argc, char **argv) {
   }
   if (argc - i != 2 || reps < 1 || reps > 1000 || warmup < 0) {
     fprintf(stderr,
-            "usage: runq [-e EXT]... [-q SQL] [-r REPS] [-w WARMUP] [-p] DB SQL\n");
+            "usage: runq [-e EXT]... [-q SQL] [-r REPS] [-w WARMUP] [-p | -f] DB SQL\n");
     return 2;
   }
   const char *path = argv[i], *sql = argv[i + 1];
