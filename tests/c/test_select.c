@@ -122,6 +122,96 @@ static void test_pss_against_brute_force(void) {
   }
 }
 
+/* A pool large enough that pss scores on two threads (select.c splits
+ * the examples in halves above 2^22 member x dimension products): every
+ * row's score equals the cosine to its category's prototype computed
+ * here, the picks are each category's best by (score desc, index asc),
+ * and prototype sums handed in (as the pool reader does) change nothing. */
+static void test_pss_large_pool(void) {
+  const size_t n = 12000, dim = 384, n_cat = 5, budget = 500;
+  unsigned long long seed = 77;
+  int64_t *ids = malloc(n * sizeof *ids);
+  float *vec = malloc(n * dim * sizeof *vec);
+  size_t *rows = malloc(n * sizeof *rows), *start = malloc((n_cat + 1) * sizeof *start);
+  size_t *members = malloc(n * n_cat * sizeof *members);
+  double *norms = malloc(n * sizeof *norms), *sums = calloc(n_cat * dim, sizeof *sums);
+  float *protos = malloc(n_cat * dim * sizeof *protos);
+  Pair *pairs = malloc(n * sizeof *pairs);
+  unsigned char *taken = calloc(n, 1);
+  if (!ids || !vec || !rows || !start || !members || !norms || !sums || !protos ||
+      !pairs || !taken) {
+    CHECK(0, "test_pss_large_pool: out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    ids[i] = (int64_t)(3 * i + 1);
+    rows[i] = i;
+    for (size_t d = 0; d < dim; d++) vec[i * dim + d] = (float)test_uniform(&seed);
+    norms[i] = vec_norm(vec + i * dim, dim);
+  }
+  size_t m = 0;
+  for (size_t c = 0; c < n_cat; c++) {
+    start[c] = m;
+    for (size_t i = 0; i < n; i++)
+      if (test_rand(&seed) % (c + 2) == 0) members[m++] = i;
+  }
+  start[n_cat] = m;
+  CHECK(m * dim >= ((size_t)1 << 22), "the pool is large enough for two threads");
+  for (size_t c = 0; c < n_cat; c++) {
+    for (size_t j = start[c]; j < start[c + 1]; j++)
+      vec_axpy(sums + c * dim, 1.0, vec + members[j] * dim, dim);
+    select_prototype(&(SelectPool){.n = n, .ids = ids, .dim = dim, .vectors = vec,
+                                   .vec_row = rows, .norms = norms},
+                     members + start[c], start[c + 1] - start[c], protos + c * dim);
+  }
+  SelectPool p = {.n = n, .ids = ids, .dim = dim, .vectors = vec, .vec_row = rows,
+                  .norms = norms, .n_cat = n_cat, .cat_start = start,
+                  .cat_member = members};
+  SelectResult r, r2;
+  size_t bad;
+  int rc = select_run(&p, METHOD_PSS, budget, SELECT_FILL_NONE, 1, &r, &bad);
+  CHECK(rc == SELECT_OK && r.n_rows == budget, "large pss: %zu rows", r.n_rows);
+  /* brute force: categories by member count ascending, k each */
+  size_t order[5] = {0, 1, 2, 3, 4};
+  for (size_t a = 0; a < n_cat; a++)
+    for (size_t b = a + 1; b < n_cat; b++) {
+      size_t ca = start[order[a] + 1] - start[order[a]], cb = start[order[b] + 1] - start[order[b]];
+      if (cb < ca || (cb == ca && order[b] < order[a])) {
+        size_t t = order[a]; order[a] = order[b]; order[b] = t;
+      }
+    }
+  size_t k = budget / n_cat, at = 0;
+  int same = rc == SELECT_OK;
+  for (size_t oi = 0; oi < n_cat && same; oi++) {
+    size_t c = order[oi], np = 0;
+    double pn = vec_norm(protos + c * dim, dim);
+    for (size_t j = start[c]; j < start[c + 1]; j++) {
+      size_t i = members[j];
+      if (!taken[i])
+        pairs[np++] = (Pair){vec_cosine_with_norms(vec + i * dim, protos + c * dim, dim,
+                                                   norms[i], pn), i};
+    }
+    qsort(pairs, np, sizeof *pairs, cmp_pair);
+    for (size_t j = 0; j < k && same; j++, at++) {
+      taken[pairs[j].i] = 1;
+      same = r.rows[at].example == pairs[j].i && r.rows[at].score == pairs[j].score &&
+             r.rows[at].category == (long)c;
+    }
+  }
+  CHECK(same, "large pss: picks and scores equal brute force (first difference at row %zu)", at);
+  p.cat_sums = sums;
+  rc = select_run(&p, METHOD_PSS, budget, SELECT_FILL_NONE, 1, &r2, &bad);
+  same = rc == SELECT_OK && r2.n_rows == r.n_rows;
+  for (size_t j = 0; same && j < r.n_rows; j++)
+    same = r2.rows[j].example == r.rows[j].example && r2.rows[j].score == r.rows[j].score;
+  CHECK(same, "large pss: prototype sums handed in give the same rows and scores");
+  select_result_free(&r);
+  select_result_free(&r2);
+done:
+  free(ids); free(vec); free(rows); free(start); free(members);
+  free(norms); free(sums); free(protos); free(pairs); free(taken);
+}
+
 static void test_cossim_scores_and_fill(void) {
   static TestPool t;
   make_pool(&t, 150, 8, 5, 77);
@@ -189,6 +279,7 @@ static void test_ties_prefer_smaller_id(void) {
 int main(void) {
   test_prng();
   test_pss_against_brute_force();
+  test_pss_large_pool();
   test_cossim_scores_and_fill();
   test_sss_quotas();
   test_ties_prefer_smaller_id();
