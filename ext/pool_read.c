@@ -540,6 +540,7 @@ static void *arena_add(PoolData *pd, size_t row_bytes) {
  * batch stays in cache between the two threads and a hand-over (a lock
  * and perhaps a wake-up) is paid once per some hundred rows. */
 #define BATCH_BYTES ((size_t)256 << 10)
+#define BATCH_MAX_ROWS 1024 /* for small dimensions: the jobs' own size */
 
 /* The reader's state while the pool is read (pool_read). */
 typedef struct {
@@ -614,7 +615,8 @@ static int collect_rows(void *ctx, RowBatch *b, size_t done) {
 /* Waits for every job handed to the worker and collects it. */
 static int reader_drain(Reader *r) {
   if (r->pipe == NULL) return SQLITE_OK;
-  return row_pipeline_flush(r->pipe, 1, collect_rows, r);
+  int rc = row_pipeline_flush(r->pipe, 1, collect_rows, r);
+  return rc == ROW_PIPE_ENOMEM ? SQLITE_NOMEM : rc;
 }
 
 /* The next job and its row of floats, handing over a full batch first. */
@@ -622,6 +624,7 @@ static RowJob *reader_job(Reader *r, float **data, int *rc) {
   RowJob *job = row_pipeline_add(r->pipe, data);
   if (job != NULL) return job;
   *rc = row_pipeline_flush(r->pipe, 0, collect_rows, r);
+  if (*rc == ROW_PIPE_ENOMEM) *rc = SQLITE_NOMEM;
   if (*rc != SQLITE_OK) return NULL;
   return row_pipeline_add(r->pipe, data);
 }
@@ -641,6 +644,7 @@ static int reader_start(Reader *r) {
     r->spec.k = q->score_k;
   }
   size_t rows = BATCH_BYTES / (r->dim * sizeof(float));
+  if (rows > BATCH_MAX_ROWS) rows = BATCH_MAX_ROWS;
   row_pipeline_start(&r->pipe, &r->spec, rows ? rows : 1,
                      sqlite3_threadsafe() != 0);
   return r->pipe ? SQLITE_OK : SQLITE_NOMEM;

@@ -112,6 +112,7 @@ struct RowPipeline {
   const RowSpec *spec;
   RowBatch batch[PIPE_BATCHES];   /* batch s % PIPE_BATCHES is number s */
   size_t done_jobs[PIPE_BATCHES]; /* jobs the worker did of each */
+  size_t batch_rows;
   size_t collected;   /* batches collected (reader only) */
   int failed;         /* a collect's non-zero code: collect no more */
   int threaded;
@@ -142,6 +143,8 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+/* Allocates a batch of rows rows of dim floats; 0 (and nothing kept) when
+ * out of memory. */
 static int batch_init(RowBatch *b, size_t rows, size_t dim) {
   size_t cells;
   b->n = 0;
@@ -149,7 +152,12 @@ static int batch_init(RowBatch *b, size_t rows, size_t dim) {
   b->jobs = ss_malloc_array(rows, sizeof(RowJob));
   b->data = ss_mul_size(rows, dim, &cells) ? ss_malloc_array(cells, sizeof(float))
                                             : NULL;
-  return b->jobs != NULL && b->data != NULL;
+  if (b->jobs != NULL && b->data != NULL) return 1;
+  ss_free(b->jobs);
+  ss_free(b->data);
+  b->jobs = NULL;
+  b->data = NULL;
+  return 0;
 }
 
 void row_pipeline_start(RowPipeline **out, const RowSpec *spec,
@@ -159,11 +167,14 @@ void row_pipeline_start(RowPipeline **out, const RowSpec *spec,
   if (p == NULL) return;
   memset(p, 0, sizeof *p);
   p->spec = spec;
-  if (batch_rows == 0) batch_rows = 1;
-  int ok = 1;
-  for (int i = 0; i < (threaded ? PIPE_BATCHES : 1) && ok; i++)
-    ok = batch_init(&p->batch[i], batch_rows, spec->dim);
-  if (ok && threaded && pthread_mutex_init(&p->mu, NULL) == 0) {
+  p->batch_rows = batch_rows ? batch_rows : 1;
+  /* The other batches of the ring are allocated when first filled, so a
+   * small pool takes one. */
+  if (!batch_init(&p->batch[0], p->batch_rows, spec->dim)) {
+    ss_free(p);
+    return;
+  }
+  if (threaded && pthread_mutex_init(&p->mu, NULL) == 0) {
     if (pthread_cond_init(&p->cv_work, NULL) == 0) {
       if (pthread_cond_init(&p->cv_done, NULL) == 0) {
         if (pthread_create(&p->thread, NULL, worker_main, p) == 0)
@@ -174,10 +185,6 @@ void row_pipeline_start(RowPipeline **out, const RowSpec *spec,
       if (!p->threaded) pthread_cond_destroy(&p->cv_work);
     }
     if (!p->threaded) pthread_mutex_destroy(&p->mu);
-  }
-  if (!ok) {
-    row_pipeline_free(p);
-    return;
   }
   *out = p; /* without a thread the work runs inline in flush */
 }
@@ -244,7 +251,12 @@ int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
   size_t until = p->submitted - p->collected >= PIPE_BATCHES
                      ? p->collected + 1 : 0;
   if (wait_all) until = p->submitted;
-  return collect_finished(p, until, collect, ctx);
+  int rc = collect_finished(p, until, collect, ctx);
+  if (rc) return rc;
+  f = filling(p);
+  if (f->jobs == NULL && !batch_init(f, p->batch_rows, p->spec->dim))
+    rc = p->failed = ROW_PIPE_ENOMEM;
+  return rc;
 }
 
 void row_pipeline_free(RowPipeline *p) {

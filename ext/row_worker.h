@@ -72,7 +72,7 @@ uint64_t row_hash_vector(const float *v, size_t n);
 typedef struct RowPipeline RowPipeline;
 
 /* Called for every batch the worker finished, in row order, on the
- * reader's thread; returns 0 to go on, or a non-zero code that stops the
+ * reader's thread; returns 0 to go on, or a positive code that stops the
  * pipeline and is returned by row_pipeline_flush. */
 typedef int (*RowCollect)(void *ctx, RowBatch *b, size_t done);
 
@@ -90,13 +90,16 @@ void row_pipeline_start(RowPipeline **out, const RowSpec *spec,
  * zeroed. */
 RowJob *row_pipeline_add(RowPipeline *p, float **data);
 
+/* row_pipeline_flush's code when the next batch of the ring cannot be
+ * allocated. */
+#define ROW_PIPE_ENOMEM (-1)
+
 /*
  * Hands over the batch being filled and collects every finished batch in
  * row order.  With wait_all, waits until every job handed over is done
- * and collected (nothing is in flight afterwards: memory the jobs point
- * into may then move).  Returns 0, or the first non-zero code collect
- * returned (after which nothing more is collected and the pipeline only
- * waits for its worker).
+ * and collected (nothing is in flight afterwards).  Returns 0, the first
+ * non-zero code collect returned, or ROW_PIPE_ENOMEM; after either,
+ * nothing more is collected and the pipeline only waits for its worker.
  */
 int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
                        void *ctx);
