@@ -98,8 +98,10 @@ RowJob *row_pipeline_add(RowPipeline *p, float **data);
  * Hands over the batch being filled and collects every finished batch in
  * row order.  With wait_all, waits until every job handed over is done
  * and collected (nothing is in flight afterwards).  Returns 0, the first
- * non-zero code collect returned, or ROW_PIPE_ENOMEM; after either,
- * nothing more is collected and the pipeline only waits for its worker.
+ * non-zero code collect returned, or ROW_PIPE_ENOMEM; after either, every
+ * later flush returns that code at once without collecting anything, and
+ * batches may still be in flight until row_pipeline_free (which waits for
+ * the worker): free the memory the jobs point into only after it.
  */
 int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
                        void *ctx);
