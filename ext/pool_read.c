@@ -747,7 +747,7 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
   float *data;
   RowJob *job = reader_job(r, &data, &rc);
   if (job == NULL) goto done;
-  memcpy(data, src, r->dim * sizeof(float));
+  row_copy_stream(data, src, r->dim);
   job->id = en->id;
   job->tag = row;
   job->sum = sum;

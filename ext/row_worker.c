@@ -15,20 +15,23 @@
 #define ROW_STREAM_STORES 1
 #endif
 
-/* Copies n floats to an arena row with non-temporal stores where the
- * machine has them (x86-64) and the row is 16-byte aligned: the rows are
- * read again only after the whole pool, so writing them around the caches
- * leaves those to the reading thread (and skips reading each line before
- * overwriting it).  The bytes are the same as memcpy's. */
-static int copy_row(float *dst, const float *src, size_t n) {
+int row_copy_stream(float *dst, const void *src, size_t n) {
 #ifdef ROW_STREAM_STORES
   if ((uintptr_t)dst % 16 == 0 && n % 4 == 0) {
-    for (size_t i = 0; i < n; i += 4) _mm_stream_ps(dst + i, _mm_loadu_ps(src + i));
+    const float *f = src;
+    for (size_t i = 0; i < n; i += 4) _mm_stream_ps(dst + i, _mm_loadu_ps(f + i));
     return 1;
   }
 #endif
   memcpy(dst, src, n * sizeof(float));
   return 0;
+}
+
+/* Makes non-temporal stores of this thread visible before what follows. */
+static void stream_fence(void) {
+#ifdef ROW_STREAM_STORES
+  _mm_sfence();
+#endif
 }
 
 uint64_t row_hash_vector(const float *v, size_t n_floats) {
@@ -79,7 +82,7 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
     job->status = ROW_DIFFERENT;
     return 0;
   }
-  if (job->store != NULL) *streamed |= copy_row(job->store, x, dim);
+  if (job->store != NULL) *streamed |= row_copy_stream(job->store, x, dim);
   if (job->scores != NULL) {
     vec_dot_many_bytes(x, s->means, s->k, dim, job->scores);
     for (size_t c = 0; c < s->k; c++) job->scores[c] /= job->norm;
@@ -95,9 +98,7 @@ size_t row_batch_run(const RowSpec *spec, RowBatch *b) {
   size_t j = 0;
   while (j < b->n && run_job(spec, &b->jobs[j], b->data + j * spec->dim, &streamed))
     j++;
-#ifdef ROW_STREAM_STORES
-  if (streamed) _mm_sfence(); /* the rows are complete before the batch is */
-#endif
+  if (streamed) stream_fence(); /* the rows are complete before the batch is */
   return j < b->n ? j + 1 : b->n;
 }
 
@@ -150,13 +151,19 @@ static int batch_init(RowBatch *b, size_t rows, size_t dim) {
   b->n = 0;
   b->cap = rows;
   b->jobs = ss_malloc_array(rows, sizeof(RowJob));
-  b->data = ss_mul_size(rows, dim, &cells) ? ss_malloc_array(cells, sizeof(float))
-                                            : NULL;
-  if (b->jobs != NULL && b->data != NULL) return 1;
+  /* Rows of floats 64-byte aligned, for row_copy_stream. */
+  b->data_alloc = ss_mul_size(rows, dim, &cells) && cells <= SIZE_MAX / 4 - 64
+                      ? ss_malloc(cells * sizeof(float) + 64)
+                      : NULL;
+  if (b->jobs != NULL && b->data_alloc != NULL) {
+    uintptr_t at = (uintptr_t)b->data_alloc;
+    b->data = (float *)(void *)(b->data_alloc + (64 - at % 64) % 64);
+    return 1;
+  }
   ss_free(b->jobs);
-  ss_free(b->data);
+  ss_free(b->data_alloc);
   b->jobs = NULL;
-  b->data = NULL;
+  b->data_alloc = NULL;
   return 0;
 }
 
@@ -241,6 +248,7 @@ int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
     return rc;
   }
   if (f->n > 0) {
+    stream_fence(); /* the rows the reader copied in with row_copy_stream */
     pthread_mutex_lock(&p->mu);
     p->submitted++;
     pthread_cond_signal(&p->cv_work);
@@ -273,7 +281,7 @@ void row_pipeline_free(RowPipeline *p) {
   }
   for (int i = 0; i < PIPE_BATCHES; i++) {
     ss_free(p->batch[i].jobs);
-    ss_free(p->batch[i].data);
+    ss_free(p->batch[i].data_alloc);
   }
   ss_free(p);
 }

@@ -56,7 +56,8 @@ typedef struct {
 /* Jobs of a batch, with each row's floats as read. */
 typedef struct {
   RowJob *jobs;
-  float *data; /* [cap * dim] */
+  float *data;                /* [cap * dim], 64-byte aligned */
+  unsigned char *data_alloc;  /* what the allocation returned */
   size_t n, cap;
 } RowBatch;
 
@@ -68,6 +69,16 @@ size_t row_batch_run(const RowSpec *spec, RowBatch *b);
  * when their vectors are not kept (cossim): a fast 64-bit mix, not a
  * cryptographic hash. */
 uint64_t row_hash_vector(const float *v, size_t n);
+
+/* Copies n floats (src of any alignment) to dst: with non-temporal
+ * stores, which bypass the caches, where the machine has them (x86-64) and
+ * dst is 16-byte aligned; else memcpy.  Returns 1 when it streamed.  The
+ * reader fills batch rows this way (the worker, on another core, reads
+ * them next: no cache line moves back and forth) and the worker fills
+ * arena rows (read again only after the whole pool).  Stores become
+ * visible to other threads at row_pipeline_flush and at the end of
+ * row_batch_run. */
+int row_copy_stream(float *dst, const void *src, size_t n);
 
 typedef struct RowPipeline RowPipeline;
 
