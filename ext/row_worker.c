@@ -109,6 +109,13 @@ size_t row_batch_run(const RowSpec *spec, RowBatch *b) {
  * for the kernel to find a huge page) does not stop the reader. */
 #define PIPE_BATCHES 8
 
+/* The reader wakes a sleeping worker only once this many batches wait for
+ * it (or when the reader itself must wait): waking a thread is a system
+ * call and an interrupt to the other processor, which cost about 50 us a
+ * batch on a virtual machine; in bursts it is paid a few times less
+ * often. */
+#define PIPE_WAKE_AT (PIPE_BATCHES / 2)
+
 struct RowPipeline {
   const RowSpec *spec;
   RowBatch batch[PIPE_BATCHES];   /* batch s % PIPE_BATCHES is number s */
@@ -122,6 +129,7 @@ struct RowPipeline {
   pthread_cond_t cv_work, cv_done;
   size_t submitted, finished; /* batches handed over / run (under mu) */
   int stop;                   /* under mu */
+  int worker_sleeps;          /* under mu: waiting for cv_work */
 };
 
 /* The worker: runs the batches handed over, in order, until stopped. */
@@ -129,8 +137,11 @@ static void *worker_main(void *arg) {
   RowPipeline *p = arg;
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    while (p->finished == p->submitted && !p->stop)
+    while (p->finished == p->submitted && !p->stop) {
+      p->worker_sleeps = 1;
       pthread_cond_wait(&p->cv_work, &p->mu);
+      p->worker_sleeps = 0;
+    }
     if (p->finished == p->submitted) break; /* stopped with nothing to do */
     size_t k = p->finished % PIPE_BATCHES;
     pthread_mutex_unlock(&p->mu);
@@ -219,6 +230,8 @@ RowJob *row_pipeline_add(RowPipeline *p, float **data) {
 static int collect_finished(RowPipeline *p, size_t until, RowCollect collect,
                             void *ctx) {
   pthread_mutex_lock(&p->mu);
+  if (p->finished < until && p->worker_sleeps)
+    pthread_cond_signal(&p->cv_work); /* about to wait for it */
   while (p->finished < until) pthread_cond_wait(&p->cv_done, &p->mu);
   size_t finished = p->finished;
   pthread_mutex_unlock(&p->mu);
@@ -251,7 +264,8 @@ int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
     stream_fence(); /* the rows the reader copied in with row_copy_stream */
     pthread_mutex_lock(&p->mu);
     p->submitted++;
-    pthread_cond_signal(&p->cv_work);
+    if (p->worker_sleeps && p->submitted - p->finished >= PIPE_WAKE_AT)
+      pthread_cond_signal(&p->cv_work);
     pthread_mutex_unlock(&p->mu);
   }
   /* Everything finished so far; and room for the next batch to fill (or,
