@@ -203,7 +203,7 @@ char *vec_to_json(const float *v, size_t n) {
  * once for up to DOT_MANY_CHUNK rows of m: the chunk's accumulators are
  * independent chains, so the loop runs at the machine's arithmetic
  * throughput instead of waiting on one chain's latency. */
-#define DOT_MANY_CHUNK 8
+#define DOT_MANY_CHUNK 4
 SS_CLONES void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
                             double *out) {
   for (size_t c0 = 0; c0 < k; c0 += DOT_MANY_CHUNK) {
