@@ -3,11 +3,13 @@
  * into the in-memory form the selection code takes (select.h).
  *
  * The pool is read in one pass: rows are filtered for eligibility as they
- * arrive, each eligible example's embedding is copied once into a float32
- * arena of 16 MiB chunks (its norm computed while it is in cache) or, for
- * cossim, scored on arrival and not kept, and afterwards the examples are
- * put in id order.  Relation names are always
- * quoted as identifiers, never pasted into SQL.
+ * arrive on the calling thread, and each eligible example's embedding is
+ * handed to the row worker (row_worker.h), which checks it and computes its
+ * norm on a second thread, then copies it once into a float32 arena of
+ * chunks that never move (pss; also adding the prototype sums while ids
+ * ascend) or scores it and keeps only the scores (cossim).  Afterwards the
+ * examples are in id order: as they came when ids ascend, else sorted.
+ * Relation names are always quoted as identifiers, never pasted into SQL.
  */
 #ifndef SAFETY_POOL_READ_H
 #define SAFETY_POOL_READ_H

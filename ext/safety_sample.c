@@ -50,12 +50,16 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
       "openblas: %s\n"
       "openblas core: %s\n"
       "openblas threads: %d\n"
+      "pool reader: %s\n"
       "cjson: %s\n"
       "compiler: %s\n"
       "features: %s",
       SAFETY_VERSION, sqlite3_libversion(), SQLITE_VERSION,
       openblas_get_config(), openblas_get_corename(),
-      openblas_get_num_threads(), cJSON_Version(),
+      openblas_get_num_threads(),
+      sqlite3_threadsafe() ? "2 threads (SQLite's reader and a row worker)"
+                           : "1 thread (SQLite is built without threads)",
+      cJSON_Version(),
 #ifdef __clang__
       "clang " __clang_version__,
 #elif defined(__GNUC__)

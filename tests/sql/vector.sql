@@ -217,9 +217,10 @@ SELECT instr(safety_debug(), 'safety_sample ' || safety_version()) > 0,
        instr(safety_debug(), 'sqlite: ' || sqlite_version()) > 0,
        instr(safety_debug(), 'openblas core: ') > 0,
        instr(safety_debug(), 'cjson: 1.') > 0,
-       instr(safety_debug(), 'features: ') > 0;
+       instr(safety_debug(), 'features: ') > 0,
+       instr(safety_debug(), 'pool reader: 2 threads') > 0;
 #expect
-1|1|1|1|1
+1|1|1|1|1|1
 
 -- ---- cosine's fast paths: BLOBs in place, constant JSON parsed once -----
 
