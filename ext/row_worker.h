@@ -120,7 +120,8 @@ int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
 /* 1 when the pipeline runs a worker thread. */
 int row_pipeline_threaded(const RowPipeline *p);
 
-/* Stops the worker (after the batch in flight) and frees everything. */
+/* Stops the worker (it first runs the batches already handed over, which
+ * may still write where their jobs point) and frees everything. */
 void row_pipeline_free(RowPipeline *p);
 
 #endif
