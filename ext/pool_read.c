@@ -637,9 +637,8 @@ static int reader_start(Reader *r) {
   if (r->scoring) {
     size_t cells;
     if (!ss_mul_size(q->score_k, r->dim, &cells) ||
-        (r->means_d = ss_malloc_array(cells, sizeof(double))) == NULL)
+        (r->means_d = vec_widen(q->score_means, cells)) == NULL)
       return SQLITE_NOMEM;
-    for (size_t j = 0; j < cells; j++) r->means_d[j] = (double)q->score_means[j];
     r->spec.means = r->means_d;
     r->spec.k = q->score_k;
   }

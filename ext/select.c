@@ -528,14 +528,23 @@ static int cossim_scores(const SelectPool *p, double **flat) {
   size_t cells;
   *flat = NULL;
   if (p->score_ptr != NULL) return 1;
-  if (!ss_mul_size(p->n, p->n_cat, &cells)) return 0;
+  size_t mean_cells;
+  if (!ss_mul_size(p->n, p->n_cat, &cells) ||
+      !ss_mul_size(p->n_cat, p->dim, &mean_cells))
+    return 0;
   double *scores = ss_malloc_array(cells, sizeof(double));
-  if (scores == NULL) return 0;
+  double *means = vec_widen(p->ref_means, mean_cells);
+  if (scores == NULL || means == NULL) {
+    ss_free(scores);
+    ss_free(means);
+    return 0;
+  }
   for (size_t i = 0; i < p->n; i++) {
     double *row = scores + i * p->n_cat;
-    vec_dot_many(vec_of(p, i), p->ref_means, p->n_cat, p->dim, row);
+    vec_dot_many_bytes(vec_of(p, i), means, p->n_cat, p->dim, row);
     for (size_t c = 0; c < p->n_cat; c++) row[c] /= p->norms[i];
   }
+  ss_free(means);
   *flat = scores;
   return 1;
 }

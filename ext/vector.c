@@ -199,33 +199,13 @@ char *vec_to_json(const float *v, size_t n) {
   return s;
 }
 
-/* out[c] = vec_dot(x, m + c * n, n) for c < k, bit for bit, but reading x
- * once for up to DOT_MANY_CHUNK rows of m: the chunk's accumulators are
- * independent chains, so the loop runs at the machine's arithmetic
- * throughput instead of waiting on one chain's latency. */
 #define DOT_MANY_CHUNK 4
-SS_CLONES void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
-                            double *out) {
-  for (size_t c0 = 0; c0 < k; c0 += DOT_MANY_CHUNK) {
-    size_t kc = k - c0 < DOT_MANY_CHUNK ? k - c0 : DOT_MANY_CHUNK;
-    double acc[DOT_MANY_CHUNK][LANES] = {{0}};
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES) {
-      double xd[LANES];
-      for (int l = 0; l < LANES; l++) xd[l] = (double)x[i + l];
-      for (size_t c = 0; c < kc; c++) {
-        const float *mc = m + (c0 + c) * n + i;
-        for (int l = 0; l < LANES; l++) acc[c][l] += xd[l] * (double)mc[l];
-      }
-    }
-    for (size_t c = 0; c < kc; c++) {
-      const float *mc = m + (c0 + c) * n;
-      double s = 0.0;
-      for (int l = 0; l < LANES; l++) s += acc[c][l];
-      for (size_t j = i; j < n; j++) s += (double)x[j] * (double)mc[j];
-      out[c0 + c] = s;
-    }
-  }
+
+double *vec_widen(const float *v, size_t n) {
+  double *d = ss_malloc_array(n, sizeof(double));
+  if (d != NULL)
+    for (size_t i = 0; i < n; i++) d[i] = (double)v[i];
+  return d;
 }
 
 /* Loads float i of packed bytes p (any alignment). */
@@ -267,9 +247,12 @@ SS_CLONES void vec_dot3_bytes(const void *a_bytes, const void *b_bytes,
   *bb = s_bb;
 }
 
-/* vec_dot_many over packed float32 bytes x (any alignment) and rows of m
- * already widened to double: the same products and sums, so the same bits,
- * without the per-row copy of x or the per-element widening of m. */
+/* out[c] = vec_dot(x, m_c) for the k rows of m, bit for bit, over packed
+ * float32 bytes x (any alignment) and rows already widened to double (the
+ * same products and sums as vec_dot, without a copy of x or a per-element
+ * widening of m).  x is read once for up to DOT_MANY_CHUNK rows: the
+ * chunk's accumulators are independent chains, so the loop runs at the
+ * machine's arithmetic throughput instead of one chain's latency. */
 SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
                                   size_t k, size_t n, double *out) {
   const unsigned char *x = x_bytes;

@@ -41,14 +41,15 @@ long long vec_copy_checked(float *dst, const void *blob, size_t dim);
 /* Kernels (double accumulation, fixed order; see the file comment). */
 double vec_dot(const float *a, const float *b, size_t n);
 double vec_norm(const float *a, size_t n);
-/* out[c] = vec_dot(x, m + c * n, n) for c < k (the rows of m), with
- * bit-identical results, reading x once per block (batched scoring). */
-void vec_dot_many(const float *x, const float *m, size_t k, size_t n,
-                  double *out);
-/* vec_dot_many with x as packed float32 bytes (any alignment) and the rows
- * of m widened to double beforehand; bit-identical to vec_dot_many. */
+/* out[c] = vec_dot(x, m_c, n) for the k rows m_c = m + c * n, bit for
+ * bit, reading x once per block (batched scoring).  x is packed float32
+ * bytes (any alignment, a float array too); the rows of m are widened to
+ * double beforehand (vec_widen). */
 void vec_dot_many_bytes(const void *x, const double *m, size_t k, size_t n,
                         double *out);
+/* A new array (ss_free it) of the n floats of v widened to double; NULL if
+ * out of memory. */
+double *vec_widen(const float *v, size_t n);
 /* vec_dot over packed float32 bytes of any alignment, bit for bit. */
 double vec_dot_bytes(const void *a, const void *b, size_t n);
 /* ab = a.b, aa = a.a, bb = b.b over packed float32 bytes of any alignment,

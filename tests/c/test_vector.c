@@ -79,33 +79,37 @@ static void test_kernels(void) {
             "vec_dot_bytes == vec_dot, dim %zu offset %zu", n, off);
     }
   }
-  /* vec_dot_many_bytes is vec_dot_many, bit for bit, at any alignment. */
-  static double md[19 * 777];
+  /* vec_dot_many_bytes is vec_dot row by row, bit for bit, at any
+   * alignment of x. */
   static unsigned char xb[777 * 4 + 4];
-  double many_b[19], many_f[19];
+  double many_b[19];
   for (size_t i = 0; i < 19 * 777; i++) m_for_bytes[i] = (float)test_uniform(&seed);
-  for (size_t n = 1; n <= 777; n += 111)
+  double *md = vec_widen(m_for_bytes, 19 * 777);
+  CHECK(md != NULL && md[5] == (double)m_for_bytes[5], "vec_widen widens every float");
+  for (size_t n = 1; md != NULL && n <= 777; n += 111)
     for (size_t k = 1; k <= 19; k += 9)
       for (size_t off = 0; off < 4; off += 3) {
-        for (size_t i = 0; i < k * n; i++) md[i] = (double)m_for_bytes[i];
         memcpy(xb + off, a, n * 4);
         vec_dot_many_bytes(xb + off, md, k, n, many_b);
-        vec_dot_many(a, m_for_bytes, k, n, many_f);
-        CHECK(memcmp(many_b, many_f, k * sizeof(double)) == 0,
-              "vec_dot_many_bytes == vec_dot_many, k %zu dim %zu offset %zu", k, n, off);
+        int same = 1;
+        for (size_t c = 0; c < k; c++) same &= many_b[c] == vec_dot(a, m_for_bytes + c * n, n);
+        CHECK(same, "vec_dot_many_bytes == vec_dot, k %zu dim %zu offset %zu", k, n, off);
       }
-  /* vec_dot_many is vec_dot, bit for bit, for any count of rows. */
+  free(md);
+  /* ... for any count of rows, with x a float array. */
   static float m[19 * 777];
   double many[19];
   for (size_t i = 0; i < 19 * 777; i++) m[i] = (float)test_uniform(&seed);
-  for (size_t n = 1; n <= 777; n += 97) {
+  double *mw = vec_widen(m, 19 * 777);
+  for (size_t n = 1; mw != NULL && n <= 777; n += 97) {
     for (size_t k = 1; k <= 19; k += 6) {
-      vec_dot_many(a, m, k, n, many);
+      vec_dot_many_bytes(a, mw, k, n, many);
       int same = 1;
       for (size_t c = 0; c < k; c++) same &= many[c] == vec_dot(a, m + c * n, n);
-      CHECK(same, "vec_dot_many == vec_dot, k %zu dim %zu", k, n);
+      CHECK(same, "vec_dot_many_bytes == vec_dot, k %zu dim %zu", k, n);
     }
   }
+  free(mw);
   free(a);
   free(b);
   free(y);
