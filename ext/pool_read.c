@@ -244,15 +244,40 @@ static int stmt_has_column(sqlite3_stmt *st, const char *col) {
   return 0;
 }
 
-int pool_relation_has_column(sqlite3 *db, const char *rel, const char *col) {
-  sqlite3_stmt *st = NULL;
-  char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", rel);
-  int found = -1;
-  if (sql == NULL) return -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
-    found = stmt_has_column(st, col);
-  sqlite3_finalize(st);
+/* Prepares "<head> "rel"", the relation always quoted as an identifier. */
+static int prepare_on(sqlite3 *db, const char *head, const char *rel,
+                      sqlite3_stmt **st) {
+  *st = NULL;
+  char *sql = sqlite3_mprintf("%s \"%w\"", head, rel);
+  if (sql == NULL) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
   sqlite3_free(sql);
+  return rc;
+}
+
+/* The names cols[0..n) joined by ", " into *out (NULL when none is
+ * chosen): all of them, or with probe only those it has no column for. */
+static int join_columns(const char *const *cols, size_t n, sqlite3_stmt *probe,
+                        char **out) {
+  char *list = NULL;
+  for (size_t c = 0; c < n; c++) {
+    if (probe != NULL && stmt_has_column(probe, cols[c])) continue;
+    char *more = list ? sqlite3_mprintf("%s, %s", list, cols[c])
+                      : sqlite3_mprintf("%s", cols[c]);
+    sqlite3_free(list);
+    if (more == NULL) return SQLITE_NOMEM;
+    list = more;
+  }
+  *out = list;
+  return SQLITE_OK;
+}
+
+int pool_relation_has_column(sqlite3 *db, const char *rel, const char *col) {
+  sqlite3_stmt *st;
+  int found = prepare_on(db, "SELECT * FROM", rel, &st) == SQLITE_OK
+                  ? stmt_has_column(st, col)
+                  : -1;
+  sqlite3_finalize(st);
   return found;
 }
 
@@ -264,63 +289,52 @@ static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
                             const char *rel, const char *const *cols,
                             size_t n_cols, unsigned null_mask,
                             sqlite3_stmt **out, char **errmsg) {
-  sqlite3_stmt *probe = NULL;
-  char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", rel);
-  int rc;
+  sqlite3_stmt *probe;
+  char *missing = NULL, *want = NULL, *head = NULL;
   *out = NULL;
-  if (sql == NULL) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql, -1, &probe, NULL);
-  sqlite3_free(sql);
+  int rc = prepare_on(db, "SELECT * FROM", rel, &probe);
+  if (rc == SQLITE_NOMEM) return rc;
   if (rc != SQLITE_OK) {
     *errmsg = safety_error_text(
         FN, "the %s relation \"%s\" cannot be read (%s); create it "
             "(sql/schema.sql makes safety_pool and safety_reference) or name "
             "another with options.%s",
         kind, rel, sqlite3_errmsg(db), option);
+    sqlite3_finalize(probe);
     return SQLITE_ERROR;
   }
   /* Which contract columns are missing? */
-  char *missing = NULL;
-  for (size_t c = 0; c < n_cols; c++) {
-    if (!stmt_has_column(probe, cols[c])) {
-      char *m = missing ? sqlite3_mprintf("%z, %s", missing, cols[c])
-                        : sqlite3_mprintf("%s", cols[c]);
-      if (m == NULL) {
-        sqlite3_free(missing);
-        sqlite3_finalize(probe);
-        return SQLITE_NOMEM;
-      }
-      missing = m;
+  rc = join_columns(cols, n_cols, probe, &missing);
+  sqlite3_finalize(probe);
+  if (rc == SQLITE_OK && missing != NULL) {
+    rc = join_columns(cols, n_cols, NULL, &want);
+    if (rc == SQLITE_OK) {
+      *errmsg = safety_error_text(
+          FN, "the %s relation \"%s\" has no column %s; it needs the columns %s",
+          kind, rel, missing, want);
+      rc = SQLITE_ERROR;
     }
   }
-  sqlite3_finalize(probe);
-  if (missing) {
-    char *want = NULL;
-    for (size_t c = 0; c < n_cols; c++)
-      want = want ? sqlite3_mprintf("%z, %s", want, cols[c])
-                  : sqlite3_mprintf("%s", cols[c]);
-    *errmsg = safety_error_text(
-        FN, "the %s relation \"%s\" has no column %s; it needs the columns %s",
-        kind, rel, missing, want ? want : "");
-    sqlite3_free(missing);
-    sqlite3_free(want);
-    return SQLITE_ERROR;
+  for (size_t c = 0; rc == SQLITE_OK && c < n_cols; c++) {
+    char *more = (null_mask >> c) & 1
+                     ? sqlite3_mprintf("%s%sNULL", head ? head : "SELECT ", c ? ", " : "")
+                     : sqlite3_mprintf("%s%s\"%w\"", head ? head : "SELECT ",
+                                       c ? ", " : "", cols[c]);
+    sqlite3_free(head);
+    head = more;
+    if (head == NULL) rc = SQLITE_NOMEM;
   }
-  sql = NULL;
-  for (size_t c = 0; c < n_cols; c++) {
-    if ((null_mask >> c) & 1)
-      sql = sqlite3_mprintf("%z%sNULL", sql, c ? ", " : "SELECT ");
-    else
-      sql = sqlite3_mprintf("%z%s\"%w\"", sql, c ? ", " : "SELECT ", cols[c]);
-    if (sql == NULL) return SQLITE_NOMEM;
+  if (rc == SQLITE_OK) {
+    char *from = sqlite3_mprintf("%s FROM", head);
+    rc = from ? prepare_on(db, from, rel, out) : SQLITE_NOMEM;
+    sqlite3_free(from);
+    if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
+      *errmsg = safety_error_text(FN, "cannot read the %s relation \"%s\": %s",
+                                  kind, rel, sqlite3_errmsg(db));
   }
-  sql = sqlite3_mprintf("%z FROM \"%w\"", sql, rel);
-  if (sql == NULL) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql, -1, out, NULL);
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK)
-    *errmsg = safety_error_text(FN, "cannot read the %s relation \"%s\": %s",
-                                kind, rel, sqlite3_errmsg(db));
+  sqlite3_free(missing);
+  sqlite3_free(want);
+  sqlite3_free(head);
   return rc;
 }
 
@@ -612,20 +626,21 @@ static int collect_rows(void *ctx, RowBatch *b, size_t done) {
   return done < b->n ? SQLITE_ERROR : SQLITE_OK;
 }
 
-/* Waits for every job handed to the worker and collects it. */
-static int reader_drain(Reader *r) {
+/* row_pipeline_flush with collect_rows, as an SQLite code. */
+static int reader_flush(Reader *r, int wait_all) {
   if (r->pipe == NULL) return SQLITE_OK;
-  int rc = row_pipeline_flush(r->pipe, 1, collect_rows, r);
+  int rc = row_pipeline_flush(r->pipe, wait_all, collect_rows, r);
   return rc == ROW_PIPE_ENOMEM ? SQLITE_NOMEM : rc;
 }
+
+/* Waits for every job handed to the worker and collects it. */
+static int reader_drain(Reader *r) { return reader_flush(r, 1); }
 
 /* The next job and its row of floats, handing over a full batch first. */
 static RowJob *reader_job(Reader *r, float **data, int *rc) {
   RowJob *job = row_pipeline_add(r->pipe, data);
   if (job != NULL) return job;
-  *rc = row_pipeline_flush(r->pipe, 0, collect_rows, r);
-  if (*rc == ROW_PIPE_ENOMEM) *rc = SQLITE_NOMEM;
-  if (*rc != SQLITE_OK) return NULL;
+  if ((*rc = reader_flush(r, 0)) != SQLITE_OK) return NULL;
   return row_pipeline_add(r->pipe, data);
 }
 
@@ -653,9 +668,9 @@ static int reader_start(Reader *r) {
  * while ids ascend, once per (example, category). */
 static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
   *sum = NULL;
-  if (r->n_id_cats > 0 && r->id_cats_of != id) r->n_id_cats = 0;
-  r->id_cats_of = id;
   if (!r->sums_on || cat == NONE) return 1;
+  if (r->id_cats_of != id) r->n_id_cats = 0;
+  r->id_cats_of = id;
   for (size_t i = 0; i < r->n_id_cats; i++)
     if (r->id_cats[i] == cat) return 1; /* the same pair twice */
   if (!grow((void **)&r->id_cats, &r->cap_id_cats, r->n_id_cats + 1,
@@ -1178,12 +1193,9 @@ void ref_free(RefSet *ref) {
 
 int pool_count_task(sqlite3 *db, const char *task, double budget,
                     sqlite3_int64 *count, char **errmsg) {
-  sqlite3_stmt *st = NULL;
-  char *sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", task);
-  int rc;
-  if (sql == NULL) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-  sqlite3_free(sql);
+  sqlite3_stmt *st;
+  int rc = prepare_on(db, "SELECT count(*) FROM", task, &st);
+  if (rc == SQLITE_NOMEM) return rc;
   if (rc != SQLITE_OK) {
     *errmsg = safety_error_text(
         FN, "budget %g is a fraction of the fine-tuning set, but the task "
