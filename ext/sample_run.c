@@ -207,14 +207,15 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
 static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
                         ContrastPick **picks_out, size_t *n_picks,
                         char **errmsg) {
-  PoolQuery q = *main_q;
-  q.behavior_mask = 1u << 3;
-  q.categories = NULL;
-  q.n_categories = 0;
-  q.need_embeddings = 1;
-  q.score_means = NULL; /* the T3 vectors themselves are needed */
-  q.skip_category = 0;
-  q.want_sums = 0;
+  /* Every T3 example of the pool with its vector (not scores, sums or a
+   * category filter: only what the contrast needs is set). */
+  PoolQuery q = {
+      .pool = main_q->pool,
+      .behavior_mask = 1u << 3,
+      .need_embeddings = 1,
+      .method = main_q->method,
+      .dim = main_q->dim,
+  };
   int rc = pool_read(db, &q, &run->t3, errmsg);
   if (rc != SQLITE_OK) return rc;
   const SelectPool *cand = &run->t3.sel;
