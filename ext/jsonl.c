@@ -127,6 +127,13 @@ static int cursor_error(JsonlCursor *cur, const char *fmt, const char *detail) {
   return SQLITE_ERROR;
 }
 
+/* cursor_error naming the column (1-based) of byte at in the current line. */
+static int column_error(JsonlCursor *cur, const char *fmt, const char *at) {
+  char col[32];
+  sqlite3_snprintf(sizeof col, col, "%lld", (long long)(at - cur->line) + 1);
+  return cursor_error(cur, fmt, col);
+}
+
 /* Appends n bytes to the current line, growing it as needed (keeps room for
  * the closing NUL).  Returns SQLITE_OK, SQLITE_NOMEM or SQLITE_TOOBIG. */
 static int line_append(JsonlCursor *cur, const char *p, size_t n,
@@ -311,35 +318,25 @@ static int check_line(JsonlCursor *cur) {
   cur->value_len = (size_t)(end - p);
   if (cur->value_len == 0) return SQLITE_OK; /* blank line */
   const char *nul = memchr(p, '\0', cur->value_len);
-  if (nul != NULL) {
-    char col[32];
-    sqlite3_snprintf(sizeof col, col, "%lld", (long long)(nul - cur->line) + 1);
-    return cursor_error(cur,
+  if (nul != NULL)
+    return column_error(cur,
                         "%s line %lld: NUL byte at column %s; JSON Lines text "
                         "cannot contain NUL bytes",
-                        col);
-  }
+                        nul);
   size_t ok = utf8_valid_prefix((const unsigned char *)p, cur->value_len);
-  if (ok < cur->value_len) {
-    char col[32];
-    sqlite3_snprintf(sizeof col, col, "%lld",
-                     (long long)(p + ok - cur->line) + 1);
-    return cursor_error(cur,
+  if (ok < cur->value_len)
+    return column_error(cur,
                         "%s line %lld: invalid UTF-8 at column %s; convert the "
                         "file to UTF-8 (e.g. with iconv)",
-                        col);
-  }
+                        p + ok);
   /* cJSON skips a byte-order mark where its text starts, but the value
    * would not be JSON for SQLite's json functions: only the first line may
    * start with one (skipped above). */
-  if (cur->value_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-    char col[32];
-    sqlite3_snprintf(sizeof col, col, "%lld", (long long)(p - cur->line) + 1);
-    return cursor_error(cur,
+  if (cur->value_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+    return column_error(cur,
                         "%s line %lld: byte-order mark at column %s; only the "
                         "first line of a file may start with one (remove it)",
-                        col);
-  }
+                        p);
   const char *stop = NULL;
   cJSON *json = cJSON_ParseWithLengthOpts(p, cur->value_len, &stop, 0);
   if (json != NULL) {
