@@ -70,17 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
              err ? err : "?");
   FUZZ_CHECK(sqlite3_exec(db, setup_sql, NULL, NULL, &err) == SQLITE_OK,
              "setup: %s", err ? err : "?");
-  size_t which = fuzz_u8(&r) % N_STATEMENTS;
-  uint8_t types = fuzz_u8(&r);
-  size_t n1, n2;
-  const uint8_t *a1 = fuzz_bytes(&r, fuzz_u16(&r), &n1);
-  const uint8_t *a2 = fuzz_bytes(&r, r.n, &n2);
+  size_t which = prepare_input(db, &r, &st);
   const char *sql = statements[which].sql;
-  FUZZ_CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s",
-             sql, sqlite3_errmsg(db));
-  bind_arg(st, 1, types % 6, a1, n1);
-  if (sqlite3_bind_parameter_count(st) >= 2)
-    bind_arg(st, 2, types / 6 % 6, a2, n2);
   countdown = fail_at - 16;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)

@@ -150,6 +150,24 @@ static void check_row(sqlite3_stmt *st, int check, const char *sql) {
   }
 }
 
+/* Reads the statement number, the argument types and the arguments from
+ * r, prepares that statement on db into *st and binds them; returns the
+ * statement number. */
+static size_t prepare_input(sqlite3 *db, FuzzReader *r, sqlite3_stmt **st) {
+  size_t which = fuzz_u8(r) % N_STATEMENTS;
+  uint8_t types = fuzz_u8(r);
+  size_t n1, n2;
+  const uint8_t *a1 = fuzz_bytes(r, fuzz_u16(r), &n1);
+  const uint8_t *a2 = fuzz_bytes(r, r->n, &n2);
+  const char *sql = statements[which].sql;
+  FUZZ_CHECK(sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK, "%s: %s",
+             sql, sqlite3_errmsg(db));
+  bind_arg(*st, 1, types % 6, a1, n1);
+  if (sqlite3_bind_parameter_count(*st) >= 2)
+    bind_arg(*st, 2, types / 6 % 6, a2, n2);
+  return which;
+}
+
 /* fuzz_oom.c includes this file for the statements, setup and binding, and
  * has its own entry point. */
 #ifndef FUZZ_SQL_NO_ENTRY
@@ -157,17 +175,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static sqlite3 *db;
   if (db == NULL) db = fuzz_open_db(setup_sql);
   FuzzReader r = {data, size};
-  size_t which = fuzz_u8(&r) % N_STATEMENTS;
-  uint8_t types = fuzz_u8(&r);
-  size_t n1, n2;
-  const uint8_t *a1 = fuzz_bytes(&r, fuzz_u16(&r), &n1);
-  const uint8_t *a2 = fuzz_bytes(&r, r.n, &n2);
-  const char *sql = statements[which].sql;
   sqlite3_stmt *st = NULL;
-  FUZZ_CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
-             "%s: %s", sql, sqlite3_errmsg(db));
-  bind_arg(st, 1, types % 6, a1, n1);
-  if (sqlite3_bind_parameter_count(st) >= 2) bind_arg(st, 2, types / 6 % 6, a2, n2);
+  size_t which = prepare_input(db, &r, &st);
+  const char *sql = statements[which].sql;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     check_row(st, statements[which].check, sql);
