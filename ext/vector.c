@@ -247,36 +247,117 @@ SS_CLONES void vec_dot3_bytes(const void *a_bytes, const void *b_bytes,
   *bb = s_bb;
 }
 
+/* The last steps of vec_dot for one row: the lanes summed in order, then
+ * the tail elements i..n-1. */
+static inline double dot_finish(const double acc[LANES], const unsigned char *x,
+                                const double *mc, size_t i, size_t n) {
+  double s = 0.0;
+  for (int l = 0; l < LANES; l++) s += acc[l];
+  for (; i < n; i++) s += (double)load_f32(x, i) * mc[i];
+  return s;
+}
+
 /* out[c] = vec_dot(x, m_c) for the k rows of m, bit for bit, over packed
  * float32 bytes x (any alignment) and rows already widened to double (the
  * same products and sums as vec_dot, without a copy of x or a per-element
- * widening of m).  x is read once for up to DOT_MANY_CHUNK rows: the
- * chunk's accumulators are independent chains, so the loop runs at the
- * machine's arithmetic throughput instead of one chain's latency. */
+ * widening of m).  x is read once for every DOT_MANY_CHUNK rows: their
+ * accumulators are independent chains, so the loop runs at the machine's
+ * arithmetic throughput instead of one chain's latency.  The chunk's
+ * accumulators are separate named arrays so that the compiler keeps them in
+ * registers (an array indexed by a run-time row number lives on the stack,
+ * and every addition then waits for a store).  Each row's sum depends only
+ * on x and that row, so grouping rows changes no bit. */
+#if defined(__GNUC__)
+/* Half of the LANES lanes as one value (four doubles: one AVX2 register),
+ * and four floats to widen into it: GCC and clang vector types, whose + and
+ * * work lane by lane exactly as the scalar loops do (and are never fused,
+ * -ffp-contract=off).  Lanes 0-3 of vec_dot are the "lo" half, 4-7 "hi".
+ * The helpers are macros: a vector passed to or returned from a function
+ * would change the calling convention between the AVX2 and baseline
+ * clones, which GCC and clang warn about. */
+typedef double half_f64 __attribute__((vector_size(4 * sizeof(double))));
+typedef float half_f32 __attribute__((vector_size(4 * sizeof(float))));
+
+/* dst = floats i..i+3 of the packed bytes x, widened. */
+#define WIDEN_HALF(dst, x, i)                     \
+  do {                                            \
+    half_f32 f_;                                  \
+    memcpy(&f_, (x) + 4 * (i), sizeof f_);        \
+    (dst) = __builtin_convertvector(f_, half_f64); \
+  } while (0)
+
+/* acc_lo, acc_hi += x_lo, x_hi times row[i..i+7]. */
+#define HALVES_MADD(lo, hi, xl, xh, row)    \
+  do {                                      \
+    half_f64 m_lo_, m_hi_;                  \
+    memcpy(&m_lo_, (row) + i, sizeof m_lo_); \
+    memcpy(&m_hi_, (row) + i + 4, sizeof m_hi_); \
+    (lo) += (xl) * m_lo_;                   \
+    (hi) += (xh) * m_hi_;                   \
+  } while (0)
+
+/* The row's sum from its two halves of accumulators (see dot_finish). */
+#define HALVES_FINISH(out, lo, hi, mc)        \
+  do {                                        \
+    double a_[LANES];                         \
+    memcpy(a_, &(lo), sizeof(lo));            \
+    memcpy(a_ + 4, &(hi), sizeof(hi));        \
+    (out) = dot_finish(a_, x, (mc), i, n);    \
+  } while (0)
+
 SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
                                   size_t k, size_t n, double *out) {
   const unsigned char *x = x_bytes;
-  for (size_t c0 = 0; c0 < k; c0 += DOT_MANY_CHUNK) {
-    size_t kc = k - c0 < DOT_MANY_CHUNK ? k - c0 : DOT_MANY_CHUNK;
-    double acc[DOT_MANY_CHUNK][LANES] = {{0}};
+  size_t c = 0;
+  for (; c + DOT_MANY_CHUNK <= k; c += DOT_MANY_CHUNK) {
+    const double *m0 = m + c * n, *m1 = m0 + n, *m2 = m1 + n, *m3 = m2 + n;
+    half_f64 l0 = {0}, h0 = {0}, l1 = {0}, h1 = {0}, l2 = {0}, h2 = {0},
+             l3 = {0}, h3 = {0};
     size_t i = 0;
     for (; i + LANES <= n; i += LANES) {
-      double xd[LANES];
-      for (int l = 0; l < LANES; l++) xd[l] = (double)load_f32(x, i + l);
-      for (size_t c = 0; c < kc; c++) {
-        const double *mc = m + (c0 + c) * n + i;
-        for (int l = 0; l < LANES; l++) acc[c][l] += xd[l] * mc[l];
-      }
+      half_f64 xl, xh;
+      WIDEN_HALF(xl, x, i);
+      WIDEN_HALF(xh, x, i + 4);
+      HALVES_MADD(l0, h0, xl, xh, m0);
+      HALVES_MADD(l1, h1, xl, xh, m1);
+      HALVES_MADD(l2, h2, xl, xh, m2);
+      HALVES_MADD(l3, h3, xl, xh, m3);
     }
-    for (size_t c = 0; c < kc; c++) {
-      const double *mc = m + (c0 + c) * n;
-      double s = 0.0;
-      for (int l = 0; l < LANES; l++) s += acc[c][l];
-      for (size_t j = i; j < n; j++) s += (double)load_f32(x, j) * mc[j];
-      out[c0 + c] = s;
+    HALVES_FINISH(out[c], l0, h0, m0);
+    HALVES_FINISH(out[c + 1], l1, h1, m1);
+    HALVES_FINISH(out[c + 2], l2, h2, m2);
+    HALVES_FINISH(out[c + 3], l3, h3, m3);
+  }
+  for (; c < k; c++) { /* the last k % DOT_MANY_CHUNK rows, one at a time */
+    const double *mc = m + c * n;
+    half_f64 lo = {0}, hi = {0};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+      half_f64 xl, xh;
+      WIDEN_HALF(xl, x, i);
+      WIDEN_HALF(xh, x, i + 4);
+      HALVES_MADD(lo, hi, xl, xh, mc);
     }
+    HALVES_FINISH(out[c], lo, hi, mc);
   }
 }
+#undef WIDEN_HALF
+#undef HALVES_MADD
+#undef HALVES_FINISH
+#else
+SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
+                                  size_t k, size_t n, double *out) {
+  const unsigned char *x = x_bytes;
+  for (size_t c = 0; c < k; c++) {
+    const double *mc = m + c * n;
+    double a[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+      for (int l = 0; l < LANES; l++) a[l] += (double)load_f32(x, i + l) * mc[i + l];
+    out[c] = dot_finish(a, x, mc, i, n);
+  }
+}
+#endif
 
 /* vec_dot over packed float32 bytes of any alignment, bit for bit. */
 SS_CLONES double vec_dot_bytes(const void *a_bytes, const void *b_bytes,
