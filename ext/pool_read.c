@@ -284,10 +284,13 @@ int pool_relation_has_column(sqlite3 *db, const char *rel, const char *col) {
 /* Checks that relation rel exists and has the columns; prepares
  * "SELECT <columns> FROM rel", with NULL in place of column c when bit c of
  * null_mask is set (a column the method does not use: SQLite then does not
- * extract it).  kind is "pool"/"reference" for messages. */
+ * extract it).  With aggregate, "SELECT aggregate(?1, <columns>) FROM rel"
+ * instead.  The list is padded with NULLs to n_args columns.  kind is
+ * "pool"/"reference" for messages. */
 static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
                             const char *rel, const char *const *cols,
                             size_t n_cols, unsigned null_mask,
+                            const char *aggregate, size_t n_args,
                             sqlite3_stmt **out, char **errmsg) {
   sqlite3_stmt *probe;
   char *missing = NULL, *want = NULL, *head = NULL;
@@ -315,17 +318,23 @@ static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
       rc = SQLITE_ERROR;
     }
   }
-  for (size_t c = 0; rc == SQLITE_OK && c < n_cols; c++) {
-    char *more = (null_mask >> c) & 1
-                     ? sqlite3_mprintf("%s%sNULL", head ? head : "SELECT ", c ? ", " : "")
-                     : sqlite3_mprintf("%s%s\"%w\"", head ? head : "SELECT ",
-                                       c ? ", " : "", cols[c]);
+  if (rc == SQLITE_OK) {
+    head = aggregate ? sqlite3_mprintf("SELECT %s(?1", aggregate)
+                     : sqlite3_mprintf("SELECT ");
+    if (head == NULL) rc = SQLITE_NOMEM;
+  }
+  if (n_args < n_cols) n_args = n_cols;
+  for (size_t c = 0; rc == SQLITE_OK && c < n_args; c++) {
+    const char *comma = c || aggregate ? ", " : "";
+    char *more = c >= n_cols || (null_mask >> c) & 1
+                     ? sqlite3_mprintf("%s%sNULL", head, comma)
+                     : sqlite3_mprintf("%s%s\"%w\"", head, comma, cols[c]);
     sqlite3_free(head);
     head = more;
     if (head == NULL) rc = SQLITE_NOMEM;
   }
   if (rc == SQLITE_OK) {
-    char *from = sqlite3_mprintf("%s FROM", head);
+    char *from = sqlite3_mprintf("%s%s FROM", head, aggregate ? ")" : "");
     rc = from ? prepare_on(db, from, rel, out) : SQLITE_NOMEM;
     sqlite3_free(from);
     if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
@@ -581,6 +590,9 @@ typedef struct {
   RowSpec spec;
   double *means_d;      /* scoring: the reference means in double */
   RowPipeline *pipe;
+  Membership *mem;      /* (category, entry) of every row with a category */
+  size_t n_mem, cap_mem;
+  int rc;               /* the first failed row's code (then *errmsg) */
 } Reader;
 
 /* Collects a batch the row worker finished (row_worker.h): keeps each
@@ -782,6 +794,127 @@ done:
   return rc;
 }
 
+/*
+ * One row of the pool: v[0..3] are its id, category, behavior and
+ * embedding.  Checks them, records the example and its category, and hands
+ * an eligible row's embedding on (reader_embedding).  SQLITE_OK, or the
+ * row's failure with *r->errmsg set (SQLITE_NOMEM without a message).
+ */
+static int reader_row(Reader *r, sqlite3_value **v) {
+  const PoolQuery *q = r->q;
+  Entries *es = &r->es;
+  Names *ns = &r->ns;
+  char **errmsg = r->errmsg;
+  int nomem = 0;
+  /* id */
+  if (sqlite3_value_type(v[0]) != SQLITE_INTEGER) {
+    const char *shown = (const char *)sqlite3_value_text(v[0]);
+    *errmsg = safety_error_text(
+        FN, "the pool relation \"%s\" has an id that is not an INTEGER "
+            "(%s); ids must be integers",
+        q->pool, shown ? shown : "NULL");
+    return SQLITE_ERROR;
+  }
+  int64_t id = sqlite3_value_int64(v[0]);
+  /* behaviour */
+  int code = 0;
+  if (sqlite3_value_type(v[2]) != SQLITE_NULL) {
+    const char *b = (const char *)sqlite3_value_text(v[2]);
+    code = behavior_code(b, (size_t)sqlite3_value_bytes(v[2]));
+    if (code < 1) {
+      *errmsg = safety_error_text(
+          FN, "pool example %lld has behavior '%s'; expected 'T1', 'T2', "
+              "'T3', 'T4' or NULL (see behavior_type())",
+          (long long)id, b ? b : "");
+      return SQLITE_ERROR;
+    }
+  }
+  size_t known = es->n;
+  size_t e = entries_find(es, id, 1, &nomem);
+  if (nomem) return SQLITE_NOMEM;
+  if (es->indexed) r->sums_on = 0; /* ids out of order: sum afterwards */
+  Entry *en = &es->e[e];
+  if (e == known) { /* first row of this id */
+    en->behavior = (unsigned char)code;
+  } else if (en->behavior != code) {
+    *errmsg = safety_error_text(
+        FN, "pool example %lld has two behaviours (%s and %s); an example "
+            "must have exactly one — fix its labels",
+        (long long)id, behavior_names[en->behavior], behavior_names[code]);
+    return SQLITE_ERROR;
+  }
+  /* eligibility of this row */
+  if (q->behavior_mask && !(code > 0 && (q->behavior_mask >> code) & 1))
+    return SQLITE_OK;
+  size_t cat = NONE;
+  if (sqlite3_value_type(v[1]) != SQLITE_NULL) {
+    const char *c = (const char *)sqlite3_value_text(v[1]);
+    size_t len = (size_t)sqlite3_value_bytes(v[1]);
+    if (c == NULL) return SQLITE_NOMEM;
+    cat = names_find(ns, c, len, q->categories == NULL, &nomem);
+    if (nomem) return SQLITE_NOMEM;
+  }
+  if (q->categories != NULL && (cat == NONE || !ns->allowed[cat]))
+    return SQLITE_OK;
+  int first = en->index == NONE32;
+  if (first) {
+    if (r->n_eligible >= NONE32) return SQLITE_NOMEM; /* over 4 billion */
+    en->index = (uint32_t)r->n_eligible++;
+  }
+  if (cat != NONE) {
+    if (!grow((void **)&r->mem, &r->cap_mem, r->n_mem + 1, sizeof *r->mem) ||
+        cat >= NONE32 || e >= NONE32)
+      return SQLITE_NOMEM;
+    r->mem[r->n_mem++] = (Membership){(uint32_t)cat, (uint32_t)e};
+  }
+  if (!q->need_embeddings) return SQLITE_OK;
+  return reader_embedding(r, v[3], e, cat, first);
+}
+
+/* The pointer type that carries the Reader into the aggregate below: SQL
+ * cannot make a value of it, so only pool_read can call the aggregate. */
+#define READER_POINTER "safety_sample_pool_reader"
+#define READ_POOL_FN "safety_sample_read_pool"
+
+/*
+ * The aggregate safety_sample_read_pool(reader, id, category, behavior,
+ * embedding), which pool_read runs over the pool relation: SQLite steps
+ * through the rows inside one sqlite3_step, as it does for the bare scan
+ * sum(length(embedding)), instead of returning to the caller for every
+ * row (about 0.1 of the scan's time saved on the default pool).  A failed
+ * row stops the statement; its code and message stay in the Reader.
+ */
+static void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  Reader *r = sqlite3_value_pointer(argv[0], READER_POINTER);
+  if (r == NULL) {
+    char *msg = safety_error_text(
+        READ_POOL_FN, "this function is internal to safety_sample, which "
+                      "reads the pool with it; select from safety_sample(...) "
+                      "instead");
+    if (msg == NULL) {
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    sqlite3_result_error(ctx, msg, -1);
+    sqlite3_free(msg);
+    return;
+  }
+  int rc = reader_row(r, argv + 1);
+  if (rc != SQLITE_OK) {
+    r->rc = rc;
+    sqlite3_result_error_code(ctx, rc == SQLITE_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR);
+  }
+}
+
+static void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
+
+int safety_register_pool_reader(sqlite3 *db) {
+  return sqlite3_create_function_v2(db, READ_POOL_FN, 5,
+                                    SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, NULL,
+                                    read_pool_step, read_pool_final, NULL);
+}
+
 int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   static const char *const cols[4] = {"id", "category", "behavior",
                                       "embedding"};
@@ -789,8 +922,8 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   Reader rd = {0};
   Entries *es = &rd.es;
   Names *ns = &rd.ns;
-  Membership *mem = NULL;
-  size_t n_mem = 0, cap_mem = 0;
+  Membership *mem = NULL; /* rd.mem once the read is over */
+  size_t n_mem = 0;
   size_t *order = NULL, *rank = NULL, *pos = NULL;
   int nomem = 0, rc;
 
@@ -801,9 +934,14 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   rd.dim = q->dim;
   rd.scoring = q->score_means != NULL;
   rd.sums_on = q->want_sums && q->need_embeddings && !rd.scoring;
+  /* With embeddings, through the aggregate (read_pool_step).  Without,
+   * row by row: SQLite leaves out a join that only the embedding needed
+   * (the pool view's LEFT JOIN of embeddings) from a plain SELECT, not
+   * from an aggregate one. */
+  const char *aggregate = q->need_embeddings ? READ_POOL_FN : NULL;
   rc = prepare_relation(db, "pool", "pool", q->pool, cols,
                         q->need_embeddings ? 4 : 3, q->skip_category ? 2u : 0u,
-                        &st, errmsg);
+                        aggregate, 4, &st, errmsg);
   if (rc != SQLITE_OK) goto cleanup;
   for (size_t i = 0; i < q->n_categories; i++) {
     size_t k = names_find(ns, q->categories[i], strlen(q->categories[i]), 1,
@@ -812,78 +950,24 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
     ns->allowed[k] = 1;
   }
 
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    /* The columns as values: one call into the statement each (the
-     * connection is this thread's while the statement runs). */
-    sqlite3_value *v_id = sqlite3_column_value(st, 0);
-    sqlite3_value *v_cat = sqlite3_column_value(st, 1);
-    sqlite3_value *v_beh = sqlite3_column_value(st, 2);
-    /* id */
-    if (sqlite3_value_type(v_id) != SQLITE_INTEGER) {
-      const char *shown = (const char *)sqlite3_value_text(v_id);
-      *errmsg = safety_error_text(
-          FN, "the pool relation \"%s\" has an id that is not an INTEGER "
-              "(%s); ids must be integers",
-          q->pool, shown ? shown : "NULL");
-      rc = SQLITE_ERROR;
-      goto cleanup;
+  if (aggregate != NULL) {
+    /* SQLite runs the loop: one step of the aggregate reads every row
+     * (reader_row), and stops at the first that fails. */
+    rc = sqlite3_bind_pointer(st, 1, &rd, READER_POINTER, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) rc = sqlite3_step(st);
+  } else {
+    while (rd.rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+      sqlite3_value *v[4] = {sqlite3_column_value(st, 0),
+                             sqlite3_column_value(st, 1),
+                             sqlite3_column_value(st, 2),
+                             sqlite3_column_value(st, 3)};
+      rd.rc = reader_row(&rd, v);
     }
-    int64_t id = sqlite3_value_int64(v_id);
-    /* behaviour */
-    int code = 0;
-    if (sqlite3_value_type(v_beh) != SQLITE_NULL) {
-      const char *b = (const char *)sqlite3_value_text(v_beh);
-      code = behavior_code(b, (size_t)sqlite3_value_bytes(v_beh));
-      if (code < 1) {
-        *errmsg = safety_error_text(
-            FN, "pool example %lld has behavior '%s'; expected 'T1', 'T2', "
-                "'T3', 'T4' or NULL (see behavior_type())",
-            (long long)id, b ? b : "");
-        rc = SQLITE_ERROR;
-        goto cleanup;
-      }
-    }
-    size_t known = es->n;
-    size_t e = entries_find(es, id, 1, &nomem);
-    if (nomem) goto oom;
-    if (es->indexed) rd.sums_on = 0; /* ids out of order: sum afterwards */
-    Entry *en = &es->e[e];
-    if (e == known) { /* first row of this id */
-      en->behavior = (unsigned char)code;
-    } else if (en->behavior != code) {
-      *errmsg = safety_error_text(
-          FN, "pool example %lld has two behaviours (%s and %s); an example "
-              "must have exactly one — fix its labels",
-          (long long)id, behavior_names[en->behavior], behavior_names[code]);
-      rc = SQLITE_ERROR;
-      goto cleanup;
-    }
-    /* eligibility of this row */
-    if (q->behavior_mask && !(code > 0 && (q->behavior_mask >> code) & 1))
-      continue;
-    size_t cat = NONE;
-    if (sqlite3_value_type(v_cat) != SQLITE_NULL) {
-      const char *c = (const char *)sqlite3_value_text(v_cat);
-      size_t len = (size_t)sqlite3_value_bytes(v_cat);
-      if (c == NULL) goto oom;
-      cat = names_find(ns, c, len, q->categories == NULL, &nomem);
-      if (nomem) goto oom;
-    }
-    if (q->categories != NULL && (cat == NONE || !ns->allowed[cat])) continue;
-    int first = en->index == NONE32;
-    if (first) {
-      if (rd.n_eligible >= NONE32) goto oom; /* over 4 billion examples */
-      en->index = (uint32_t)rd.n_eligible++;
-    }
-    if (cat != NONE) {
-      if (!grow((void **)&mem, &cap_mem, n_mem + 1, sizeof *mem) ||
-          cat >= NONE32 || e >= NONE32)
-        goto oom;
-      mem[n_mem++] = (Membership){(uint32_t)cat, (uint32_t)e};
-    }
-    if (!q->need_embeddings) continue;
-    rc = reader_embedding(&rd, sqlite3_column_value(st, 3), e, cat, first);
-    if (rc != SQLITE_OK) goto cleanup;
+  }
+  if (rd.rc != SQLITE_OK) {
+    rc = rd.rc;
+    goto cleanup;
   }
   if (rc != SQLITE_DONE) {
     if (*errmsg == NULL)
@@ -893,6 +977,9 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
   }
   rc = reader_drain(&rd);
   if (rc != SQLITE_OK) goto cleanup;
+  mem = rd.mem;
+  n_mem = rd.n_mem;
+  rd.mem = NULL;
   size_t dim = rd.dim;
 
   /* Eligible examples in id order: the order they became eligible while
@@ -1012,6 +1099,7 @@ cleanup:
   ss_free(es->ix.slots);
   names_free(ns, 0);
   ss_free(mem);
+  ss_free(rd.mem);
   ss_free(order);
   ss_free(rank);
   ss_free(pos);
@@ -1062,7 +1150,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
   char who[160];
 
   rc = prepare_relation(db, "reference", "reference", q->reference, cols, 2, 0,
-                        &st, errmsg);
+                        NULL, 2, &st, errmsg);
   if (rc != SQLITE_OK) goto cleanup;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (sqlite3_column_type(st, 0) == SQLITE_NULL) {

@@ -16,9 +16,11 @@
 -- order), with options.categories and with a category listed twice for an
 -- example; cossim-b is the same with and without a categories option that
 -- lists every category (the pool's category column read, or skipped), and
--- a pool without the category column is still an error.  Last, a pool of
+-- a pool without the category column is still an error.  Then a pool of
 -- 40,000 examples (79 batches) large enough that select.c scores pss on
--- two threads.  The worker itself is unit-tested in tests/c/test_row_worker.c.
+-- two threads.  Last, the internal aggregate through which the pool is read
+-- cannot be called from SQL.  The worker itself is unit-tested in
+-- tests/c/test_row_worker.c.
 
 -- e: element numbers; vecs: one dense 128-d embedding per id (ids 1..5000
 -- for the pool, 5001..5070 for the reference set).
@@ -352,3 +354,29 @@ WITH s AS MATERIALIZED (SELECT id, category, score FROM safety_sample('pss-b', 5
 SELECT count(*), count(DISTINCT s.category), sum(s.score = cosine(h.embedding, p.proto)) FROM s JOIN p USING (category) JOIN huge AS h USING (id);
 #expect
 498|6|498
+
+-- ---- the aggregate that reads the pool (ext/pool_read.c) -----------------
+-- With embeddings, safety_sample reads the pool through an internal
+-- aggregate, so that SQLite steps through every row in one sqlite3_step.
+-- SQL cannot supply the reader it needs: called directly it is an error
+-- that says what to use instead, and it is direct-only (not in a view).
+
+#test the internal aggregate cannot be called from SQL
+SELECT safety_sample_read_pool(1, id, category, behavior, embedding) FROM big;
+#error ^safety_sample_read_pool: this function is internal to safety_sample, which reads the pool with it; select from safety_sample(...) instead
+
+#test nor with a NULL where its reader goes
+SELECT safety_sample_read_pool(NULL, 1, 'c0', 'T1', x'0000803f');
+#error ^safety_sample_read_pool: this function is internal to safety_sample
+
+#setup
+CREATE VIEW uses_reader AS SELECT safety_sample_read_pool(NULL, 1, 'c0', 'T1', x'0000803f') AS x;
+
+#test nor from a view: it is direct-only
+SELECT * FROM uses_reader;
+#error unsafe use of safety_sample_read_pool()
+
+#test an empty pool through the aggregate is "no eligible examples", not a crash
+CREATE TABLE IF NOT EXISTS empty_pool(id INTEGER, category TEXT, behavior TEXT, embedding BLOB);
+SELECT * FROM safety_sample('pss', 3, '{"pool": "empty_pool"}');
+#error ^safety_sample: only 0 eligible examples
