@@ -286,7 +286,7 @@ typedef float half_f32 __attribute__((vector_size(4 * sizeof(float))));
     (dst) = __builtin_convertvector(f_, half_f64); \
   } while (0)
 
-/* acc_lo, acc_hi += x_lo, x_hi times row[i..i+7]. */
+/* lo, hi += xl, xh times row[i..i+7] (i: the caller's loop index). */
 #define HALVES_MADD(lo, hi, xl, xh, row)    \
   do {                                      \
     half_f64 m_lo_, m_hi_;                  \
@@ -296,7 +296,8 @@ typedef float half_f32 __attribute__((vector_size(4 * sizeof(float))));
     (hi) += (xh) * m_hi_;                   \
   } while (0)
 
-/* The row's sum from its two halves of accumulators (see dot_finish). */
+/* out = the row's sum from its two halves of accumulators and the tail
+ * (dot_finish over the caller's x, i and n). */
 #define HALVES_FINISH(out, lo, hi, mc)        \
   do {                                        \
     double a_[LANES];                         \
