@@ -7,7 +7,9 @@
 # timed repetitions:
 #   scan      SELECT sum(length(embedding)) FROM safety_pool      (the floor)
 #   read      the pool's four columns fetched row by row through the C API
-#             (runq -f), without selecting: what reading alone costs
+#             (runq -f), without selecting: what reading with a plain SELECT
+#             costs (safety_sample reads through an aggregate instead, which
+#             spares SQLite's return to the caller for every row)
 #   pss-b, cossim-b, sss-b    SELECT count(*) FROM safety_sample(m, 1000)
 #   numpy     pss-b by hand in Python/numpy (tests/bench/pss_numpy.py)
 #   cosine    SELECT sum(cosine(embedding, :q)) FROM safety_pool

@@ -11,7 +11,7 @@
  *   -p       print every row of SQL (columns joined by '|') and exit
  *   -f       fetch every column of every row through the C API (its type,
  *            then its integer, text or blob) and report the row count: the
- *            cost of reading those columns, which any extension pays
+ *            cost of reading those columns row by row with a plain SELECT
  *
  * Output, one line:  result=V reps=R median_ms=M min_ms=M times_ms=a,b,c
  *                    cpu_ms=a,b,c maxrss_kb=K base_kb=K
