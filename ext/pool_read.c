@@ -563,6 +563,42 @@ static void *arena_add(PoolData *pd, size_t row_bytes, int hint) {
   return row;
 }
 
+/* ---- per-row values the row worker writes ---- */
+
+/*
+ * Values of each eligible row that the row worker writes as it goes (each
+ * row's norm, and under cossim the hash that its repeat rows are compared
+ * with), in chunks of SLOT_CHUNK rows that never move: the worker writes
+ * through pointers in its jobs while the reader adds chunks, and the
+ * reader never reads them back row by row during the read (it used to,
+ * batch by batch, which cost about 7 ms of cossim-b's read).
+ */
+#define SLOT_CHUNK ((size_t)1 << 12)
+
+typedef struct {
+  unsigned char **chunk;
+  size_t n, cap; /* chunks made / room for */
+} Slots;
+
+/* Where row's value (elem bytes) goes, making its chunk (rows arrive in
+ * order, so it is the next one) when needed; NULL if out of memory. */
+static void *slot_at(Slots *s, size_t row, size_t elem) {
+  size_t c = row / SLOT_CHUNK;
+  while (s->n <= c) {
+    if (!grow((void **)&s->chunk, &s->cap, s->n + 1, sizeof *s->chunk) ||
+        (s->chunk[s->n] = ss_malloc_array(SLOT_CHUNK, elem)) == NULL)
+      return NULL;
+    s->n++;
+  }
+  return s->chunk[c] + (row % SLOT_CHUNK) * elem;
+}
+
+static void slots_free(Slots *s) {
+  for (size_t c = 0; c < s->n; c++) ss_free(s->chunk[c]);
+  ss_free(s->chunk);
+  memset(s, 0, sizeof *s);
+}
+
 /* ---- the pool ---- */
 
 /* Rows per batch of the row worker: about 256 KiB of floats, so that a
@@ -582,9 +618,9 @@ typedef struct {
   int scoring;          /* cossim on arrival: scores, not vectors */
   size_t n_eligible;    /* examples eligible so far (= rows stored) */
   void **row_ptr;       /* [n_vec]: each row in the arena */
-  double *norm_of_row;  /* [n_vec]: |x| of each stored row */
-  uint64_t *hash_of_row;/* [n_vec], scoring: hash of its bytes */
-  size_t cap_rows, cap_norms, cap_hashes;
+  size_t cap_rows;
+  Slots norms;          /* double: |x| of each stored row */
+  Slots hashes;         /* uint64_t, scoring: the hash of its bytes */
   /* pss prototype sums added on arrival (in id order while ids ascend):
    * sum_of_cat[c] is NULL until category c has a member. */
   int sums_on;
@@ -601,47 +637,37 @@ typedef struct {
   int rc;               /* the first failed row's code (then *errmsg) */
 } Reader;
 
-/* Collects a batch the row worker finished (row_worker.h): keeps each
- * stored row's norm and hash, checks repeat rows under cossim, and turns
- * the first failed job into its message. */
+/* Collects a batch the row worker finished (row_worker.h): the worker
+ * stops after the first failed job and writes each row's norm and hash
+ * itself, so only the last job done can have failed; its failure becomes
+ * the message. */
 static int collect_rows(void *ctx, RowBatch *b, size_t done) {
   Reader *r = ctx;
-  for (size_t j = 0; j < done; j++) {
-    const RowJob *job = &b->jobs[j];
-    switch (job->status) {
-    case ROW_NONFINITE:
-      *r->errmsg = safety_error_text(
-          FN, "pool example %lld has an embedding whose element %lld is %s; "
-              "embeddings must be finite",
-          (long long)job->id, job->bad_element,
-          job->bad_is_nan ? "NaN" : "infinite");
-      return SQLITE_ERROR;
-    case ROW_ZERO:
-      *r->errmsg = safety_error_text(
-          FN, "pool example %lld has a zero embedding, which has no direction "
-              "for cosine; re-embed it or leave it out of the pool",
-          (long long)job->id);
-      return SQLITE_ERROR;
-    case ROW_DIFFERENT:
-      goto different;
-    default:
-      break;
-    }
-    if (job->store != NULL || job->scores != NULL) { /* first row */
-      r->norm_of_row[job->tag] = job->norm;
-      if (job->hash) r->hash_of_row[job->tag] = job->vec_hash;
-    } else if (job->hash && r->hash_of_row[job->tag] != job->vec_hash) {
-      goto different; /* a repeat row under cossim */
-    }
-    continue;
-  different:
+  if (done == 0) return SQLITE_OK; /* an empty batch */
+  const RowJob *job = &b->jobs[done - 1];
+  switch (job->status) {
+  case ROW_NONFINITE:
+    *r->errmsg = safety_error_text(
+        FN, "pool example %lld has an embedding whose element %lld is %s; "
+            "embeddings must be finite",
+        (long long)job->id, job->bad_element,
+        job->bad_is_nan ? "NaN" : "infinite");
+    return SQLITE_ERROR;
+  case ROW_ZERO:
+    *r->errmsg = safety_error_text(
+        FN, "pool example %lld has a zero embedding, which has no direction "
+            "for cosine; re-embed it or leave it out of the pool",
+        (long long)job->id);
+    return SQLITE_ERROR;
+  case ROW_DIFFERENT:
     *r->errmsg = safety_error_text(
         FN, "pool example %lld has two different embeddings in its rows; "
             "one example must have one embedding",
         (long long)job->id);
     return SQLITE_ERROR;
+  default:
+    return done < b->n ? SQLITE_ERROR : SQLITE_OK;
   }
-  return done < b->n ? SQLITE_ERROR : SQLITE_OK;
 }
 
 /* row_pipeline_flush with collect_rows, as an SQLite code. */
@@ -762,12 +788,17 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
   }
   size_t row = en->index;
   void *at = NULL; /* the new row's place in the arena */
+  double *norm_at = NULL;  /* where the worker puts the row's norm */
+  uint64_t *hash_at = NULL; /* ... its hash, or the first row's to match */
   if (first) {
     if (!grow((void **)&r->row_ptr, &r->cap_rows, row + 1, sizeof(void *)) ||
-        !grow((void **)&r->norm_of_row, &r->cap_norms, row + 1, sizeof(double)) ||
-        (r->scoring && !grow((void **)&r->hash_of_row, &r->cap_hashes, row + 1,
-                             sizeof(uint64_t))))
+        (norm_at = slot_at(&r->norms, row, sizeof(double))) == NULL)
       goto oom;
+  }
+  if (r->scoring &&
+      (hash_at = slot_at(&r->hashes, row, sizeof(uint64_t))) == NULL)
+    goto oom;
+  if (first) {
     at = arena_add(r->out,
                    r->scoring ? q->score_k * sizeof(double) : r->dim * sizeof(float),
                    !r->scoring);
@@ -785,12 +816,16 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
   job->tag = row;
   job->sum = sum;
   job->hash = r->scoring;
+  job->norm_out = norm_at;
   if (first) {
     if (r->scoring)
       job->scores = at;
     else
       job->store = at;
-  } else if (!r->scoring) {
+    job->hash_out = hash_at;
+  } else if (r->scoring) {
+    job->same_hash = hash_at;
+  } else {
     job->same_as = r->row_ptr[row];
   }
   goto done;
@@ -990,8 +1025,7 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
    * the next selection's first allocations then find the freed batches. */
   row_pipeline_free(rd.pipe);
   rd.pipe = NULL;
-  ss_free(rd.hash_of_row);
-  rd.hash_of_row = NULL;
+  slots_free(&rd.hashes);
   mem = rd.mem;
   n_mem = rd.n_mem;
   rd.mem = NULL;
@@ -1020,19 +1054,24 @@ int pool_read(sqlite3 *db, const PoolQuery *q, PoolData *out, char **errmsg) {
     out->ids[i] = en->id;
     out->behavior[i] = en->behavior;
   }
+  out->norms = ss_malloc_array(n, sizeof(double));
+  if (out->norms == NULL) goto oom;
   if (q->need_embeddings && pos == NULL && n > 0) {
-    /* Already in example order: take the reader's arrays. */
-    out->norms = rd.norm_of_row;
+    /* Already in example order: take the reader's rows, gather the norms. */
     out->row_ptr = rd.row_ptr;
-    rd.norm_of_row = NULL;
     rd.row_ptr = NULL;
+    for (size_t c = 0; c * SLOT_CHUNK < n; c++) {
+      size_t rows = n - c * SLOT_CHUNK < SLOT_CHUNK ? n - c * SLOT_CHUNK : SLOT_CHUNK;
+      memcpy(out->norms + c * SLOT_CHUNK, rd.norms.chunk[c], rows * sizeof(double));
+    }
   } else {
-    out->norms = ss_malloc_array(n, sizeof(double));
     out->row_ptr = ss_malloc_array(n, sizeof(void *));
-    if (!out->norms || !out->row_ptr) goto oom;
+    if (out->row_ptr == NULL) goto oom;
     for (size_t k = 0; k < n; k++) {
       size_t i = pos ? pos[k] : k;
-      out->norms[i] = q->need_embeddings ? rd.norm_of_row[k] : 0.0;
+      out->norms[i] = q->need_embeddings
+                          ? ((const double *)(void *)rd.norms.chunk[k / SLOT_CHUNK])[k % SLOT_CHUNK]
+                          : 0.0;
       out->row_ptr[i] = q->need_embeddings ? rd.row_ptr[k] : NULL;
     }
   }
@@ -1120,8 +1159,8 @@ cleanup:
   ss_free(pos);
   ss_free(rd.means_d);
   ss_free(rd.row_ptr);
-  ss_free(rd.norm_of_row);
-  ss_free(rd.hash_of_row);
+  slots_free(&rd.norms);
+  slots_free(&rd.hashes);
   for (size_t c = 0; c < rd.cap_sums; c++) ss_free(rd.sum_of_cat[c]);
   ss_free(rd.sum_of_cat);
   ss_free(rd.id_cats);

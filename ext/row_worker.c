@@ -77,6 +77,7 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
     return 0;
   }
   job->norm = sqrt(aa);
+  if (job->norm_out != NULL) *job->norm_out = job->norm;
   if (job->same_as != NULL &&
       memcmp(x, job->same_as, dim * sizeof(float)) != 0) {
     job->status = ROW_DIFFERENT;
@@ -87,7 +88,14 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
     vec_dot_many_bytes(x, s->means, s->k, dim, job->scores);
     for (size_t c = 0; c < s->k; c++) job->scores[c] /= job->norm;
   }
-  if (job->hash) job->vec_hash = row_hash_vector(x, dim);
+  if (job->hash) {
+    job->vec_hash = row_hash_vector(x, dim);
+    if (job->hash_out != NULL) *job->hash_out = job->vec_hash;
+    if (job->same_hash != NULL && *job->same_hash != job->vec_hash) {
+      job->status = ROW_DIFFERENT;
+      return 0;
+    }
+  }
   if (job->sum != NULL) vec_axpy(job->sum, 1.0, x, dim);
   job->status = ROW_OK;
   return 1;

@@ -36,6 +36,10 @@ typedef struct {
   double *scores;        /* k scores x.m_c / |x| against the spec's means */
   double *sum;           /* add the vector to this prototype sum (dim) */
   int hash;              /* compute the hash of the vector's bytes */
+  double *norm_out;      /* also store the norm here */
+  uint64_t *hash_out;    /* with hash: also store the hash here */
+  const uint64_t *same_hash; /* with hash, a repeat row: must hash to this
+                                (written by an earlier job) */
   int64_t id;            /* the example, for the reader's messages */
   size_t tag;            /* the reader's own bookkeeping (not used here) */
   /* results */

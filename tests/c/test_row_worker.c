@@ -89,6 +89,13 @@ static void tb_init(TestBatch *t, size_t dim, size_t n) {
   t->b = (RowBatch){.jobs = t->jobs, .data = t->data, .n = n, .cap = 8};
 }
 
+/* The means (seeded with mean_seed) and a batch of n jobs for dim. */
+static void jobs_setup(Means *m, TestBatch *t, size_t dim, size_t n,
+                       unsigned long long mean_seed) {
+  means_make(m, dim, K_MEANS, mean_seed);
+  tb_init(t, dim, n);
+}
+
 /* Every result of good jobs against the reference, dimension by dimension. */
 static void test_good_jobs(void) {
   static const size_t dims[] = {1, 2, 3, 7, 8, 9, 31, 32, 33, 100, 384, 1000};
@@ -96,9 +103,8 @@ static void test_good_jobs(void) {
   for (size_t di = 0; di < sizeof dims / sizeof *dims; di++) {
     size_t dim = dims[di];
     Means m;
-    means_make(&m, dim, K_MEANS, 100 + dim);
     TestBatch t;
-    tb_init(&t, dim, 4);
+    jobs_setup(&m, &t, dim, 4, 100 + dim);
     float *x = t.data, *x2 = t.data + dim, *x3 = t.data + 2 * dim,
           *x4 = t.data + 3 * dim;
     fill(x, dim, &seed);
@@ -174,6 +180,52 @@ static void test_good_jobs(void) {
           "dim %zu: id and tag are left alone", dim);
     free(store);
     free(store2);
+    free(t.data);
+    means_free(&m);
+  }
+}
+
+/* norm_out and hash_out receive the norm and hash; a repeat row with
+ * same_hash passes when the hash matches the first row's (written by an
+ * earlier job of the same batch) and fails ROW_DIFFERENT otherwise, after
+ * the norm was written and before its sum is added. */
+static void test_outputs_and_same_hash(void) {
+  static const size_t dims[] = {1, 5, 8, 384};
+  unsigned long long seed = 99;
+  for (size_t di = 0; di < sizeof dims / sizeof *dims; di++) {
+    size_t dim = dims[di];
+    Means m;
+    TestBatch t;
+    jobs_setup(&m, &t, dim, 3, 300 + dim);
+    float *x = t.data, *x2 = t.data + dim, *x3 = t.data + 2 * dim;
+    fill(x, dim, &seed);
+    memcpy(x2, x, dim * sizeof(float)); /* job 1 repeats job 0 */
+    memcpy(x3, x, dim * sizeof(float));
+    x3[dim - 1] = -x3[dim - 1] + 0.5f; /* job 2 differs in its last float */
+    double norms[3] = {-1, -1, -1}, scores[K_MEANS], sum[1000] = {0};
+    uint64_t hash0 = 0, hash_unused = 12345;
+    t.jobs[0] = (RowJob){.scores = scores, .hash = 1, .norm_out = &norms[0],
+                         .hash_out = &hash0, .id = 1};
+    t.jobs[1] = (RowJob){.hash = 1, .same_hash = &hash0, .norm_out = &norms[1],
+                         .id = 1};
+    t.jobs[2] = (RowJob){.hash = 1, .same_hash = &hash0, .norm_out = &norms[2],
+                         .hash_out = &hash_unused, .sum = sum, .id = 1};
+    size_t done = row_batch_run(&m.spec, &t.b);
+    CHECK(done == 3, "dim %zu: the batch runs to the differing row (%zu)", dim, done);
+    CHECK(t.jobs[0].status == ROW_OK && t.jobs[1].status == ROW_OK,
+          "dim %zu: a repeat row with the first row's hash is ROW_OK", dim);
+    CHECK(t.jobs[2].status == ROW_DIFFERENT,
+          "dim %zu: a repeat row with another hash is ROW_DIFFERENT", dim);
+    CHECK(hash0 == row_hash_vector(x, dim) && hash0 == t.jobs[0].vec_hash,
+          "dim %zu: hash_out receives the row's hash", dim);
+    CHECK(norms[0] == vec_norm(x, dim) && norms[1] == norms[0] &&
+              norms[2] == vec_norm(x3, dim),
+          "dim %zu: norm_out receives the norm, of a failing repeat row too", dim);
+    CHECK(hash_unused == row_hash_vector(x3, dim),
+          "dim %zu: hash_out is written before the comparison", dim);
+    int untouched = 1;
+    for (size_t i = 0; i < dim; i++) untouched &= sum[i] == 0.0;
+    CHECK(untouched, "dim %zu: a differing row adds nothing to its sum", dim);
     free(t.data);
     means_free(&m);
   }
@@ -807,6 +859,7 @@ static void test_pipeline_free(void) {
 
 int main(void) {
   test_good_jobs();
+  test_outputs_and_same_hash();
   test_bad_jobs();
   test_batch_stops();
   test_hash();
