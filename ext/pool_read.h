@@ -2,8 +2,11 @@
  * pool_read.h — reads the relations that safety_sample uses (contract §6)
  * into the in-memory form the selection code takes (select.h).
  *
- * The pool is read in one pass: rows are filtered for eligibility as they
- * arrive on the calling thread, and each eligible example's embedding is
+ * The pool is read in one pass, inside one sqlite3_step of an internal
+ * aggregate (safety_sample_read_pool) when embeddings are read, so that
+ * SQLite does not return to the caller for every row: rows are filtered for
+ * eligibility as they arrive on the calling thread, and each eligible
+ * example's embedding is
  * handed to the row worker (row_worker.h), which checks it and computes its
  * norm on a second thread, then copies it once into a float32 arena of
  * chunks that never move (pss; also adding the prototype sums while ids
