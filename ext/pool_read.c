@@ -635,16 +635,11 @@ typedef struct {
   Membership *mem;      /* (category, entry) of every row with a category */
   size_t n_mem, cap_mem;
   int rc;               /* the first failed row's code (then *errmsg) */
+  int lost_message;     /* a failed job's message could not be made */
 } Reader;
 
-/* Collects a batch the row worker finished (row_worker.h): the worker
- * stops after the first failed job and writes each row's norm and hash
- * itself, so only the last job done can have failed; its failure becomes
- * the message. */
-static int collect_rows(void *ctx, RowBatch *b, size_t done) {
-  Reader *r = ctx;
-  if (done == 0) return SQLITE_OK; /* an empty batch */
-  const RowJob *job = &b->jobs[done - 1];
+/* The message of a failed job, in *r->errmsg (NULL if out of memory). */
+static void job_message(Reader *r, const RowJob *job) {
   switch (job->status) {
   case ROW_NONFINITE:
     *r->errmsg = safety_error_text(
@@ -652,22 +647,36 @@ static int collect_rows(void *ctx, RowBatch *b, size_t done) {
             "embeddings must be finite",
         (long long)job->id, job->bad_element,
         job->bad_is_nan ? "NaN" : "infinite");
-    return SQLITE_ERROR;
+    break;
   case ROW_ZERO:
     *r->errmsg = safety_error_text(
         FN, "pool example %lld has a zero embedding, which has no direction "
             "for cosine; re-embed it or leave it out of the pool",
         (long long)job->id);
-    return SQLITE_ERROR;
-  case ROW_DIFFERENT:
+    break;
+  default: /* ROW_DIFFERENT */
     *r->errmsg = safety_error_text(
         FN, "pool example %lld has two different embeddings in its rows; "
             "one example must have one embedding",
         (long long)job->id);
-    return SQLITE_ERROR;
-  default:
-    return done < b->n ? SQLITE_ERROR : SQLITE_OK;
+    break;
   }
+}
+
+/* Collects a batch the row worker finished (row_worker.h): the worker
+ * stops after the first failed job and writes each row's norm and hash
+ * itself, so only the last job done can have failed; its failure becomes
+ * the message (SQLITE_NOMEM, and lost_message set, when the message cannot
+ * be made). */
+static int collect_rows(void *ctx, RowBatch *b, size_t done) {
+  Reader *r = ctx;
+  if (done == 0) return SQLITE_OK; /* an empty batch */
+  const RowJob *job = &b->jobs[done - 1];
+  if (job->status == ROW_OK) return done < b->n ? SQLITE_ERROR : SQLITE_OK;
+  job_message(r, job);
+  if (*r->errmsg != NULL) return SQLITE_ERROR;
+  r->lost_message = 1;
+  return SQLITE_NOMEM;
 }
 
 /* row_pipeline_flush with collect_rows, as an SQLite code. */
@@ -929,6 +938,10 @@ static int reader_row(Reader *r, sqlite3_value **v) {
 static void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   Reader *r = sqlite3_value_pointer(argv[0], READER_POINTER);
+  if (r != NULL && r->rc != SQLITE_OK) { /* SQLite stops at the first */
+    sqlite3_result_error_code(ctx, r->rc);
+    return;
+  }
   if (r == NULL) {
     char *msg = safety_error_text(
         READ_POOL_FN, "this function is internal to safety_sample, which "
@@ -1140,9 +1153,9 @@ cleanup:
      * bad row is the one to report. */
     char *mine = *errmsg;
     *errmsg = NULL;
-    if (reader_drain(&rd) != SQLITE_OK && *errmsg != NULL) {
-      sqlite3_free(mine);
-      rc = SQLITE_ERROR;
+    if (reader_drain(&rd) != SQLITE_OK && (*errmsg != NULL || rd.lost_message)) {
+      sqlite3_free(mine); /* without a message: out of memory making it */
+      rc = *errmsg != NULL ? SQLITE_ERROR : SQLITE_NOMEM;
     } else {
       sqlite3_free(*errmsg);
       *errmsg = mine;

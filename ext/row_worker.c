@@ -140,9 +140,19 @@ struct RowPipeline {
   int worker_sleeps;          /* under mu: waiting for cv_work */
 };
 
-/* The worker: runs the batches handed over, in order, until stopped. */
+/* 1 when batch b's last job done (of done) failed: the worker stops at
+ * the first failed job. */
+static int batch_failed(const RowBatch *b, size_t done) {
+  return done > 0 && b->jobs[done - 1].status != ROW_OK;
+}
+
+/* The worker: runs the batches handed over, in order, until stopped.
+ * After a failed job it runs no later batch (done 0): the first failure is
+ * the one reported, and later jobs may point at rows the failed batch
+ * never wrote. */
 static void *worker_main(void *arg) {
   RowPipeline *p = arg;
+  int failed = 0;
   pthread_mutex_lock(&p->mu);
   for (;;) {
     while (p->finished == p->submitted && !p->stop) {
@@ -153,7 +163,8 @@ static void *worker_main(void *arg) {
     if (p->finished == p->submitted) break; /* stopped with nothing to do */
     size_t k = p->finished % PIPE_BATCHES;
     pthread_mutex_unlock(&p->mu);
-    size_t done = row_batch_run(p->spec, &p->batch[k]);
+    size_t done = failed ? 0 : row_batch_run(p->spec, &p->batch[k]);
+    failed = failed || batch_failed(&p->batch[k], done);
     pthread_mutex_lock(&p->mu);
     p->done_jobs[k] = done;
     p->finished++;
@@ -284,7 +295,7 @@ int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
   int rc = collect_finished(p, until, collect, ctx);
   if (rc) return rc;
   f = filling(p);
-  if (f->jobs == NULL && !batch_init(f, p->batch_rows, p->spec->dim))
+  if (!wait_all && f->jobs == NULL && !batch_init(f, p->batch_rows, p->spec->dim))
     rc = p->failed = ROW_PIPE_ENOMEM;
   return rc;
 }

@@ -13,13 +13,15 @@
 /* On x86-64 the hot kernels are compiled twice, for the portable baseline
  * and for AVX2, and the loader picks one at run time (GNU ifunc).  Both
  * clones do the same operations in the same order, so results are
- * identical; AVX2 only runs more lanes at once.  Sanitizer builds skip the
- * clones (ifunc resolvers run before the sanitizer runtime is ready).
+ * identical; AVX2 only runs more lanes at once.  Sanitizer builds (address,
+ * thread) skip the clones (ifunc resolvers run before the sanitizer runtime
+ * is ready).
  * clang builds skip them too: clang before 16 names the dispatcher
  * "vec_dot.ifunc", so calls from other files do not link, and it does not
  * define __SANITIZE_ADDRESS__ under -fsanitize=address. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(SAFETY_NO_CLONES) && !defined(__SANITIZE_ADDRESS__)
+    !defined(SAFETY_NO_CLONES) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
 #define SS_CLONES \
   __attribute__((target_clones("avx2", "default"), visibility("hidden")))
 #else
@@ -267,7 +269,7 @@ static inline double dot_finish(const double acc[LANES], const unsigned char *x,
  * registers (an array indexed by a run-time row number lives on the stack,
  * and every addition then waits for a store).  Each row's sum depends only
  * on x and that row, so grouping rows changes no bit. */
-#if defined(__GNUC__)
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 9)
 /* Half of the LANES lanes as one value (four doubles: one AVX2 register),
  * and four floats to widen into it: GCC and clang vector types, whose + and
  * * work lane by lane exactly as the scalar loops do (and are never fused,
@@ -345,7 +347,7 @@ SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
 #undef WIDEN_HALF
 #undef HALVES_MADD
 #undef HALVES_FINISH
-#else
+#else /* no vector types with __builtin_convertvector (GCC 8 and older) */
 SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
                                   size_t k, size_t n, double *out) {
   const unsigned char *x = x_bytes;

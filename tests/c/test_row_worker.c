@@ -196,7 +196,7 @@ static void test_outputs_and_same_hash(void) {
     size_t dim = dims[di];
     Means m;
     TestBatch t;
-    jobs_setup(&m, &t, dim, 3, 300 + dim);
+    jobs_setup(&m, &t, dim, 4, 300 + dim);
     float *x = t.data, *x2 = t.data + dim, *x3 = t.data + 2 * dim;
     fill(x, dim, &seed);
     memcpy(x2, x, dim * sizeof(float)); /* job 1 repeats job 0 */
@@ -210,8 +210,11 @@ static void test_outputs_and_same_hash(void) {
                          .id = 1};
     t.jobs[2] = (RowJob){.hash = 1, .same_hash = &hash0, .norm_out = &norms[2],
                          .hash_out = &hash_unused, .sum = sum, .id = 1};
+    double norm_after = -1;
+    t.jobs[3] = (RowJob){.norm_out = &norm_after, .id = 2}; /* a good row */
     size_t done = row_batch_run(&m.spec, &t.b);
-    CHECK(done == 3, "dim %zu: the batch runs to the differing row (%zu)", dim, done);
+    CHECK(done == 3 && norm_after == -1,
+          "dim %zu: the batch stops at the differing row (%zu of 4 done)", dim, done);
     CHECK(t.jobs[0].status == ROW_OK && t.jobs[1].status == ROW_OK,
           "dim %zu: a repeat row with the first row's hash is ROW_OK", dim);
     CHECK(t.jobs[2].status == ROW_DIFFERENT,

@@ -80,15 +80,17 @@ static void test_kernels(void) {
     }
   }
   /* vec_dot_many_bytes is vec_dot row by row, bit for bit, at any
-   * alignment of x. */
+   * alignment of x, for row counts with and without a remainder after its
+   * groups of four (and none at all). */
+  static const size_t many_ks[] = {0, 1, 4, 8, 10, 12, 19};
   static unsigned char xb[777 * 4 + 4];
   double many_b[19];
   for (size_t i = 0; i < 19 * 777; i++) m_for_bytes[i] = (float)test_uniform(&seed);
   double *md = vec_widen(m_for_bytes, 19 * 777);
   CHECK(md != NULL && md[5] == (double)m_for_bytes[5], "vec_widen widens every float");
   for (size_t n = 1; md != NULL && n <= 777; n += 111)
-    for (size_t k = 1; k <= 19; k += 9)
-      for (size_t off = 0; off < 4; off += 3) {
+    for (size_t ki = 0; ki < sizeof many_ks / sizeof *many_ks; ki++)
+      for (size_t off = 0, k = many_ks[ki]; off < 4; off += 3) {
         memcpy(xb + off, a, n * 4);
         vec_dot_many_bytes(xb + off, md, k, n, many_b);
         int same = 1;
@@ -102,7 +104,8 @@ static void test_kernels(void) {
   for (size_t i = 0; i < 19 * 777; i++) m[i] = (float)test_uniform(&seed);
   double *mw = vec_widen(m, 19 * 777);
   for (size_t n = 1; mw != NULL && n <= 777; n += 97) {
-    for (size_t k = 1; k <= 19; k += 6) {
+    for (size_t ki = 0; ki < sizeof many_ks / sizeof *many_ks; ki++) {
+      size_t k = many_ks[ki];
       vec_dot_many_bytes(a, mw, k, n, many);
       int same = 1;
       for (size_t c = 0; c < k; c++) same &= many[c] == vec_dot(a, m + c * n, n);
