@@ -822,7 +822,6 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
   if (job == NULL) goto done;
   row_copy_stream(data, src, r->dim);
   job->id = en->id;
-  job->tag = row;
   job->sum = sum;
   job->hash = r->scoring;
   job->norm_out = norm_at;

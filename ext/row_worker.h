@@ -41,7 +41,7 @@ typedef struct {
   const uint64_t *same_hash; /* with hash, a repeat row: must hash to this
                                 (written by an earlier job) */
   int64_t id;            /* the example, for the reader's messages */
-  size_t tag;            /* the reader's own bookkeeping (not used here) */
+  size_t tag;            /* the caller's own bookkeeping (not used here) */
   /* results */
   int status;            /* ROW_* */
   int bad_is_nan;        /* ROW_NONFINITE: NaN rather than infinite */
@@ -121,9 +121,10 @@ RowJob *row_pipeline_add(RowPipeline *p, float **data);
 int row_pipeline_flush(RowPipeline *p, int wait_all, RowCollect collect,
                        void *ctx);
 
-/* 1 when the pipeline runs a worker thread. */
-int row_pipeline_threaded(const RowPipeline *p);
 
+/* 1 when the pipeline runs a worker thread (the tests check that a
+ * threaded run really ran on two threads). */
+int row_pipeline_threaded(const RowPipeline *p);
 /* Stops the worker (it first runs the batches already handed over, which
  * may still write where their jobs point) and frees everything. */
 void row_pipeline_free(RowPipeline *p);

@@ -280,12 +280,14 @@ static inline double dot_finish(const double acc[LANES], const unsigned char *x,
 typedef double half_f64 __attribute__((vector_size(4 * sizeof(double))));
 typedef float half_f32 __attribute__((vector_size(4 * sizeof(float))));
 
-/* dst = floats i..i+3 of the packed bytes x, widened. */
-#define WIDEN_HALF(dst, x, i)                     \
-  do {                                            \
-    half_f32 f_;                                  \
-    memcpy(&f_, (x) + 4 * (i), sizeof f_);        \
-    (dst) = __builtin_convertvector(f_, half_f64); \
+/* lo, hi = floats i..i+3 and i+4..i+7 of the packed bytes x, widened. */
+#define WIDEN_LANES(lo, hi, x, i)                     \
+  do {                                                \
+    half_f32 f_lo_, f_hi_;                            \
+    memcpy(&f_lo_, (x) + 4 * (i), sizeof f_lo_);      \
+    memcpy(&f_hi_, (x) + 4 * ((i) + 4), sizeof f_hi_); \
+    (lo) = __builtin_convertvector(f_lo_, half_f64);  \
+    (hi) = __builtin_convertvector(f_hi_, half_f64);  \
   } while (0)
 
 /* lo, hi += xl, xh times row[i..i+7] (i: the caller's loop index). */
@@ -319,8 +321,7 @@ SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
     size_t i = 0;
     for (; i + LANES <= n; i += LANES) {
       half_f64 xl, xh;
-      WIDEN_HALF(xl, x, i);
-      WIDEN_HALF(xh, x, i + 4);
+      WIDEN_LANES(xl, xh, x, i);
       HALVES_MADD(l0, h0, xl, xh, m0);
       HALVES_MADD(l1, h1, xl, xh, m1);
       HALVES_MADD(l2, h2, xl, xh, m2);
@@ -337,14 +338,13 @@ SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
     size_t i = 0;
     for (; i + LANES <= n; i += LANES) {
       half_f64 xl, xh;
-      WIDEN_HALF(xl, x, i);
-      WIDEN_HALF(xh, x, i + 4);
+      WIDEN_LANES(xl, xh, x, i);
       HALVES_MADD(lo, hi, xl, xh, mc);
     }
     HALVES_FINISH(out[c], lo, hi, mc);
   }
 }
-#undef WIDEN_HALF
+#undef WIDEN_LANES
 #undef HALVES_MADD
 #undef HALVES_FINISH
 #else /* no vector types with __builtin_convertvector (GCC 8 and older) */

@@ -92,8 +92,10 @@ static void test_kernels(void) {
     for (size_t ki = 0; ki < sizeof many_ks / sizeof *many_ks; ki++)
       for (size_t off = 0, k = many_ks[ki]; off < 4; off += 3) {
         memcpy(xb + off, a, n * 4);
+        for (size_t c = 0; c < 19; c++) many_b[c] = -777.0; /* rows past k: untouched */
         vec_dot_many_bytes(xb + off, md, k, n, many_b);
         int same = 1;
+        for (size_t c = k; c < 19; c++) same &= many_b[c] == -777.0;
         for (size_t c = 0; c < k; c++) same &= many_b[c] == vec_dot(a, m_for_bytes + c * n, n);
         CHECK(same, "vec_dot_many_bytes == vec_dot, k %zu dim %zu offset %zu", k, n, off);
       }
