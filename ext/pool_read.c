@@ -1295,8 +1295,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
     memset(sum, 0, dim * sizeof(double));
     for (; i < n_rows && rows[i].name == c; i++, count++)
       vec_axpy(sum, 1.0 / norms[rows[i].row], arena + rows[i].row * dim, dim);
-    for (size_t d = 0; d < dim; d++)
-      means[c * dim + d] = (float)(sum[d] / (double)count);
+    vec_mean_of_sum(means + c * dim, sum, count, dim);
   }
   for (size_t c = 0; c < ns.n; c++) names[rank[c]] = ns.names[c];
   out->names = names;

@@ -328,7 +328,7 @@ int select_prototype(const SelectPool *p, const size_t *members, size_t m,
   if (sum == NULL) return 0;
   memset(sum, 0, p->dim * sizeof(double));
   for (size_t j = 0; j < m; j++) vec_axpy(sum, 1.0, vec_of(p, members[j]), p->dim);
-  for (size_t d = 0; d < p->dim; d++) proto[d] = (float)(sum[d] / (double)m);
+  vec_mean_of_sum(proto, sum, m, p->dim);
   ss_free(sum);
   return 1;
 }
@@ -450,9 +450,10 @@ static int pss_member_scores(const SelectPool *p, double *score,
   }
   for (size_t c = 0; c < p->n_cat; c++) {
     size_t k = p->cat_start[c + 1] - p->cat_start[c];
-    for (size_t d = 0; d < p->dim; d++)
-      protos[c * p->dim + d] =
-          k ? (float)(sum_of[c * p->dim + d] / (double)k) : 0.0f;
+    if (k > 0)
+      vec_mean_of_sum(protos + c * p->dim, sum_of + c * p->dim, k, p->dim);
+    else
+      memset(protos + c * p->dim, 0, p->dim * sizeof(float));
     proto_norm[c] = vec_norm(protos + c * p->dim, p->dim);
   }
   score_members(p, &m, protos, proto_norm, score);

@@ -334,8 +334,7 @@ static void prototype_value(sqlite3_context *ctx) {
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  for (size_t i = 0; i < st->dim; i++)
-    mean[i] = (float)(st->sum[i] / (double)st->count);
+  vec_mean_of_sum(mean, st->sum, (size_t)st->count, st->dim);
   safety_result_vector(ctx, mean, st->dim);
 }
 

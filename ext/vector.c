@@ -171,6 +171,10 @@ SS_CLONES void vec_axpy(double *y, double alpha, const float *x, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] += alpha * (double)x[i];
 }
 
+void vec_mean_of_sum(float *out, const double *sum, size_t count, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = (float)(sum[i] / (double)count);
+}
+
 double vec_cosine_with_norms(const float *a, const float *b, size_t n,
                              double norm_a, double norm_b) {
   double c = vec_dot(a, b, n) / (norm_a * norm_b);

@@ -58,6 +58,10 @@ void vec_dot3_bytes(const void *a, const void *b, size_t n, double *ab,
                     double *aa, double *bb);
 /* y[i] += alpha * x[i] with y in double (for means of many vectors). */
 void vec_axpy(double *y, double alpha, const float *x, size_t n);
+/* out[i] = (float)(sum[i] / count) for n elements (count > 0): the mean
+ * of vectors summed in double, as prototype(), the pss prototypes and the
+ * cossim reference means all round it, so that they agree bit for bit. */
+void vec_mean_of_sum(float *out, const double *sum, size_t count, size_t n);
 /* cosine of a and b given their norms (both > 0), clamped to [-1, 1]. */
 double vec_cosine_with_norms(const float *a, const float *b, size_t n,
                              double norm_a, double norm_b);
