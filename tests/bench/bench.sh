@@ -16,7 +16,9 @@
 #   vec       the same with sqlite-vec's vec_distance_cosine
 # and prints the medians over all repetitions, ratios to the scan, the peak
 # resident set of each process, and each issue-5 target with whether it
-# holds.  Informational only: exits 0 whatever the timings (non-zero only
+# holds.  Then the whole-process rows of tests/bench/whole.sh (one fresh
+# process per call, paired with a fresh bare scan; the sweep row) and the
+# issue-17 targets.  Informational only: exits 0 whatever the timings (non-zero only
 # when a measurement crashes).  With BENCH_CORETYPES="unset Prescott ..." it
 # also compares OpenBLAS core types on the rows where BLAS can matter.
 set -u
@@ -192,7 +194,7 @@ target() {
     return
   fi
   verdict=$(awk -v v="$value" -v l="$limit" -v op="$op" \
-    'BEGIN {ok = (op == "<=") ? (v <= l) : (v >= l); print ok ? "holds" : "MISSED"}')
+    'BEGIN {ok = (op == "<=") ? (v <= l) : (v >= l); print ok ? "holds" : "misses"}')
   printf '  %-52s %6s  (target %s %-3s) %-6s %s\n' "$label" "$value" "$op" "$limit" "$verdict" \
     "${cpu:+(CPU-time ratio $cpu)}"
 }
@@ -226,6 +228,9 @@ if [ -z "${STATUS[pss-b]}" ] && [ -z "${STATUS[numpy]}" ]; then
   same=$(comm -12 <(printf '%s\n' "$ours") <(printf '%s\n' "$theirs") | grep -c .)
   echo "  check: numpy and safety_sample('pss-b') agree on $same of $(grep -c . <<<"$ours") category-stage picks"
 fi
+
+# The whole-process rows (and the sweep row): tests/bench/whole.sh.
+. tests/bench/whole.sh
 
 if [ -n "$CORETYPES" ]; then
   echo

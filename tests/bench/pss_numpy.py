@@ -2,7 +2,7 @@
 """pss_numpy.py — pss-b written by hand with numpy, the way a practitioner
 would: the benchmark's comparison for safety_sample('pss-b', n).
 
-    python3 pss_numpy.py DB N [REPS] [--ids]
+    python3 pss_numpy.py DB N [REPS] [--ids | --once]
 
 Reads id/category/embedding of the T1 rows of safety_pool with the sqlite3
 module (the behaviour filter is pushed into SQL, which favours this script),
@@ -16,7 +16,10 @@ Prints one line in the format of runq:
     maxrss_kb=K base_kb=K
 timing only the selection (after one untimed warm-up), not the interpreter
 start or the numpy import.  --ids prints the category-stage ids instead,
-one "category|id" per line, for comparing with safety_sample.
+one "category|id" per line, for comparing with safety_sample.  --once runs
+the selection once and prints "result=N_SELECTED": the benchmark times that
+as a whole process (interpreter start and numpy import included), the way a
+user runs such a script.
 """
 import resource
 import sqlite3
@@ -76,15 +79,18 @@ def cpu_ms():
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--ids"]
+    args = [a for a in sys.argv[1:] if a not in ("--ids", "--once")]
     if len(args) not in (2, 3):
-        sys.exit("usage: pss_numpy.py DB N [REPS] [--ids]")
+        sys.exit("usage: pss_numpy.py DB N [REPS] [--ids | --once]")
     db, n = args[0], int(args[1])
     reps = int(args[2]) if len(args) == 3 else 3
     if "--ids" in sys.argv:
         for i, c in pss_b(db, n):
             if c is not None:
                 print(f"{c}|{i}")
+        return
+    if "--once" in sys.argv:
+        print(f"result={len(pss_b(db, n))}")
         return
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = len(pss_b(db, n))  # warm-up
