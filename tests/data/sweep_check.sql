@@ -20,11 +20,11 @@ CREATE TEMP VIEW sweep_check AS
              FROM temp.sweep_case LIMIT 1),
   -- A method name or a JSON array of names; a number or a JSON array.
   m AS (SELECT j.key AS mi, j.value AS method FROM c, json_each(
-          CASE WHEN json_valid(c.methods) AND json_type(c.methods) = 'array'
+          CASE WHEN CASE WHEN json_valid(c.methods) THEN json_type(c.methods) = 'array' END
                THEN c.methods ELSE json_array(c.methods) END) AS j),
   b AS (SELECT j.key AS bi, j.value AS budget FROM c, json_each(
-          CASE WHEN json_type(c.budgets) = 'array' THEN c.budgets
-               ELSE json_array(c.budgets) END) AS j),
+          CASE WHEN CASE WHEN json_valid(c.budgets) THEN json_type(c.budgets) = 'array' END
+               THEN c.budgets ELSE json_array(c.budgets) END) AS j),
   s AS (SELECT j.key AS si, j.value AS seed FROM c, json_each(coalesce(
           json_extract(c.options, '$.seeds'),
           json_array(coalesce(json_extract(c.options, '$.seed'), 0)))) AS j),
