@@ -6,8 +6,9 @@
 #ifndef SAFETY_COMMON_H
 #define SAFETY_COMMON_H
 
-#include "alloc.h"
+#include "core/alloc.h"
 #include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
 #include <stdarg.h>
 
 #define SAFETY_VERSION "0.1.0"

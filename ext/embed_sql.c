@@ -8,7 +8,7 @@
  * bytes; numbers as their text.
  */
 #include "common.h"
-#include "embed.h"
+#include "core/embed.h"
 
 #include <math.h>
 

@@ -7,9 +7,9 @@
 
 #include "common.h"
 
-#include "options.h"
-#include "row_worker.h"
-#include "vector.h"
+#include "core/options.h"
+#include "core/row_worker.h"
+#include "core/vector.h"
 #include <math.h>
 #include <sys/mman.h>
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #define SAFETY_POOL_READ_H
 
 #include "common.h"
-#include "select.h"
+#include "core/select.h"
 
 /* What to read and how to filter. */
 typedef struct {

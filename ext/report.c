@@ -9,8 +9,8 @@
  */
 #include "common.h"
 #include "sample_run.h"
-#include "sha256.h"
-#include "vector.h"
+#include "core/sha256.h"
+#include "core/vector.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

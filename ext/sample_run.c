@@ -8,7 +8,7 @@
 #include "common.h"
 #include "sample_run.h"
 
-#include "facility.h"
+#include "core/facility.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

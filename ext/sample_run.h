@@ -8,9 +8,9 @@
 #define SAFETY_SAMPLE_RUN_H
 
 #include "common.h"
-#include "options.h"
+#include "core/options.h"
 #include "pool_read.h"
-#include "select.h"
+#include "core/select.h"
 
 /* One selected row. */
 typedef struct {

@@ -7,7 +7,7 @@
  * and reports invalid input as "<fn>: argument N: <reason>".
  */
 #include "common.h"
-#include "vector.h"
+#include "core/vector.h"
 
 #include <math.h>
 #include <string.h>

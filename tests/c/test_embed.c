@@ -1,5 +1,5 @@
 /*
- * test_embed.c — unit tests of the lexical embedder (ext/embed.c): the hash
+ * test_embed.c — unit tests of the lexical embedder (ext/core/embed.c): the hash
  * and log building blocks, pinned outputs (same bytes on every machine),
  * determinism, unit length, dim handling, normalisation, texts with no
  * words, cancellation at a tiny dim, paraphrases closer than unrelated
