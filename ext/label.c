@@ -4,6 +4,8 @@
  */
 #include "common.h"
 
+#include "core/labels.h"
+
 /* Reads a 0/1 flag. Returns 0 or 1, -1 for NULL, -2 for anything else. */
 static int flag_value(sqlite3_value *v) {
   switch (sqlite3_value_type(v)) {
@@ -25,7 +27,6 @@ static int flag_value(sqlite3_value *v) {
 /* behavior_type(h, r): T1 (1,1), T2 (1,0), T3 (0,0), T4 (0,1). */
 static void fn_behavior_type(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv) {
-  static const char *const names[2][2] = {{"T3", "T4"}, {"T2", "T1"}};
   static const char *const what[2] = {"harmful_request", "refusal"};
   int flag[2];
   (void)argc;
@@ -52,7 +53,8 @@ static void fn_behavior_type(sqlite3_context *ctx, int argc,
     sqlite3_result_null(ctx);
     return;
   }
-  sqlite3_result_text(ctx, names[flag[0]][flag[1]], 2, SQLITE_STATIC);
+  sqlite3_result_text(ctx, behavior_name(behavior_of_flags(flag[0], flag[1])),
+                      2, SQLITE_STATIC);
 }
 
 int safety_register_label(sqlite3 *db) {

@@ -7,6 +7,8 @@
 
 #include "common.h"
 
+#include "core/hash.h"
+#include "core/labels.h"
 #include "core/options.h"
 #include "core/row_worker.h"
 #include "core/vector.h"
@@ -66,17 +68,11 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
 }
 
 static uint64_t hash_bytes(const void *p, size_t n) {
-  const unsigned char *b = p;
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL;
-  return h;
+  return hash_fnv1a(HASH_FNV_BASIS, p, n);
 }
 
 static uint64_t hash_id(int64_t id) {
-  uint64_t z = (uint64_t)id + 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+  return hash_splitmix64_mix((uint64_t)id + HASH_GOLDEN);
 }
 
 /* ---- open-addressing index: key -> entry number ---- */
@@ -346,8 +342,6 @@ static int prepare_relation(sqlite3 *db, const char *kind, const char *option,
   sqlite3_free(head);
   return rc;
 }
-
-static const char *const behavior_names[5] = {"NULL", "T1", "T2", "T3", "T4"};
 
 /* The dimension-mismatch error; others says whose dimension *dim is
  * ("others" in one relation, "the reference set's" across the two). */
@@ -890,7 +884,9 @@ static int reader_row(Reader *r, sqlite3_value **v) {
     *errmsg = safety_error_text(
         FN, "pool example %lld has two behaviours (%s and %s); an example "
             "must have exactly one — fix its labels",
-        (long long)id, behavior_names[en->behavior], behavior_names[code]);
+        (long long)id,
+        en->behavior ? behavior_name(en->behavior) : "NULL",
+        code ? behavior_name(code) : "NULL");
     return SQLITE_ERROR;
   }
   /* eligibility of this row */

@@ -127,7 +127,7 @@ static cJSON *count_table(const SampleRun *run) {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL) goto fail;
     cJSON_AddItemToArray(arr, o);
-    const char *b = sample_behavior_text(order[i]->behavior);
+    const char *b = behavior_name(order[i]->behavior);
     if (!(order[i]->category ? cJSON_AddStringToObject(o, "category", order[i]->category)
                              : cJSON_AddNullToObject(o, "category")) ||
         !(b ? cJSON_AddStringToObject(o, "behavior", b)
@@ -250,7 +250,7 @@ static cJSON *build_report(const SampleRun *run) {
     ok &= item != NULL;
     for (int t = 1; ok && t <= 4; t++)
       if (run->mask >> t & 1) {
-        cJSON *s = cJSON_CreateString(sample_behavior_text(t));
+        cJSON *s = cJSON_CreateString(behavior_name(t));
         ok &= s != NULL && cJSON_AddItemToArray(item, s);
       }
   }
@@ -276,7 +276,7 @@ static cJSON *build_report(const SampleRun *run) {
   item = cJSON_AddObjectToObject(o, "stages");
   ok &= item != NULL;
   for (int s = 0; ok && s < 3; s++)
-    ok &= cJSON_AddNumberToObject(item, sample_stage_text(s), (double)stage[s]) != NULL;
+    ok &= cJSON_AddNumberToObject(item, stage_name(s), (double)stage[s]) != NULL;
   ok &= cJSON_AddNumberToObject(o, "fill", (double)stage[STAGE_FILL]) != NULL;
   ok &= cJSON_AddNumberToObject(o, "dedup_skipped",
                                 (double)(run->res.dedup_skipped +

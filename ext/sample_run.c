@@ -29,17 +29,6 @@ static const struct {
 };
 #define N_METHODS (sizeof sample_methods / sizeof *sample_methods)
 
-const char *sample_behavior_text(int code) {
-  static const char *const text[5] = {NULL, "T1", "T2", "T3", "T4"};
-  return code >= 1 && code <= 4 ? text[code] : NULL;
-}
-
-const char *sample_stage_text(int stage) {
-  return stage == STAGE_CATEGORY ? "category"
-         : stage == STAGE_FILL   ? "fill"
-                                 : "contrast";
-}
-
 /* Parses the budget into a count n (fractions need the task size).  On
  * error sets *errmsg. */
 static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,

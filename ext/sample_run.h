@@ -8,6 +8,7 @@
 #define SAFETY_SAMPLE_RUN_H
 
 #include "common.h"
+#include "core/labels.h"
 #include "core/options.h"
 #include "pool_read.h"
 #include "core/select.h"
@@ -68,10 +69,5 @@ typedef struct {
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg);
 void sample_run_free(SampleRun *run);
-
-/* "T1".."T4" or NULL. */
-const char *sample_behavior_text(int code);
-/* "category", "fill" or "contrast". */
-const char *sample_stage_text(int stage);
 
 #endif

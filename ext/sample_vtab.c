@@ -134,7 +134,7 @@ static int sampleFilter(sqlite3_vtab_cursor *cursor, int idxNum,
     for (size_t i = 0; i < run.n_rows; i++) {
       const RunRow *r = &run.rows[i];
       cur->rows[i] = (SampleRow){r->id, r->category,
-                                 sample_behavior_text(r->behavior), r->score,
+                                 behavior_name(r->behavior), r->score,
                                  r->has_score, r->stage};
     }
     cur->n_rows = run.n_rows;
@@ -186,7 +186,7 @@ static int sampleColumn(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx,
       sqlite3_result_int64(ctx, (sqlite3_int64)cur->pos + 1);
       break;
     case SAMPLE_COL_STAGE:
-      sqlite3_result_text(ctx, sample_stage_text(r->stage), -1, SQLITE_STATIC);
+      sqlite3_result_text(ctx, stage_name(r->stage), -1, SQLITE_STATIC);
       break;
     default: /* hidden argument columns */
       if (cur->args[col - SAMPLE_COL_METHOD])

@@ -6,6 +6,7 @@
 #include "options.h"
 
 #include "alloc.h"
+#include "labels.h"
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,12 +15,6 @@
 static const char known_keys[] =
     "seed, pool, reference, task, task_size, behavior, categories, fill, "
     "allow_short, dedup, quota, contrast";
-
-int behavior_code(const char *text, size_t len) {
-  if (text == NULL || len != 2 || (text[0] != 'T' && text[0] != 't'))
-    return -1;
-  return (text[1] >= '1' && text[1] <= '4') ? text[1] - '0' : -1;
-}
 
 void options_init(SampleOptions *out) {
   memset(out, 0, sizeof *out);

@@ -69,11 +69,6 @@ typedef struct {
  * is not ROW_OK.  Returns the number of jobs done. */
 size_t row_batch_run(const RowSpec *spec, RowBatch *b);
 
-/* The hash of n floats' bytes that tells two rows of one example apart
- * when their vectors are not kept (cossim): a fast 64-bit mix, not a
- * cryptographic hash. */
-uint64_t row_hash_vector(const float *v, size_t n);
-
 /* Copies n floats (src of any alignment) to dst: with non-temporal
  * stores, which bypass the caches, where the machine has them (x86-64) and
  * dst is 16-byte aligned; else memcpy.  Returns 1 when it streamed.  The

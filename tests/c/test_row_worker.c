@@ -20,6 +20,7 @@
  * ASan/LSan; it is also clean under clang -fsanitize=thread).
  */
 #include "check.h"
+#include "hash.h"
 #include "row_worker.h"
 #include "vector.h"
 
@@ -171,7 +172,7 @@ static void test_good_jobs(void) {
           "dim %zu: sum of jobs 0 and 3 is vec_axpy(1.0) bit for bit", dim);
     CHECK(memcmp(sum_b, want_b, dim * sizeof(double)) == 0,
           "dim %zu: a repeat row adds to its own sum", dim);
-    CHECK(t.jobs[0].vec_hash == row_hash_vector(x, dim) &&
+    CHECK(t.jobs[0].vec_hash == hash_vector(x, dim) &&
               t.jobs[1].vec_hash == t.jobs[0].vec_hash,
           "dim %zu: hash of a row and of its repeat", dim);
     CHECK(t.jobs[2].vec_hash == 0 && t.jobs[3].vec_hash == 0,
@@ -219,12 +220,12 @@ static void test_outputs_and_same_hash(void) {
           "dim %zu: a repeat row with the first row's hash is ROW_OK", dim);
     CHECK(t.jobs[2].status == ROW_DIFFERENT,
           "dim %zu: a repeat row with another hash is ROW_DIFFERENT", dim);
-    CHECK(hash0 == row_hash_vector(x, dim) && hash0 == t.jobs[0].vec_hash,
+    CHECK(hash0 == hash_vector(x, dim) && hash0 == t.jobs[0].vec_hash,
           "dim %zu: hash_out receives the row's hash", dim);
     CHECK(norms[0] == vec_norm(x, dim) && norms[1] == norms[0] &&
               norms[2] == vec_norm(x3, dim),
           "dim %zu: norm_out receives the norm, of a failing repeat row too", dim);
-    CHECK(hash_unused == row_hash_vector(x3, dim),
+    CHECK(hash_unused == hash_vector(x3, dim),
           "dim %zu: hash_out is written before the comparison", dim);
     int untouched = 1;
     for (size_t i = 0; i < dim; i++) untouched &= sum[i] == 0.0;
@@ -395,19 +396,19 @@ static void test_hash(void) {
   int ok = 1, lengths = 1;
   for (size_t n = 1; n <= 40; n++) {
     fill(v, n + 1, &seed);
-    uint64_t h = row_hash_vector(v, n);
-    ok &= h == row_hash_vector(v, n);
+    uint64_t h = hash_vector(v, n);
+    ok &= h == hash_vector(v, n);
     for (size_t byte = 0; byte < 4 * n; byte++)
       for (int bit = 0; bit < 8; bit++) {
         memcpy(w, v, sizeof v);
         ((unsigned char *)w)[byte] ^= (unsigned char)(1u << bit);
-        ok &= row_hash_vector(w, n) != h;
+        ok &= hash_vector(w, n) != h;
       }
     float z[41] = {0};
-    lengths &= row_hash_vector(z, n) != row_hash_vector(z, n + 1);
+    lengths &= hash_vector(z, n) != hash_vector(z, n + 1);
     memcpy(w, v, sizeof v);
     w[n] = 0.0f;
-    lengths &= row_hash_vector(w, n) != row_hash_vector(w, n + 1);
+    lengths &= hash_vector(w, n) != hash_vector(w, n + 1);
   }
   CHECK(ok, "a one-bit change anywhere in rows of 1..40 floats changes the hash");
   CHECK(lengths, "a row and the same row with a zero appended hash apart");
@@ -488,7 +489,7 @@ static void reference(const Workload *w, Outputs *o) {
   for (size_t t = 0; t < w->n; t++) {
     const float *x = w->x + t * dim;
     o->norm[t] = vec_norm(x, dim);
-    o->hash[t] = row_hash_vector(x, dim);
+    o->hash[t] = hash_vector(x, dim);
     if (w->first[t] == t) {
       memcpy(o->store + t * dim, x, dim * sizeof(float));
       for (size_t c = 0; c < K_MEANS; c++)
