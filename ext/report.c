@@ -83,7 +83,7 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
     for (size_t j = pc->start[c]; j < pc->start[c + 1]; j++)
       sha256_u64(&h, (uint64_t)pd->ids[pc->member[j]]);
   }
-  if (run->meth == METHOD_COSSIM) {
+  if (run->method->method == METHOD_COSSIM) {
     hash_string(&h, "reference");
     sha256_u64(&h, (uint64_t)pd->n_cat_names);
     for (size_t c = 0; c < pd->n_cat_names; c++) {
@@ -233,7 +233,7 @@ static cJSON *build_report(const SampleRun *run) {
   int ok = o != NULL;
   if (!ok) return NULL;
   ok &= cJSON_AddStringToObject(o, "version", SAFETY_VERSION) != NULL;
-  ok &= cJSON_AddStringToObject(o, "method", run->method) != NULL;
+  ok &= cJSON_AddStringToObject(o, "method", run->method->name) != NULL;
   ok &= cJSON_AddNumberToObject(o, "budget", run->budget) != NULL;
   item = run->options ? cJSON_Parse((const char *)sqlite3_value_text(run->options))
                       : cJSON_CreateNull();
@@ -243,13 +243,13 @@ static cJSON *build_report(const SampleRun *run) {
              : cJSON_AddNullToObject(o, "task_size")) != NULL;
   ok &= cJSON_AddNumberToObject(o, "n", (double)run->n) != NULL;
   ok &= cJSON_AddNumberToObject(o, "seed", (double)opt->seed) != NULL;
-  if (run->mask == 0) {
+  if (run->opt.behavior_mask == 0) {
     ok &= cJSON_AddStringToObject(o, "behavior", "any") != NULL;
   } else {
     item = cJSON_AddArrayToObject(o, "behavior");
     ok &= item != NULL;
     for (int t = 1; ok && t <= 4; t++)
-      if (run->mask >> t & 1) {
+      if (run->opt.behavior_mask >> t & 1) {
         cJSON *s = cJSON_CreateString(behavior_name(t));
         ok &= s != NULL && cJSON_AddItemToArray(item, s);
       }

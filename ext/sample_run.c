@@ -15,84 +15,6 @@
 
 #define FN "safety_sample"
 
-/* The methods: name, selection, whether the default behaviour filter is T1. */
-static const struct {
-  const char *name;
-  SelectMethod method;
-  int t1_only;
-} sample_methods[] = {
-    {"random", METHOD_RANDOM, 0}, {"random-b", METHOD_RANDOM, 1},
-    {"sss", METHOD_SSS, 0},       {"sss-b", METHOD_SSS, 1},
-    {"pss", METHOD_PSS, 0},       {"pss-b", METHOD_PSS, 1},
-    {"cossim", METHOD_COSSIM, 0}, {"cossim-b", METHOD_COSSIM, 1},
-    {"fl", METHOD_FL, 0},         {"fl-b", METHOD_FL, 1},
-};
-#define N_METHODS (sizeof sample_methods / sizeof *sample_methods)
-
-/* Parses the budget into a count n (fractions need the task size).  On
- * error sets *errmsg. */
-static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
-                         char **errmsg) {
-  static const char how[] =
-      "pass a count such as 10, or a fraction of the fine-tuning set such as "
-      "0.0005 (0.05 %)";
-  const SampleOptions *o = &run->opt;
-  double b;
-  switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-      b = (double)sqlite3_value_int64(v);
-      break;
-    case SQLITE_FLOAT:
-      b = sqlite3_value_double(v);
-      break;
-    case SQLITE_NULL:
-      *errmsg = safety_error_text(FN, "budget is NULL; %s", how);
-      return SQLITE_ERROR;
-    default:
-      *errmsg = safety_error_text(FN, "budget must be a number, got '%.40s'; %s",
-                                  (const char *)sqlite3_value_text(v), how);
-      return SQLITE_ERROR;
-  }
-  run->budget = b;
-  run->task_size = -1;
-  if (!(b > 0)) {
-    *errmsg = safety_error_text(FN, "budget must be positive, got %g; %s", b, how);
-    return SQLITE_ERROR;
-  }
-  if (b >= 1) {
-    if (b != floor(b)) {
-      *errmsg = safety_error_text(
-          FN, "budget %g is not a whole number; a budget of 1 or more is a "
-              "count of examples (a fraction must be below 1)",
-          b);
-      return SQLITE_ERROR;
-    }
-    if (b > 9007199254740992.0) {
-      *errmsg = safety_error_text(FN, "budget %g is too large; the largest "
-                                      "count is 2^53", b);
-      return SQLITE_ERROR;
-    }
-    run->n = (sqlite3_int64)b;
-    return SQLITE_OK;
-  }
-  sqlite3_int64 task = o->task_size;
-  if (task < 0) {
-    int rc = pool_count_task(db, o->task ? o->task : "task_examples", b, &task,
-                             errmsg);
-    if (rc != SQLITE_OK) return rc;
-  }
-  run->task_size = task;
-  run->n = (sqlite3_int64)floor(b * (double)task + 0.5);
-  if (run->n < 1) {
-    *errmsg = safety_error_text(
-        FN, "budget %g of a fine-tuning set of %lld examples rounds to 0 "
-            "examples; raise the budget or give a whole-number count",
-        b, (long long)task);
-    return SQLITE_ERROR;
-  }
-  return SQLITE_OK;
-}
-
 /* Words for the eligibility filter in messages ("T1", "T1, T3", "every"). */
 static void describe_filter(unsigned mask, char *buf, size_t size) {
   if (mask == 0) {
@@ -170,9 +92,9 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
           FN, "option quota names category '%s', which %s; check the name "
               "(category names are case-sensitive)%s",
           run->opt.quota_names[q],
-          run->meth == METHOD_COSSIM ? "is not a category of the reference set"
+          run->method->method == METHOD_COSSIM ? "is not a category of the reference set"
                                      : "no eligible example has",
-          run->meth == METHOD_COSSIM ? "" : " and options.behavior");
+          run->method->method == METHOD_COSSIM ? "" : " and options.behavior");
       ss_free(counts);
       return SQLITE_ERROR;
     }
@@ -251,7 +173,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
         FN, "option contrast looks for T3 examples that resemble the chosen "
             "T1 examples, but the %s selection has no T1 example; include "
             "\"T1\" in options.behavior or leave out contrast",
-        run->method);
+        run->method->name);
     rc = SQLITE_ERROR;
     goto cleanup;
   }
@@ -327,128 +249,75 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
   return SQLITE_OK;
 }
 
-static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
-                           int for_report, SampleRun *run, char **errmsg) {
-  size_t m, *quota_counts = NULL, n_picks = 0;
-  ContrastPick *picks = NULL;
-  int rc = SQLITE_OK;
-
-  memset(run, 0, sizeof *run);
-  options_init(&run->opt);
-  *errmsg = NULL;
-
-  /* method */
-  const char *method = (const char *)sqlite3_value_text(argv[0]);
-  for (m = 0; method != NULL && m < N_METHODS; m++)
-    if (sqlite3_stricmp(method, sample_methods[m].name) == 0) break;
-  if (method == NULL || m == N_METHODS) {
-    *errmsg = safety_error_text(
-        FN, "unknown method '%s'; the known methods are random, random-b, "
-            "sss, sss-b, pss, pss-b, cossim, cossim-b, fl, fl-b",
-        method ? method : "NULL");
-    return SQLITE_ERROR;
-  }
-  run->method = sample_methods[m].name;
-  run->meth = sample_methods[m].method;
-
-  /* options */
-  if (argc >= 3 && sqlite3_value_type(argv[2]) != SQLITE_NULL) {
-    char err[OPTIONS_ERRLEN];
-    const char *text = (const char *)sqlite3_value_text(argv[2]);
-    if (text == NULL) return SQLITE_NOMEM;
-    run->options = argv[2];
-    int orc = options_parse(text, (size_t)sqlite3_value_bytes(argv[2]),
-                            &run->opt, err);
-    if (orc == 1) return SQLITE_NOMEM;
-    if (orc != 0) {
-      *errmsg = safety_error_text(FN, "%s", err);
-      return SQLITE_ERROR;
-    }
-  }
+/* The PoolQuery of the main read: the relations, the eligibility filter
+ * and what the method needs. */
+static PoolQuery main_query(const SampleRun *run, int for_report) {
   const SampleOptions *opt = &run->opt;
-  if (opt->fill == FILL_SCORE && run->meth != METHOD_COSSIM) {
-    *errmsg = safety_error_text(
-        FN, "option fill \"score\" is only for cossim and cossim-b; use "
-            "\"random\" or \"none\" with %s",
-        run->method);
-    return SQLITE_ERROR;
-  }
-  if (opt->fill == FILL_NONE && run->meth == METHOD_RANDOM) {
-    *errmsg = safety_error_text(
-        FN, "option fill \"none\" would return nothing for %s, which has no "
-            "category quotas (every row is a fill); drop the option",
-        run->method);
-    return SQLITE_ERROR;
-  }
-  if (opt->quota != QUOTA_OPT_UNIFORM && run->meth == METHOD_RANDOM) {
-    *errmsg = safety_error_text(
-        FN, "option quota applies to the category methods (sss, pss, fl, "
-            "cossim and their -b forms); %s draws without categories",
-        run->method);
-    return SQLITE_ERROR;
-  }
-  SelectFill fill = opt->fill == FILL_NONE       ? SELECT_FILL_NONE
-                    : opt->fill == FILL_RANDOM   ? SELECT_FILL_RANDOM
-                    : opt->fill == FILL_SCORE    ? SELECT_FILL_SCORE
-                    : run->meth == METHOD_COSSIM ? SELECT_FILL_SCORE
-                                                 : SELECT_FILL_RANDOM;
-  run->mask = opt->behavior_mask;
-  if (run->mask == 0 && sample_methods[m].t1_only) run->mask = 1u << 1;
-
-  /* budget, and the contrast share of it */
-  rc = sample_budget(db, argv[1], run, errmsg);
-  if (rc != SQLITE_OK) return rc;
-  run->n_contrast = (sqlite3_int64)floor(opt->contrast * (double)run->n);
-  sqlite3_int64 n_main = run->n - run->n_contrast;
-
-  /* relations */
-  PoolQuery q = {
+  const MethodInfo *m = run->method;
+  return (PoolQuery){
       .pool = opt->pool ? opt->pool : "safety_pool",
       .reference = opt->reference ? opt->reference : "safety_reference",
-      .behavior_mask = run->mask,
+      .behavior_mask = opt->behavior_mask,
       .categories = opt->categories,
       .n_categories = opt->n_categories,
-      .need_embeddings = run->meth == METHOD_PSS ||
-                         run->meth == METHOD_COSSIM || run->meth == METHOD_FL,
-      .method = run->method,
-      .want_sums = run->meth == METHOD_PSS,
-      .skip_category = run->meth == METHOD_COSSIM && opt->categories == NULL &&
+      .need_embeddings = m->embeddings,
+      .method = m->name,
+      .want_sums = m->prototype_sums,
+      .skip_category = m->method == METHOD_COSSIM && opt->categories == NULL &&
                        !for_report,
   };
-  /* cossim: the reference set first, so that the pool's embeddings can be
-   * checked against its dimension and, when nothing else needs them,
-   * scored as they arrive instead of being kept (one pass, no copy). */
-  if (run->meth == METHOD_COSSIM) {
-    rc = pool_read_reference(db, &q, &run->ref, errmsg);
+}
+
+/* Embeddings a method without them still reads: for dedup and contrast
+ * (required), and for the report (when the pool has them).  Sets
+ * q->need_embeddings and *optional (read for the report only). */
+static int optional_embeddings(sqlite3 *db, SampleRun *run, int for_report,
+                               PoolQuery *q, int *optional, char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  int required = opt->dedup > 0 || opt->contrast > 0;
+  *optional = 0;
+  if (q->need_embeddings || !(required || for_report)) return SQLITE_OK;
+  int has = pool_relation_has_column(db, q->pool, "embedding");
+  if (has == 0 && required) {
+    *errmsg = safety_error_text(
+        FN, "option %s needs embeddings, but the pool relation \"%s\" has "
+            "no column embedding; add one (vec_f32 BLOBs) or leave out %s",
+        opt->dedup > 0 ? "dedup" : "contrast", q->pool,
+        opt->dedup > 0 ? "dedup" : "contrast");
+    return SQLITE_ERROR;
+  }
+  if (has == 0) {
+    run->no_embeddings = sqlite3_mprintf(
+        "the pool relation has no embedding column");
+    if (run->no_embeddings == NULL) return SQLITE_NOMEM;
+  }
+  if (has == 1) {
+    q->need_embeddings = 1;
+    *optional = !required;
+  }
+  return SQLITE_OK;
+}
+
+/* Reads the relations: cossim's reference set first, so that the pool's
+ * embeddings can be checked against its dimension and, when nothing else
+ * needs them, scored as they arrive instead of being kept (one pass, no
+ * copy); then the eligible pool. */
+static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
+                          PoolQuery *q, char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  int rc, optional;
+  if (run->method->method == METHOD_COSSIM) {
+    rc = pool_read_reference(db, q, &run->ref, errmsg);
     if (rc != SQLITE_OK) return rc;
-    q.dim = run->ref.dim;
+    q->dim = run->ref.dim;
     if (!(opt->dedup > 0 || opt->contrast > 0 || for_report)) {
-      q.score_means = run->ref.means;
-      q.score_k = run->ref.n;
+      q->score_means = run->ref.means;
+      q->score_k = run->ref.n;
     }
   }
-  int optional = 0; /* embeddings read for the report only */
-  if (!q.need_embeddings && (opt->dedup > 0 || opt->contrast > 0 || for_report)) {
-    int has = pool_relation_has_column(db, q.pool, "embedding");
-    if (has == 0 && (opt->dedup > 0 || opt->contrast > 0)) {
-      *errmsg = safety_error_text(
-          FN, "option %s needs embeddings, but the pool relation \"%s\" has "
-              "no column embedding; add one (vec_f32 BLOBs) or leave out %s",
-          opt->dedup > 0 ? "dedup" : "contrast", q.pool,
-          opt->dedup > 0 ? "dedup" : "contrast");
-      return SQLITE_ERROR;
-    }
-    if (has == 0) {
-      run->no_embeddings = sqlite3_mprintf(
-          "the pool relation has no embedding column");
-      if (run->no_embeddings == NULL) return SQLITE_NOMEM;
-    }
-    if (has == 1) {
-      q.need_embeddings = 1;
-      optional = !(opt->dedup > 0 || opt->contrast > 0);
-    }
-  }
-  rc = pool_read(db, &q, &run->pd, errmsg);
+  rc = optional_embeddings(db, run, for_report, q, &optional, errmsg);
+  if (rc != SQLITE_OK) return rc;
+  rc = pool_read(db, q, &run->pd, errmsg);
   if (rc == SQLITE_ERROR && optional) {
     /* The report reads embeddings where it can; this pool's are unusable,
      * so describe the selection without them (as safety_sample works). */
@@ -457,49 +326,40 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
     sqlite3_free(*errmsg);
     *errmsg = NULL;
     if (run->no_embeddings == NULL) return SQLITE_NOMEM;
-    q.need_embeddings = 0;
-    rc = pool_read(db, &q, &run->pd, errmsg);
+    q->need_embeddings = 0;
+    rc = pool_read(db, q, &run->pd, errmsg);
   }
   if (rc != SQLITE_OK) return rc;
-  run->embeddings = q.need_embeddings;
-  if ((sqlite3_int64)run->pd.sel.n < n_main) {
-    if (!opt->allow_short) {
-      char filter[40];
-      describe_filter(run->mask, filter, sizeof filter);
-      *errmsg = safety_error_text(
-          FN, "only %llu eligible examples (%s%s) for a budget of %lld%s; "
-              "lower the budget, widen options.behavior or "
-              "options.categories, or pass \"allow_short\": true to take "
-              "them all",
-          (unsigned long long)run->pd.sel.n, filter,
-          opt->categories ? ", listed categories" : "", (long long)n_main,
-          run->n_contrast ? " (after the contrast share)" : "");
-      return SQLITE_ERROR;
-    }
-    n_main = (sqlite3_int64)run->pd.sel.n;
-  }
-  if (for_report && !keep_pool_categories(run, run->meth == METHOD_COSSIM))
-    return SQLITE_NOMEM;
-  if (run->meth == METHOD_COSSIM) pool_use_reference(&run->pd, &run->ref);
-  if (opt->quota == QUOTA_OPT_EXPLICIT) {
-    rc = explicit_quotas(run, (size_t)n_main, &quota_counts, errmsg);
-    if (rc != SQLITE_OK) return rc;
-  }
+  run->embeddings = q->need_embeddings;
+  return SQLITE_OK;
+}
 
-  /* selection */
-  SelectExtra extra = {
-      .dedup = opt->dedup,
-      .quota = opt->quota == QUOTA_OPT_PROPORTIONAL ? SELECT_QUOTA_PROPORTIONAL
-               : opt->quota == QUOTA_OPT_EXPLICIT   ? SELECT_QUOTA_EXPLICIT
-                                                    : SELECT_QUOTA_UNIFORM,
-      .quota_counts = quota_counts,
-  };
-  size_t bad_category = 0;
-  int src = select_run_extra(&run->pd.sel, run->meth, (size_t)n_main, fill,
-                             (uint64_t)opt->seed, &extra, &run->res,
-                             &bad_category);
-  ss_free(quota_counts);
-  if (src == SELECT_ENOMEM) return SQLITE_NOMEM;
+/* Fewer eligible examples than rows asked for: an error unless
+ * allow_short, which lowers *n_main to what there is. */
+static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
+                          char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  if ((sqlite3_int64)run->pd.sel.n >= *n_main) return SQLITE_OK;
+  if (!opt->allow_short) {
+    char filter[40];
+    describe_filter(opt->behavior_mask, filter, sizeof filter);
+    *errmsg = safety_error_text(
+        FN, "only %llu eligible examples (%s%s) for a budget of %lld%s; "
+            "lower the budget, widen options.behavior or "
+            "options.categories, or pass \"allow_short\": true to take "
+            "them all",
+        (unsigned long long)run->pd.sel.n, filter,
+        opt->categories ? ", listed categories" : "", (long long)*n_main,
+        run->n_contrast ? " (after the contrast share)" : "");
+    return SQLITE_ERROR;
+  }
+  *n_main = (sqlite3_int64)run->pd.sel.n;
+  return SQLITE_OK;
+}
+
+/* The message of a failed select_run_extra (SQLITE_ERROR), or NOMEM. */
+static int select_failure(const SampleRun *run, int src, size_t bad_category,
+                          char **errmsg) {
   if (src == SELECT_EZERO_PROTOTYPE) {
     *errmsg = safety_error_text(
         FN, "the prototype of category '%s' is a zero vector (its members' "
@@ -515,11 +375,35 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
         FN, "%s compares every pair of a category's members, and category "
             "'%s' has %llu eligible members (the limit is %d); narrow it with "
             "options.behavior or options.categories, or use pss",
-        run->method, run->pd.cat_names[bad_category],
+        run->method->name, run->pd.cat_names[bad_category],
         (unsigned long long)members, FL_MAX_MEMBERS);
     return SQLITE_ERROR;
   }
-  if (opt->dedup > 0 && fill != SELECT_FILL_NONE &&
+  return SQLITE_NOMEM;
+}
+
+/* The main selection of n_main rows from the eligible pool. */
+static int select_main(SampleRun *run, sqlite3_int64 n_main, char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  size_t *quota_counts = NULL;
+  if (opt->quota == QUOTA_OPT_EXPLICIT) {
+    int rc = explicit_quotas(run, (size_t)n_main, &quota_counts, errmsg);
+    if (rc != SQLITE_OK) return rc;
+  }
+  SelectExtra extra = {
+      .dedup = opt->dedup,
+      .quota = opt->quota == QUOTA_OPT_PROPORTIONAL ? SELECT_QUOTA_PROPORTIONAL
+               : opt->quota == QUOTA_OPT_EXPLICIT   ? SELECT_QUOTA_EXPLICIT
+                                                    : SELECT_QUOTA_UNIFORM,
+      .quota_counts = quota_counts,
+  };
+  size_t bad_category = 0;
+  int src = select_run_extra(&run->pd.sel, run->method->method, (size_t)n_main,
+                             run->fill, (uint64_t)opt->seed, &extra, &run->res,
+                             &bad_category);
+  ss_free(quota_counts);
+  if (src != SELECT_OK) return select_failure(run, src, bad_category, errmsg);
+  if (opt->dedup > 0 && run->fill != SELECT_FILL_NONE &&
       (sqlite3_int64)run->res.n_rows < n_main && !opt->allow_short) {
     *errmsg = safety_error_text(
         FN, "option dedup %g left only %llu examples for a budget of %lld "
@@ -529,13 +413,30 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
         (unsigned long long)run->res.dedup_skipped);
     return SQLITE_ERROR;
   }
+  return SQLITE_OK;
+}
 
-  /* contrast */
-  if (run->n_contrast > 0) {
+static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
+                           int for_report, SampleRun *run, char **errmsg) {
+  size_t n_picks = 0;
+  ContrastPick *picks = NULL;
+  memset(run, 0, sizeof *run);
+  options_init(&run->opt);
+  *errmsg = NULL;
+  int rc = sample_plan(db, argc, argv, run, errmsg);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_int64 n_main = run->n - run->n_contrast;
+  PoolQuery q = main_query(run, for_report);
+  rc = read_relations(db, run, for_report, &q, errmsg);
+  if (rc == SQLITE_OK) rc = check_eligible(run, &n_main, errmsg);
+  if (rc != SQLITE_OK) return rc;
+  int cossim = run->method->method == METHOD_COSSIM;
+  if (for_report && !keep_pool_categories(run, cossim)) return SQLITE_NOMEM;
+  if (cossim) pool_use_reference(&run->pd, &run->ref);
+  rc = select_main(run, n_main, errmsg);
+  if (rc == SQLITE_OK && run->n_contrast > 0)
     rc = run_contrast(db, &q, run, &picks, &n_picks, errmsg);
-    if (rc != SQLITE_OK) return rc;
-  }
-  rc = build_rows(run, picks, n_picks);
+  if (rc == SQLITE_OK) rc = build_rows(run, picks, n_picks);
   ss_free(picks);
   return rc;
 }

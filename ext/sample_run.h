@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "core/labels.h"
+#include "core/methods.h"
 #include "core/options.h"
 #include "pool_read.h"
 #include "core/select.h"
@@ -35,15 +36,15 @@ typedef struct {
 
 typedef struct {
   /* The arguments, resolved. */
-  const char *method;       /* canonical name, e.g. "pss-b" */
-  SelectMethod meth;
-  SampleOptions opt;
+  const MethodInfo *method; /* the method table's row (core/methods.h) */
+  SampleOptions opt;        /* opt.behavior_mask is the filter in force: a
+                               -b method's default T1 included */
+  SelectFill fill;          /* the fill in force */
   sqlite3_value *options;   /* as given (NULL when absent) */
   double budget;
   sqlite3_int64 task_size;  /* -1 when the budget is a count */
   sqlite3_int64 n;          /* rows asked for, contrast share included */
   sqlite3_int64 n_contrast; /* the contrast share: floor(contrast * n) */
-  unsigned mask;            /* behaviour filter (0 = any) */
   /* The data. */
   PoolData pd;              /* eligible examples; cossim: reference categories */
   PoolData t3;              /* contrast candidates (every T3 example) */
@@ -69,5 +70,11 @@ typedef struct {
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg);
 void sample_run_free(SampleRun *run);
+
+/* sample_plan.c: the method, the options and their checks, the budget as
+ * a count (run->n, run->n_contrast).  SQLITE_OK or an error code with
+ * *errmsg set, as sample_run. */
+int sample_plan(sqlite3 *db, int argc, sqlite3_value **argv, SampleRun *run,
+                char **errmsg);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * options.c — parsing and validation of the safety_sample options object.
- * Every key is checked for its type; unknown keys are errors that list the
- * known ones.
+ * One table (option_table) names every key with its parser; unknown keys
+ * are errors that list the known ones from the same table.
  */
 #include "options.h"
 
@@ -11,10 +11,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char known_keys[] =
-    "seed, pool, reference, task, task_size, behavior, categories, fill, "
-    "allow_short, dedup, quota, contrast";
 
 void options_init(SampleOptions *out) {
   memset(out, 0, sizeof *out);
@@ -68,13 +64,6 @@ static int number_in(const cJSON *v, double lo, double hi, int lo_open,
   *out = d;
   return 1;
 }
-
-#define FAIL(...)                                  \
-  do {                                             \
-    snprintf(err, OPTIONS_ERRLEN, __VA_ARGS__);    \
-    rc = 2;                                        \
-    goto cleanup;                                  \
-  } while (0)
 
 /* The quota option: "uniform", "proportional" or {"category": count, ...}.
  * Returns 0, 1 (out of memory) or 2 (invalid, err set). */
@@ -137,6 +126,176 @@ static int parse_quota(const cJSON *item, SampleOptions *out,
   return 0;
 }
 
+/* ---- one parser per key ---- */
+
+/* Each parses one key's value into *out: 0, 1 (out of memory) or 2
+ * (invalid, err says why). */
+typedef int (*OptionParser)(const char *key, const cJSON *item,
+                            SampleOptions *out, char err[OPTIONS_ERRLEN]);
+
+#define INVALID(...)                            \
+  do {                                          \
+    snprintf(err, OPTIONS_ERRLEN, __VA_ARGS__); \
+    return 2;                                   \
+  } while (0)
+
+static int parse_seed(const char *key, const cJSON *item, SampleOptions *out,
+                      char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  if (!whole_number(item, &out->seed))
+    INVALID("option seed must be a whole number (within +-2^53)");
+  return 0;
+}
+
+/* pool, reference and task: a relation name. */
+static int parse_relation(const char *key, const cJSON *item,
+                          SampleOptions *out, char err[OPTIONS_ERRLEN]) {
+  char **slot = key[0] == 'p'   ? &out->pool
+                : key[0] == 'r' ? &out->reference
+                                : &out->task;
+  if (!cJSON_IsString(item) || item->valuestring[0] == '\0')
+    INVALID("option %s must be the name of a table or view, as a non-empty "
+            "string",
+            key);
+  ss_free(*slot);
+  return (*slot = copy_string(item->valuestring)) == NULL ? 1 : 0;
+}
+
+static int parse_task_size(const char *key, const cJSON *item,
+                           SampleOptions *out, char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  if (!whole_number(item, &out->task_size) || out->task_size < 1)
+    INVALID("option task_size must be a positive whole number (the number "
+            "of examples in the fine-tuning set)");
+  return 0;
+}
+
+static int parse_behavior(const char *key, const cJSON *item,
+                          SampleOptions *out, char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  unsigned mask = 0;
+  int ok = 1;
+  if (cJSON_IsArray(item)) {
+    ok = item->child != NULL;
+    for (const cJSON *e = item->child; ok && e != NULL; e = e->next)
+      ok = add_behavior(e, &mask);
+  } else {
+    ok = add_behavior(item, &mask);
+  }
+  if (!ok)
+    INVALID("option behavior must be one of \"T1\", \"T2\", \"T3\", \"T4\" "
+            "or a non-empty array of them");
+  out->behavior_mask = mask;
+  return 0;
+}
+
+static int parse_categories(const char *key, const cJSON *item,
+                            SampleOptions *out, char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  size_t n = 0;
+  if (!cJSON_IsArray(item) || item->child == NULL)
+    INVALID("option categories must be a non-empty array of category names");
+  for (const cJSON *e = item->child; e != NULL; e = e->next, n++)
+    if (!cJSON_IsString(e))
+      INVALID("option categories must be an array of strings; element %zu "
+              "is not a string",
+              n);
+  for (size_t i = 0; i < out->n_categories; i++) ss_free(out->categories[i]);
+  ss_free(out->categories);
+  out->n_categories = 0;
+  out->categories = ss_malloc_array(n, sizeof(char *));
+  if (out->categories == NULL) return 1;
+  for (const cJSON *e = item->child; e != NULL; e = e->next) {
+    char *c = copy_string(e->valuestring);
+    if (c == NULL) return 1;
+    out->categories[out->n_categories++] = c;
+  }
+  return 0;
+}
+
+static int parse_fill(const char *key, const cJSON *item, SampleOptions *out,
+                      char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  const char *f = cJSON_IsString(item) ? item->valuestring : "";
+  if (strcmp(f, "random") == 0)
+    out->fill = FILL_RANDOM;
+  else if (strcmp(f, "score") == 0)
+    out->fill = FILL_SCORE;
+  else if (strcmp(f, "none") == 0)
+    out->fill = FILL_NONE;
+  else
+    INVALID("option fill must be \"random\", \"score\" (cossim only) or "
+            "\"none\"");
+  return 0;
+}
+
+static int parse_allow_short(const char *key, const cJSON *item,
+                             SampleOptions *out, char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  if (!cJSON_IsBool(item)) INVALID("option allow_short must be true or false");
+  out->allow_short = cJSON_IsTrue(item);
+  return 0;
+}
+
+static int parse_dedup(const char *key, const cJSON *item, SampleOptions *out,
+                       char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  if (!number_in(item, 0.0, 1.0, 1, &out->dedup))
+    INVALID("option dedup must be a number in (0, 1]: the cosine at or above "
+            "which a candidate counts as a near-duplicate of a chosen "
+            "example, such as 0.95");
+  return 0;
+}
+
+static int parse_contrast(const char *key, const cJSON *item,
+                          SampleOptions *out, char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  if (!number_in(item, 0.0, 1.0, 0, &out->contrast))
+    INVALID("option contrast must be a number in [0, 1): the share of the "
+            "budget kept for benign answered (T3) look-alikes of the chosen "
+            "T1 examples, such as 0.2");
+  return 0;
+}
+
+static int parse_quota_key(const char *key, const cJSON *item,
+                           SampleOptions *out, char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  return parse_quota(item, out, err);
+}
+
+/* The option table: every key and its parser, in the order the "known
+ * options" message lists them.  To add an option: a field in
+ * SampleOptions (options.h), a parser above, a row here. */
+static const struct {
+  const char *key;
+  OptionParser parse;
+} option_table[] = {
+    {"seed", parse_seed},
+    {"pool", parse_relation},
+    {"reference", parse_relation},
+    {"task", parse_relation},
+    {"task_size", parse_task_size},
+    {"behavior", parse_behavior},
+    {"categories", parse_categories},
+    {"fill", parse_fill},
+    {"allow_short", parse_allow_short},
+    {"dedup", parse_dedup},
+    {"quota", parse_quota_key},
+    {"contrast", parse_contrast},
+};
+#define N_OPTIONS (sizeof option_table / sizeof *option_table)
+
+/* "unknown option ...; the known options are seed, pool, ...". */
+static void unknown_option(const char *key, char err[OPTIONS_ERRLEN]) {
+  size_t len = (size_t)snprintf(err, OPTIONS_ERRLEN,
+                                "unknown option \"%.60s\"; the known options "
+                                "are ",
+                                key);
+  for (size_t k = 0; k < N_OPTIONS && len < OPTIONS_ERRLEN; k++)
+    len += (size_t)snprintf(err + len, OPTIONS_ERRLEN - len, "%s%s",
+                            k ? ", " : "", option_table[k].key);
+}
+
 int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]) {
   int rc = 0;
@@ -146,110 +305,27 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
   /* cJSON stops after the object: anything but white space after it (bytes
    * up to ' ', as cJSON counts them) makes the text invalid JSON. */
   while (root != NULL && end < json + len && (unsigned char)*end <= ' ') end++;
-  if (root == NULL || end < json + len)
-    FAIL("options are not valid JSON; pass a JSON object such as "
-         "'{\"seed\": 1}'");
-  if (!cJSON_IsObject(root))
-    FAIL("options must be a JSON object such as '{\"seed\": 1}'");
-  for (const cJSON *item = root->child; item != NULL; item = item->next) {
-    const char *key = item->string;
-    if (strcmp(key, "seed") == 0) {
-      if (!whole_number(item, &out->seed))
-        FAIL("option seed must be a whole number (within +-2^53)");
-    } else if (strcmp(key, "pool") == 0 || strcmp(key, "reference") == 0 ||
-               strcmp(key, "task") == 0) {
-      char **slot = key[0] == 'p' ? &out->pool
-                    : key[0] == 'r' ? &out->reference
-                                    : &out->task;
-      if (!cJSON_IsString(item) || item->valuestring[0] == '\0')
-        FAIL("option %s must be the name of a table or view, as a non-empty "
-             "string",
-             key);
-      ss_free(*slot);
-      if ((*slot = copy_string(item->valuestring)) == NULL) {
-        rc = 1;
-        goto cleanup;
-      }
-    } else if (strcmp(key, "task_size") == 0) {
-      if (!whole_number(item, &out->task_size) || out->task_size < 1)
-        FAIL("option task_size must be a positive whole number (the number "
-             "of examples in the fine-tuning set)");
-    } else if (strcmp(key, "behavior") == 0) {
-      unsigned mask = 0;
-      int ok = 1;
-      if (cJSON_IsArray(item)) {
-        ok = item->child != NULL;
-        for (const cJSON *e = item->child; ok && e != NULL; e = e->next)
-          ok = add_behavior(e, &mask);
-      } else {
-        ok = add_behavior(item, &mask);
-      }
-      if (!ok)
-        FAIL("option behavior must be one of \"T1\", \"T2\", \"T3\", \"T4\" "
-             "or a non-empty array of them");
-      out->behavior_mask = mask;
-    } else if (strcmp(key, "categories") == 0) {
-      size_t n = 0;
-      if (!cJSON_IsArray(item) || item->child == NULL)
-        FAIL("option categories must be a non-empty array of category names");
-      for (const cJSON *e = item->child; e != NULL; e = e->next, n++)
-        if (!cJSON_IsString(e))
-          FAIL("option categories must be an array of strings; element %zu "
-               "is not a string",
-               n);
-      for (size_t i = 0; i < out->n_categories; i++) ss_free(out->categories[i]);
-      ss_free(out->categories);
-      out->n_categories = 0;
-      out->categories = ss_malloc_array(n, sizeof(char *));
-      if (out->categories == NULL) {
-        rc = 1;
-        goto cleanup;
-      }
-      for (const cJSON *e = item->child; e != NULL; e = e->next) {
-        char *c = copy_string(e->valuestring);
-        if (c == NULL) {
-          rc = 1;
-          goto cleanup;
-        }
-        out->categories[out->n_categories++] = c;
-      }
-    } else if (strcmp(key, "fill") == 0) {
-      const char *f = cJSON_IsString(item) ? item->valuestring : "";
-      if (strcmp(f, "random") == 0)
-        out->fill = FILL_RANDOM;
-      else if (strcmp(f, "score") == 0)
-        out->fill = FILL_SCORE;
-      else if (strcmp(f, "none") == 0)
-        out->fill = FILL_NONE;
-      else
-        FAIL("option fill must be \"random\", \"score\" (cossim only) or "
-             "\"none\"");
-    } else if (strcmp(key, "allow_short") == 0) {
-      if (!cJSON_IsBool(item))
-        FAIL("option allow_short must be true or false");
-      out->allow_short = cJSON_IsTrue(item);
-    } else if (strcmp(key, "dedup") == 0) {
-      if (!number_in(item, 0.0, 1.0, 1, &out->dedup))
-        FAIL("option dedup must be a number in (0, 1]: the cosine at or above "
-             "which a candidate counts as a near-duplicate of a chosen "
-             "example, such as 0.95");
-    } else if (strcmp(key, "contrast") == 0) {
-      if (!number_in(item, 0.0, 1.0, 0, &out->contrast))
-        FAIL("option contrast must be a number in [0, 1): the share of the "
-             "budget kept for benign answered (T3) look-alikes of the chosen "
-             "T1 examples, such as 0.2");
-    } else if (strcmp(key, "quota") == 0) {
-      int qrc = parse_quota(item, out, err);
-      if (qrc != 0) {
-        rc = qrc;
-        goto cleanup;
-      }
+  if (root == NULL || end < json + len) {
+    snprintf(err, OPTIONS_ERRLEN,
+             "options are not valid JSON; pass a JSON object such as "
+             "'{\"seed\": 1}'");
+    rc = 2;
+  } else if (!cJSON_IsObject(root)) {
+    snprintf(err, OPTIONS_ERRLEN,
+             "options must be a JSON object such as '{\"seed\": 1}'");
+    rc = 2;
+  }
+  for (const cJSON *item = root ? root->child : NULL; rc == 0 && item != NULL;
+       item = item->next) {
+    size_t k = 0;
+    while (k < N_OPTIONS && strcmp(item->string, option_table[k].key) != 0) k++;
+    if (k == N_OPTIONS) {
+      unknown_option(item->string, err);
+      rc = 2;
     } else {
-      FAIL("unknown option \"%.60s\"; the known options are %s", key,
-           known_keys);
+      rc = option_table[k].parse(item->string, item, out, err);
     }
   }
-cleanup:
   cJSON_Delete(root);
   if (rc != 0) options_free(out);
   return rc;
