@@ -35,18 +35,6 @@ const char *safety_error_body(const char *msg, const char *fn);
 void safety_vtab_error(sqlite3_vtab *vtab, const char *fn, const char *fmt,
                        ...);
 
-/*
- * Reads an SQL value as a vector: a float32 BLOB or JSON array text.  SQL
- * NULL gives *out == NULL and VEC_OK.  On VEC_EINVALID err holds the reason
- * (without prefix); the caller adds the function name and argument number.
- * *out is freed with ss_free.
- */
-int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
-                        char *err);
-
-/* Sets a float32 BLOB result, taking ownership of v (ss_malloc'ed). */
-void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim);
-
 /* Registration of each module; each returns an SQLite result code. */
 int safety_register_vector(sqlite3 *db);
 int safety_register_label(sqlite3 *db);

@@ -8,6 +8,7 @@
  * bytes; numbers as their text.
  */
 #include "common.h"
+#include "vec_value.h"
 #include "core/embed.h"
 
 #include <math.h>

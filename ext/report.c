@@ -39,12 +39,12 @@ static void hash_floats(Sha256 *h, const float *v, size_t dim) {
 }
 
 /* The examples of a pool: id, behaviour, embedding (dim 0 when unread). */
-static void hash_examples(Sha256 *h, const PoolData *pd, int embeddings) {
+static void hash_examples(Sha256 *h, const Pool *pd, int embeddings) {
   const SelectPool *p = &pd->sel;
   sha256_u64(h, (uint64_t)p->n);
   for (size_t i = 0; i < p->n; i++) {
     unsigned char b = pd->behavior[i];
-    sha256_u64(h, (uint64_t)pd->ids[i]);
+    sha256_u64(h, (uint64_t)pd->sel.ids[i]);
     sha256_update(h, &b, 1);
     if (embeddings)
       hash_floats(h, select_vec(p, i), p->dim);
@@ -71,7 +71,7 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
   static const char hex[] = "0123456789abcdef";
   Sha256 h;
   unsigned char digest[32];
-  const PoolData *pd = &run->pd;
+  const Pool *pd = &run->pd;
   sha256_init(&h);
   hash_string(&h, "safety_sample fingerprint v1");
   hash_examples(&h, pd, run->embeddings);
@@ -81,14 +81,14 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
     hash_string(&h, pc->names[c]);
     sha256_u64(&h, (uint64_t)(pc->start[c + 1] - pc->start[c]));
     for (size_t j = pc->start[c]; j < pc->start[c + 1]; j++)
-      sha256_u64(&h, (uint64_t)pd->ids[pc->member[j]]);
+      sha256_u64(&h, (uint64_t)pd->sel.ids[pc->member[j]]);
   }
   if (run->method->method == METHOD_COSSIM) {
     hash_string(&h, "reference");
-    sha256_u64(&h, (uint64_t)pd->n_cat_names);
-    for (size_t c = 0; c < pd->n_cat_names; c++) {
+    sha256_u64(&h, (uint64_t)pd->sel.n_cat);
+    for (size_t c = 0; c < pd->sel.n_cat; c++) {
       hash_string(&h, pd->cat_names[c]);
-      hash_floats(&h, pd->ref_means + c * pd->sel.dim, pd->sel.dim);
+      hash_floats(&h, pd->sel.ref_means + c * pd->sel.dim, pd->sel.dim);
     }
   }
   if (run->n_contrast > 0) {
@@ -158,7 +158,7 @@ static double cos_of(const float *a, double na, const float *b, double nb,
  * Returns 0 when out of memory.
  */
 static int embedding_stats(const SampleRun *run, cJSON *o) {
-  const PoolData *pd = &run->pd;
+  const Pool *pd = &run->pd;
   const SelectPool *p = &pd->sel;
   const RunCategories *pc = &run->pool_cats;
   size_t dim = p->dim, cells;

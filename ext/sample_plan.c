@@ -7,6 +7,8 @@
 #include "common.h"
 #include "sample_run.h"
 
+#include "relation.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -60,7 +62,7 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   }
   sqlite3_int64 task = o->task_size;
   if (task < 0) {
-    int rc = pool_count_task(db, o->task ? o->task : "task_examples", b, &task,
+    int rc = relation_count_task(db, o->task ? o->task : "task_examples", b, &task,
                              errmsg);
     if (rc != SQLITE_OK) return rc;
   }

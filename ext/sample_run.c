@@ -8,6 +8,8 @@
 #include "common.h"
 #include "sample_run.h"
 
+#include "relation.h"
+
 #include "core/facility.h"
 #include <math.h>
 #include <stdlib.h>
@@ -45,26 +47,28 @@ static long find_name(char *const *names, size_t n, const char *name) {
 /* Copies the pool's categories (before cossim replaces them). */
 static int keep_pool_categories(SampleRun *run, int copy) {
   RunCategories *rc = &run->pool_cats;
-  const PoolData *pd = &run->pd;
-  size_t n = pd->n_cat_names, n_mem = pd->cat_start ? pd->cat_start[n] : 0;
+  const Pool *pd = &run->pd;
+  size_t n = pd->sel.n_cat, n_mem = pd->sel.cat_start ? pd->sel.cat_start[n] : 0;
   rc->n = n;
   if (!copy) {
     rc->names = pd->cat_names;
-    rc->start = pd->cat_start;
-    rc->member = pd->cat_member;
+    rc->start = pd->sel.cat_start;
+    rc->member = pd->sel.cat_member;
     rc->owned = 0;
     return 1;
   }
   rc->owned = 1;
   rc->names = ss_malloc_array(n, sizeof(char *));
-  rc->start = ss_malloc_array(n + 1, sizeof(size_t));
-  rc->member = ss_malloc_array(n_mem, sizeof(size_t));
-  if (!rc->names || !rc->start || !rc->member) {
+  size_t *start = ss_malloc_array(n + 1, sizeof(size_t));
+  size_t *member = ss_malloc_array(n_mem, sizeof(size_t));
+  rc->start = start;
+  rc->member = member;
+  if (!rc->names || !start || !member) {
     rc->n = 0;
     return 0;
   }
-  memcpy(rc->start, pd->cat_start, (n + 1) * sizeof(size_t));
-  if (n_mem) memcpy(rc->member, pd->cat_member, n_mem * sizeof(size_t));
+  memcpy(start, pd->sel.cat_start, (n + 1) * sizeof(size_t));
+  if (n_mem) memcpy(member, pd->sel.cat_member, n_mem * sizeof(size_t));
   for (size_t c = 0; c < n; c++) {
     size_t len = strlen(pd->cat_names[c]);
     if ((rc->names[c] = ss_malloc(len + 1)) == NULL) {
@@ -79,14 +83,14 @@ static int keep_pool_categories(SampleRun *run, int copy) {
 /* Explicit quotas: counts per category index of the method's categories. */
 static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
                            char **errmsg) {
-  const PoolData *pd = &run->pd;
-  size_t *counts = ss_malloc_array(pd->n_cat_names,
+  const Pool *pd = &run->pd;
+  size_t *counts = ss_malloc_array(pd->sel.n_cat,
                                    sizeof(size_t));
   unsigned long long total = 0;
   if (counts == NULL) return SQLITE_NOMEM;
-  memset(counts, 0, (pd->n_cat_names ? pd->n_cat_names : 1) * sizeof(size_t));
+  memset(counts, 0, (pd->sel.n_cat ? pd->sel.n_cat : 1) * sizeof(size_t));
   for (size_t q = 0; q < run->opt.n_quota; q++) {
-    long c = find_name(pd->cat_names, pd->n_cat_names, run->opt.quota_names[q]);
+    long c = find_name(pd->cat_names, pd->sel.n_cat, run->opt.quota_names[q]);
     if (c < 0) {
       *errmsg = safety_error_text(
           FN, "option quota names category '%s', which %s; check the name "
@@ -161,12 +165,12 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
-      if (cand->ids[mid] < run->pd.ids[e])
+      if (cand->ids[mid] < run->pd.sel.ids[e])
         lo = mid + 1;
       else
         hi = mid;
     }
-    if (lo < cand->n && cand->ids[lo] == run->pd.ids[e]) excluded[lo] = 1;
+    if (lo < cand->n && cand->ids[lo] == run->pd.sel.ids[e]) excluded[lo] = 1;
   }
   if (n_anchor == 0) {
     *errmsg = safety_error_text(
@@ -207,7 +211,7 @@ cleanup:
 /* The selected rows, contrast rows last. */
 static int build_rows(SampleRun *run, const ContrastPick *picks,
                       size_t n_picks) {
-  const PoolData *pd = &run->pd;
+  const Pool *pd = &run->pd;
   size_t total = run->res.n_rows + n_picks;
   run->rows = ss_malloc_array(total, sizeof(RunRow));
   if (run->rows == NULL) return SQLITE_NOMEM;
@@ -215,7 +219,7 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
     const SelectRow *r = &run->res.rows[i];
     size_t e = r->example;
     run->rows[i] = (RunRow){
-        .id = pd->ids[e],
+        .id = pd->sel.ids[e],
         .category = r->category >= 0 ? pd->cat_names[r->category] : NULL,
         .behavior = pd->behavior[e],
         .score = r->score,
@@ -235,7 +239,7 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
       if (run->rows[i].behavior == 1 && t1++ == picks[j].anchor)
         anchor = &run->rows[i];
     run->rows[run->res.n_rows + j] = (RunRow){
-        .id = run->t3.ids[e],
+        .id = run->t3.sel.ids[e],
         .category = anchor ? anchor->category : NULL,
         .behavior = 3,
         .score = picks[j].score,
@@ -277,7 +281,7 @@ static int optional_embeddings(sqlite3 *db, SampleRun *run, int for_report,
   int required = opt->dedup > 0 || opt->contrast > 0;
   *optional = 0;
   if (q->need_embeddings || !(required || for_report)) return SQLITE_OK;
-  int has = pool_relation_has_column(db, q->pool, "embedding");
+  int has = relation_has_column(db, q->pool, "embedding");
   if (has == 0 && required) {
     *errmsg = safety_error_text(
         FN, "option %s needs embeddings, but the pool relation \"%s\" has "
@@ -369,8 +373,8 @@ static int select_failure(const SampleRun *run, int src, size_t bad_category,
     return SQLITE_ERROR;
   }
   if (src == SELECT_ETOO_LARGE) {
-    size_t members = run->pd.cat_start[bad_category + 1] -
-                     run->pd.cat_start[bad_category];
+    size_t members = run->pd.sel.cat_start[bad_category + 1] -
+                     run->pd.sel.cat_start[bad_category];
     *errmsg = safety_error_text(
         FN, "%s compares every pair of a category's members, and category "
             "'%s' has %llu eligible members (the limit is %d); narrow it with "
@@ -454,8 +458,8 @@ void sample_run_free(SampleRun *run) {
   if (run->pool_cats.owned) {
     for (size_t c = 0; c < run->pool_cats.n; c++) ss_free(run->pool_cats.names[c]);
     ss_free(run->pool_cats.names);
-    ss_free(run->pool_cats.start);
-    ss_free(run->pool_cats.member);
+    ss_free((void *)run->pool_cats.start);
+    ss_free((void *)run->pool_cats.member);
   }
   memset(&run->pool_cats, 0, sizeof run->pool_cats);
   select_result_free(&run->res);

@@ -30,7 +30,7 @@ typedef struct {
 typedef struct {
   size_t n;
   char **names;
-  size_t *start, *member;
+  const size_t *start, *member;
   int owned; /* copies (cossim replaces the pool's categories) */
 } RunCategories;
 
@@ -46,8 +46,8 @@ typedef struct {
   sqlite3_int64 n;          /* rows asked for, contrast share included */
   sqlite3_int64 n_contrast; /* the contrast share: floor(contrast * n) */
   /* The data. */
-  PoolData pd;              /* eligible examples; cossim: reference categories */
-  PoolData t3;              /* contrast candidates (every T3 example) */
+  Pool pd;              /* eligible examples; cossim: reference categories */
+  Pool t3;              /* contrast candidates (every T3 example) */
   RefSet ref;               /* cossim: the reference set, until moved to pd */
   int embeddings;           /* pd holds embeddings */
   char *no_embeddings;      /* report: why not (sqlite3_malloc'ed) */

@@ -140,9 +140,9 @@ static int sampleFilter(sqlite3_vtab_cursor *cursor, int idxNum,
     cur->n_rows = run.n_rows;
     /* The rows point into the category names: the cursor keeps them. */
     cur->names = run.pd.cat_names;
-    cur->n_names = run.pd.n_cat_names;
+    cur->n_names = run.pd.sel.n_cat;
     run.pd.cat_names = NULL;
-    run.pd.n_cat_names = 0;
+    run.pd.sel.n_cat = 0;
   }
   sample_run_free(&run);
   if (errmsg != NULL) {

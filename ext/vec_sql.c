@@ -8,41 +8,10 @@
  */
 #include "common.h"
 #include "core/vector.h"
+#include "vec_value.h"
 
 #include <math.h>
 #include <string.h>
-
-int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
-                        char *err) {
-  *out = NULL;
-  *dim = 0;
-  switch (sqlite3_value_type(val)) {
-    case SQLITE_NULL:
-      return VEC_OK;
-    case SQLITE_BLOB: {
-      const void *p = sqlite3_value_blob(val);
-      int n = sqlite3_value_bytes(val);
-      return vec_from_blob(p, (size_t)n, out, dim, err);
-    }
-    case SQLITE_TEXT: {
-      const char *t = (const char *)sqlite3_value_text(val);
-      int n = sqlite3_value_bytes(val);
-      if (t == NULL) return VEC_ENOMEM;
-      return vec_from_json(t, (size_t)n, out, dim, err);
-    }
-    default:
-      sqlite3_snprintf(VEC_ERRLEN, err,
-                       "expected a float32 BLOB or JSON array text, got %s",
-                       sqlite3_value_type(val) == SQLITE_INTEGER ? "an INTEGER"
-                                                                 : "a REAL");
-      return VEC_EINVALID;
-  }
-}
-
-void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim) {
-  sqlite3_result_blob64(ctx, v, (sqlite3_uint64)dim * sizeof(float),
-                        sqlite3_free);
-}
 
 /*
  * Reads argument i of fn as a vector.  Returns 1 with *out set (NULL for
