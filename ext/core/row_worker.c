@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "hash.h"
+#include "scores.h"
 #include "vector.h"
 #include <math.h>
 #include <pthread.h>
@@ -66,10 +67,7 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
     return 0;
   }
   if (job->store != NULL) *streamed |= row_copy_stream(job->store, x, dim);
-  if (job->scores != NULL) {
-    vec_dot_many_bytes(x, s->means, s->k, dim, job->scores);
-    for (size_t c = 0; c < s->k; c++) job->scores[c] /= job->norm;
-  }
+  if (job->scores != NULL) score_cossim(x, job->norm, s->means, s->k, dim, job->scores);
   if (job->hash) {
     job->vec_hash = hash_vector(x, dim);
     if (job->hash_out != NULL) *job->hash_out = job->vec_hash;
@@ -78,7 +76,7 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
       return 0;
     }
   }
-  if (job->sum != NULL) vec_axpy(job->sum, 1.0, x, dim);
+  if (job->sum != NULL) prototype_sum_add(job->sum, x, dim);
   job->status = ROW_OK;
   return 1;
 }
