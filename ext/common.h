@@ -35,14 +35,9 @@ const char *safety_error_body(const char *msg, const char *fn);
 void safety_vtab_error(sqlite3_vtab *vtab, const char *fn, const char *fmt,
                        ...);
 
-/* Registration of each module; each returns an SQLite result code. */
-int safety_register_vector(sqlite3 *db);
-int safety_register_label(sqlite3 *db);
+/* The registration functions of the modules that are not rows of
+ * safety_sample.c's table yet; each returns an SQLite result code. */
 int safety_register_refusal(sqlite3 *db);
-int safety_register_embed(sqlite3 *db);
 int safety_register_jsonl(sqlite3 *db);
-int safety_register_sample(sqlite3 *db);
-int safety_register_pool_reader(sqlite3 *db);
-int safety_register_report(sqlite3 *db);
 
 #endif

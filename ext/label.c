@@ -3,6 +3,7 @@
  * behavior_type(harmful_request, refusal) -> 'T1'..'T4'.
  */
 #include "common.h"
+#include "sql_functions.h"
 
 #include "core/labels.h"
 
@@ -25,7 +26,7 @@ static int flag_value(sqlite3_value *v) {
 }
 
 /* behavior_type(h, r): T1 (1,1), T2 (1,0), T3 (0,0), T4 (0,1). */
-static void fn_behavior_type(sqlite3_context *ctx, int argc,
+void fn_behavior_type(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv) {
   static const char *const what[2] = {"harmful_request", "refusal"};
   int flag[2];
@@ -55,9 +56,4 @@ static void fn_behavior_type(sqlite3_context *ctx, int argc,
   }
   sqlite3_result_text(ctx, behavior_name(behavior_of_flags(flag[0], flag[1])),
                       2, SQLITE_STATIC);
-}
-
-int safety_register_label(sqlite3 *db) {
-  return sqlite3_create_function_v2(db, "behavior_type", 2, SAFETY_PURE, NULL,
-                                    fn_behavior_type, NULL, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "core/row_worker.h"
 #include "core/vector.h"
 #include "relation.h"
+#include "sql_functions.h"
 #include "vec_value.h"
 #include <stdio.h>
 #include <string.h>
@@ -313,7 +314,6 @@ static int reader_row(Reader *r, sqlite3_value **v) {
 /* The pointer type that carries the Reader into the aggregate below: SQL
  * cannot make a value of it, so only pool_read can call the aggregate. */
 #define READER_POINTER "safety_sample_pool_reader"
-#define READ_POOL_FN "safety_sample_read_pool"
 
 /*
  * The aggregate safety_sample_read_pool(reader, id, category, behavior,
@@ -323,7 +323,7 @@ static int reader_row(Reader *r, sqlite3_value **v) {
  * row (about 0.1 of the scan's time saved on the default pool).  A failed
  * row stops the statement; its code and message stay in the Reader.
  */
-static void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   Reader *r = sqlite3_value_pointer(argv[0], READER_POINTER);
   if (r != NULL && r->rc != SQLITE_OK) { /* SQLite stops at the first */
@@ -350,13 +350,7 @@ static void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   }
 }
 
-static void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
-
-int safety_register_pool_reader(sqlite3 *db) {
-  return sqlite3_create_function_v2(db, READ_POOL_FN, 5,
-                                    SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, NULL,
-                                    read_pool_step, read_pool_final, NULL);
-}
+void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
 
 /* Reads every row of the pool relation into rd: through the aggregate
  * (read_pool_step) when embeddings are read, else row by row.  SQLITE_OK

@@ -8,6 +8,7 @@
  * exact bytes).
  */
 #include "common.h"
+#include "sql_functions.h"
 #include "sample_run.h"
 #include "core/sha256.h"
 #include "core/vector.h"
@@ -305,7 +306,7 @@ static cJSON *build_report(const SampleRun *run) {
 }
 
 /* safety_report(method, budget [, options]) */
-static void fn_safety_report(sqlite3_context *ctx, int argc,
+void fn_safety_report(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv) {
   SampleRun run;
   char *errmsg = NULL;
@@ -333,12 +334,4 @@ static void fn_safety_report(sqlite3_context *ctx, int argc,
   }
   sqlite3_free(errmsg);
   sample_run_free(&run);
-}
-
-int safety_register_report(sqlite3 *db) {
-  int rc = SQLITE_OK;
-  for (int n = 2; rc == SQLITE_OK && n <= 3; n++)
-    rc = sqlite3_create_function_v2(db, "safety_report", n, SQLITE_UTF8, NULL,
-                                    fn_safety_report, NULL, NULL, NULL);
-  return rc;
 }

@@ -11,6 +11,7 @@
  * PRAGMA query_only = 1 and never changes the database.
  */
 #include "common.h"
+#include "sql_functions.h"
 #include "sample_run.h"
 
 #include <string.h>
@@ -243,7 +244,7 @@ static int sampleBestIndex(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   return SQLITE_OK;
 }
 
-static sqlite3_module sample_module = {
+const sqlite3_module safety_sample_module = {
     .iVersion = 0,
     .xConnect = sampleConnect,
     .xBestIndex = sampleBestIndex,
@@ -256,7 +257,3 @@ static sqlite3_module sample_module = {
     .xColumn = sampleColumn,
     .xRowid = sampleRowid,
 };
-
-int safety_register_sample(sqlite3 *db) {
-  return sqlite3_create_module(db, "safety_sample", &sample_module, NULL);
-}
