@@ -28,9 +28,6 @@ void safety_result_error(sqlite3_context *ctx, const char *fn, const char *fmt,
                          ...);
 char *safety_error_text(const char *fn, const char *fmt, ...);
 char *safety_error_vtext(const char *fn, const char *fmt, va_list ap);
-/* msg without a leading "<fn>: " (to re-prefix a message for another
- * function); "" for NULL. */
-const char *safety_error_body(const char *msg, const char *fn);
 /* Sets pVtab->zErrMsg (freeing any previous message). */
 void safety_vtab_error(sqlite3_vtab *vtab, const char *fn, const char *fmt,
                        ...);

@@ -50,8 +50,9 @@ typedef struct {
   int skip_category;
 } PoolQuery;
 
-/* Each returns SQLITE_OK, or an error code with *errmsg set to a
- * "safety_sample: ..." message (sqlite3_free it).  pool_read fills *out
+/* Each returns SQLITE_OK, or an error code with *errmsg the message body
+ * ("the pool relation ... ; ...", without the function's name, which
+ * sample_run adds; sqlite3_free it).  pool_read fills *out
  * (core/pool.h; pool_free it either way). */
 int pool_read(sqlite3 *db, const PoolQuery *q, Pool *out, char **errmsg);
 /* Reads the reference relation (cossim), restricted to q->categories

@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FN "safety_sample"
-
 /* The rows read so far: names, and each row's floats and norm. */
 typedef struct {
   Names ns;
@@ -38,8 +36,7 @@ static int ref_row(const PoolQuery *q, sqlite3_stmt *st, RefRows *rr,
   int nomem = 0;
   char who[160];
   if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-    *errmsg = safety_error_text(
-        FN, "the reference relation \"%s\" has a row with a NULL category; "
+    *errmsg = sqlite3_mprintf("the reference relation \"%s\" has a row with a NULL category; "
             "every reference example needs its harm category",
         q->reference);
     return SQLITE_ERROR;
@@ -85,7 +82,7 @@ static int ref_scan(sqlite3 *db, const PoolQuery *q, RefRows *rr,
   } else if (rc == SQLITE_DONE) {
     rc = SQLITE_OK;
   } else if (*errmsg == NULL) {
-    *errmsg = safety_error_text(FN, "reading the reference relation \"%s\" failed: %s",
+    *errmsg = sqlite3_mprintf("reading the reference relation \"%s\" failed: %s",
                                 q->reference, sqlite3_errmsg(db));
   }
   sqlite3_finalize(st);
@@ -98,8 +95,7 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
   memset(out, 0, sizeof *out);
   int rc = ref_scan(db, q, &rr, errmsg);
   if (rc == SQLITE_OK && rr.n_rows == 0) {
-    *errmsg = safety_error_text(
-        FN, "the reference relation \"%s\" has no rows%s; %s needs labelled "
+    *errmsg = sqlite3_mprintf("the reference relation \"%s\" has no rows%s; %s needs labelled "
             "exemplars of each harm category (fill reference_examples, or "
             "name another relation with options.reference)",
         q->reference, q->categories ? " in the requested categories" : "",

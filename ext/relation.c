@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#define FN "safety_sample"
-
 /* 1 if the prepared statement has a result column named col (any case). */
 static int stmt_has_column(sqlite3_stmt *st, const char *col) {
   for (int j = 0; j < sqlite3_column_count(st); j++)
@@ -65,8 +63,7 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
   int rc = prepare_on(db, "SELECT * FROM", rel, &probe);
   if (rc == SQLITE_NOMEM) return rc;
   if (rc != SQLITE_OK) {
-    *errmsg = safety_error_text(
-        FN, "the %s relation \"%s\" cannot be read (%s); create it "
+    *errmsg = sqlite3_mprintf("the %s relation \"%s\" cannot be read (%s); create it "
             "(sql/schema.sql makes safety_pool and safety_reference) or name "
             "another with options.%s",
         kind, rel, sqlite3_errmsg(db), option);
@@ -79,8 +76,7 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
   if (rc == SQLITE_OK && missing != NULL) {
     rc = join_columns(cols, n_cols, NULL, &want);
     if (rc == SQLITE_OK) {
-      *errmsg = safety_error_text(
-          FN, "the %s relation \"%s\" has no column %s; it needs the columns %s",
+      *errmsg = sqlite3_mprintf("the %s relation \"%s\" has no column %s; it needs the columns %s",
           kind, rel, missing, want);
       rc = SQLITE_ERROR;
     }
@@ -105,7 +101,7 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
     rc = from ? prepare_on(db, from, rel, out) : SQLITE_NOMEM;
     sqlite3_free(from);
     if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
-      *errmsg = safety_error_text(FN, "cannot read the %s relation \"%s\": %s",
+      *errmsg = sqlite3_mprintf("cannot read the %s relation \"%s\": %s",
                                   kind, rel, sqlite3_errmsg(db));
   }
   sqlite3_free(missing);
@@ -120,8 +116,7 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
   int rc = prepare_on(db, "SELECT count(*) FROM", task, &st);
   if (rc == SQLITE_NOMEM) return rc;
   if (rc != SQLITE_OK) {
-    *errmsg = safety_error_text(
-        FN, "budget %g is a fraction of the fine-tuning set, but the task "
+    *errmsg = sqlite3_mprintf("budget %g is a fraction of the fine-tuning set, but the task "
             "relation \"%s\" cannot be read (%s); create it, pass "
             "options.task_size, or give the budget as a whole-number count",
         budget, task, sqlite3_errmsg(db));
@@ -132,7 +127,7 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
     *count = sqlite3_column_int64(st, 0);
     rc = SQLITE_OK;
   } else {
-    *errmsg = safety_error_text(FN, "counting the task relation \"%s\" failed: %s",
+    *errmsg = sqlite3_mprintf("counting the task relation \"%s\" failed: %s",
                                 task, sqlite3_errmsg(db));
     rc = SQLITE_ERROR;
   }

@@ -1,6 +1,7 @@
 /*
  * relation.h — reading the user's relations (tables or views, contract
  * §6) by name: the only module that builds SQL text (relation.c).
+ * Messages are bodies without the function's name (sample_run adds it).
  */
 #ifndef SAFETY_RELATION_H
 #define SAFETY_RELATION_H

@@ -328,9 +328,7 @@ void fn_safety_report(sqlite3_context *ctx, int argc,
     else
       sqlite3_result_error_code(ctx, rc);
   } else {
-    /* The run's messages name safety_sample; this is safety_report. */
-    safety_result_error(ctx, FN, "%s",
-                        safety_error_body(errmsg, "safety_sample"));
+    sqlite3_result_error(ctx, errmsg, -1); /* "safety_report: ..." */
   }
   sqlite3_free(errmsg);
   sample_run_free(&run);

@@ -12,8 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-#define FN "safety_sample"
-
 /* Parses the budget into a count n (fractions need the task size).  On
  * error sets *errmsg. */
 static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
@@ -31,29 +29,28 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
       b = sqlite3_value_double(v);
       break;
     case SQLITE_NULL:
-      *errmsg = safety_error_text(FN, "budget is NULL; %s", how);
+      *errmsg = sqlite3_mprintf("budget is NULL; %s", how);
       return SQLITE_ERROR;
     default:
-      *errmsg = safety_error_text(FN, "budget must be a number, got '%.40s'; %s",
+      *errmsg = sqlite3_mprintf("budget must be a number, got '%.40s'; %s",
                                   (const char *)sqlite3_value_text(v), how);
       return SQLITE_ERROR;
   }
   run->budget = b;
   run->task_size = -1;
   if (!(b > 0)) {
-    *errmsg = safety_error_text(FN, "budget must be positive, got %g; %s", b, how);
+    *errmsg = sqlite3_mprintf("budget must be positive, got %g; %s", b, how);
     return SQLITE_ERROR;
   }
   if (b >= 1) {
     if (b != floor(b)) {
-      *errmsg = safety_error_text(
-          FN, "budget %g is not a whole number; a budget of 1 or more is a "
+      *errmsg = sqlite3_mprintf("budget %g is not a whole number; a budget of 1 or more is a "
               "count of examples (a fraction must be below 1)",
           b);
       return SQLITE_ERROR;
     }
     if (b > 9007199254740992.0) {
-      *errmsg = safety_error_text(FN, "budget %g is too large; the largest "
+      *errmsg = sqlite3_mprintf("budget %g is too large; the largest "
                                       "count is 2^53", b);
       return SQLITE_ERROR;
     }
@@ -69,8 +66,7 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   run->task_size = task;
   run->n = (sqlite3_int64)floor(b * (double)task + 0.5);
   if (run->n < 1) {
-    *errmsg = safety_error_text(
-        FN, "budget %g of a fine-tuning set of %lld examples rounds to 0 "
+    *errmsg = sqlite3_mprintf("budget %g of a fine-tuning set of %lld examples rounds to 0 "
             "examples; raise the budget or give a whole-number count",
         b, (long long)task);
     return SQLITE_ERROR;
@@ -85,7 +81,7 @@ static int plan_method(sqlite3_value *v, SampleRun *run, char **errmsg) {
   if (run->method == NULL) {
     char known[200];
     method_list(known, sizeof known);
-    *errmsg = safety_error_text(FN, "unknown method '%s'; the known methods are %s",
+    *errmsg = sqlite3_mprintf("unknown method '%s'; the known methods are %s",
                                 name ? name : "NULL", known);
     return SQLITE_ERROR;
   }
@@ -104,7 +100,7 @@ static int plan_options(int argc, sqlite3_value **argv, SampleRun *run,
                           &run->opt, err);
   if (orc == 1) return SQLITE_NOMEM;
   if (orc != 0) {
-    *errmsg = safety_error_text(FN, "%s", err);
+    *errmsg = sqlite3_mprintf("%s", err);
     return SQLITE_ERROR;
   }
   return SQLITE_OK;
@@ -115,22 +111,19 @@ static int plan_checks(SampleRun *run, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   const MethodInfo *m = run->method;
   if (opt->fill == FILL_SCORE && m->method != METHOD_COSSIM) {
-    *errmsg = safety_error_text(
-        FN, "option fill \"score\" is only for cossim and cossim-b; use "
+    *errmsg = sqlite3_mprintf("option fill \"score\" is only for cossim and cossim-b; use "
             "\"random\" or \"none\" with %s",
         m->name);
     return SQLITE_ERROR;
   }
   if (opt->fill == FILL_NONE && m->method == METHOD_RANDOM) {
-    *errmsg = safety_error_text(
-        FN, "option fill \"none\" would return nothing for %s, which has no "
+    *errmsg = sqlite3_mprintf("option fill \"none\" would return nothing for %s, which has no "
             "category quotas (every row is a fill); drop the option",
         m->name);
     return SQLITE_ERROR;
   }
   if (opt->quota != QUOTA_OPT_UNIFORM && m->method == METHOD_RANDOM) {
-    *errmsg = safety_error_text(
-        FN, "option quota applies to the category methods (sss, pss, fl, "
+    *errmsg = sqlite3_mprintf("option quota applies to the category methods (sss, pss, fl, "
             "cossim and their -b forms); %s draws without categories",
         m->name);
     return SQLITE_ERROR;

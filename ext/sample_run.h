@@ -64,8 +64,9 @@ typedef struct {
  * options value is no options).  for_report: also read the embeddings of
  * methods that do not need them when the pool has them (falling back to
  * none, with the reason in no_embeddings), and keep the pool's categories.
- * Returns SQLITE_OK or an error code with *errmsg a "safety_sample: ..."
- * message (sqlite3_free it).  sample_run_free releases *run either way.
+ * Returns SQLITE_OK or an error code with *errmsg the message, prefixed
+ * here once with the caller's name ("safety_sample: ..." or, for_report,
+ * "safety_report: ..."; sqlite3_free it).  sample_run_free releases *run either way.
  */
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg);
@@ -73,7 +74,7 @@ void sample_run_free(SampleRun *run);
 
 /* sample_plan.c: the method, the options and their checks, the budget as
  * a count (run->n, run->n_contrast).  SQLITE_OK or an error code with
- * *errmsg set, as sample_run. */
+ * *errmsg the message body (sample_run adds the function's name). */
 int sample_plan(sqlite3 *db, int argc, sqlite3_value **argv, SampleRun *run,
                 char **errmsg);
 

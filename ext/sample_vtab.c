@@ -2,9 +2,9 @@
  * sample_vtab.c — the table-valued function safety_sample(method, budget
  * [, options]) of contract §7.
  *
- * sample_run.c parses the arguments and options, reads the relations
- * (pool_read.c) and runs the selection (select.c, which knows nothing of
- * SQLite); this file only returns the chosen rows.  The structure follows
+ * sample_run.c runs the call (sample_plan.c: arguments and options;
+ * pool_read.c: the relations; core/select.c: the selection, which knows
+ * nothing of SQLite); this file only returns the chosen rows.  The structure follows
  * SQLite's ext/misc/series.c: an eponymous-only virtual table whose hidden
  * columns carry the arguments.
  * It only ever runs SELECT statements, so it works under

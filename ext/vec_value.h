@@ -21,7 +21,7 @@ int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
 /* Sets a float32 BLOB result, taking ownership of v (ss_malloc'ed). */
 void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim);
 
-/* The "safety_sample: <who> has ..." message of an embedding fault
+/* The "<who> has ..." message body of an embedding fault
  * (ROW_NONFINITE with its element, ROW_ZERO, ROW_DIFFERENT); NULL if out
  * of memory.  who names the row, e.g. "pool example 7". */
 char *embedding_fault_text(const char *who, int fault, long long element,
