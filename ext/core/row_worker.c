@@ -59,19 +59,19 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
       }
     return 0;
   }
-  job->norm = sqrt(aa);
-  if (job->norm_out != NULL) *job->norm_out = job->norm;
+  double norm = sqrt(aa);
+  if (job->norm_out != NULL) *job->norm_out = norm;
   if (job->same_as != NULL &&
       memcmp(x, job->same_as, dim * sizeof(float)) != 0) {
     job->status = ROW_DIFFERENT;
     return 0;
   }
   if (job->store != NULL) *streamed |= row_copy_stream(job->store, x, dim);
-  if (job->scores != NULL) score_cossim(x, job->norm, s->means, s->k, dim, job->scores);
+  if (job->scores != NULL) score_cossim(x, norm, s->means, s->k, dim, job->scores);
   if (job->hash) {
-    job->vec_hash = hash_vector(x, dim);
-    if (job->hash_out != NULL) *job->hash_out = job->vec_hash;
-    if (job->same_hash != NULL && *job->same_hash != job->vec_hash) {
+    uint64_t h = hash_vector(x, dim);
+    if (job->hash_out != NULL) *job->hash_out = h;
+    if (job->same_hash != NULL && *job->same_hash != h) {
       job->status = ROW_DIFFERENT;
       return 0;
     }
