@@ -136,12 +136,13 @@ static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
  * with the pool. */
 static int arena_full(Reader *r) {
   size_t stored = r->pp.n_eligible - 1; /* all but the row that did not fit */
-  *r->errmsg = sqlite3_mprintf("out of memory keeping the embeddings of the eligible examples "
-          "(%llu stored, %llu dimensions, %.0f MiB so far); %s keeps one "
-          "float32 copy of them: raise the memory SQLite may use (PRAGMA "
-          "hard_heap_limit, soft_heap_limit), narrow the pool with "
-          "options.behavior or options.categories, or use cossim or sss, "
-          "which do not keep them",
+  *r->errmsg = sqlite3_mprintf(
+      "out of memory keeping the embeddings of the eligible examples "
+      "(%llu stored, %llu dimensions, %.0f MiB so far); %s keeps one "
+      "float32 copy of them: raise the memory SQLite may use (PRAGMA "
+      "hard_heap_limit, soft_heap_limit), narrow the pool with "
+      "options.behavior or options.categories, or use cossim or sss, "
+      "which do not keep them",
       (unsigned long long)stored, (unsigned long long)r->pp.dim,
       (double)stored * (double)r->pp.dim * 4.0 / 1048576.0, r->q->method);
   return *r->errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
@@ -244,8 +245,9 @@ static int reader_row(Reader *r, sqlite3_value **v) {
   /* id */
   if (sqlite3_value_type(v[0]) != SQLITE_INTEGER) {
     const char *shown = (const char *)sqlite3_value_text(v[0]);
-    *errmsg = sqlite3_mprintf("the pool relation \"%s\" has an id that is not an INTEGER "
-            "(%s); ids must be integers",
+    *errmsg = sqlite3_mprintf(
+        "the pool relation \"%s\" has an id that is not an INTEGER "
+        "(%s); ids must be integers",
         q->pool, shown ? shown : "NULL");
     return SQLITE_ERROR;
   }
@@ -256,8 +258,9 @@ static int reader_row(Reader *r, sqlite3_value **v) {
     const char *b = (const char *)sqlite3_value_text(v[2]);
     code = behavior_code(b, (size_t)sqlite3_value_bytes(v[2]));
     if (code < 1) {
-      *errmsg = sqlite3_mprintf("pool example %lld has behavior '%s'; expected 'T1', 'T2', "
-              "'T3', 'T4' or NULL (see behavior_type())",
+      *errmsg = sqlite3_mprintf(
+          "pool example %lld has behavior '%s'; expected 'T1', 'T2', "
+          "'T3', 'T4' or NULL (see behavior_type())",
           (long long)id, b ? b : "");
       return SQLITE_ERROR;
     }
@@ -270,10 +273,10 @@ static int reader_row(Reader *r, sqlite3_value **v) {
   if (e == known) { /* first row of this id */
     en->behavior = (unsigned char)code;
   } else if (en->behavior != code) {
-    *errmsg = sqlite3_mprintf("pool example %lld has two behaviours (%s and %s); an example "
-            "must have exactly one — fix its labels",
-        (long long)id,
-        en->behavior ? behavior_name(en->behavior) : "NULL",
+    *errmsg = sqlite3_mprintf(
+        "pool example %lld has two behaviours (%s and %s); an example "
+        "must have exactly one — fix its labels",
+        (long long)id, en->behavior ? behavior_name(en->behavior) : "NULL",
         code ? behavior_name(code) : "NULL");
     return SQLITE_ERROR;
   }
@@ -392,8 +395,9 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
     rc = rd->rc;
   } else if (ran && rc != SQLITE_DONE) {
     if (*rd->errmsg == NULL)
-      *rd->errmsg = sqlite3_mprintf("reading the pool relation \"%s\" failed: %s", q->pool,
-          sqlite3_errmsg(db));
+      *rd->errmsg =
+          sqlite3_mprintf("reading the pool relation \"%s\" failed: %s",
+                          q->pool, sqlite3_errmsg(db));
   } else if (ran) {
     rc = reader_drain(rd);
   }

@@ -36,8 +36,9 @@ static int ref_row(const PoolQuery *q, sqlite3_stmt *st, RefRows *rr,
   int nomem = 0;
   char who[160];
   if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-    *errmsg = sqlite3_mprintf("the reference relation \"%s\" has a row with a NULL category; "
-            "every reference example needs its harm category",
+    *errmsg = sqlite3_mprintf(
+        "the reference relation \"%s\" has a row with a NULL category; "
+        "every reference example needs its harm category",
         q->reference);
     return SQLITE_ERROR;
   }
@@ -82,8 +83,9 @@ static int ref_scan(sqlite3 *db, const PoolQuery *q, RefRows *rr,
   } else if (rc == SQLITE_DONE) {
     rc = SQLITE_OK;
   } else if (*errmsg == NULL) {
-    *errmsg = sqlite3_mprintf("reading the reference relation \"%s\" failed: %s",
-                                q->reference, sqlite3_errmsg(db));
+    *errmsg =
+        sqlite3_mprintf("reading the reference relation \"%s\" failed: %s",
+                        q->reference, sqlite3_errmsg(db));
   }
   sqlite3_finalize(st);
   return rc;
@@ -95,9 +97,10 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
   memset(out, 0, sizeof *out);
   int rc = ref_scan(db, q, &rr, errmsg);
   if (rc == SQLITE_OK && rr.n_rows == 0) {
-    *errmsg = sqlite3_mprintf("the reference relation \"%s\" has no rows%s; %s needs labelled "
-            "exemplars of each harm category (fill reference_examples, or "
-            "name another relation with options.reference)",
+    *errmsg = sqlite3_mprintf(
+        "the reference relation \"%s\" has no rows%s; %s needs labelled "
+        "exemplars of each harm category (fill reference_examples, or "
+        "name another relation with options.reference)",
         q->reference, q->categories ? " in the requested categories" : "",
         q->method);
     rc = SQLITE_ERROR;

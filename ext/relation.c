@@ -63,9 +63,10 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
   int rc = prepare_on(db, "SELECT * FROM", rel, &probe);
   if (rc == SQLITE_NOMEM) return rc;
   if (rc != SQLITE_OK) {
-    *errmsg = sqlite3_mprintf("the %s relation \"%s\" cannot be read (%s); create it "
-            "(sql/schema.sql makes safety_pool and safety_reference) or name "
-            "another with options.%s",
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" cannot be read (%s); create it "
+        "(sql/schema.sql makes safety_pool and safety_reference) or name "
+        "another with options.%s",
         kind, rel, sqlite3_errmsg(db), option);
     sqlite3_finalize(probe);
     return SQLITE_ERROR;
@@ -76,7 +77,8 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
   if (rc == SQLITE_OK && missing != NULL) {
     rc = join_columns(cols, n_cols, NULL, &want);
     if (rc == SQLITE_OK) {
-      *errmsg = sqlite3_mprintf("the %s relation \"%s\" has no column %s; it needs the columns %s",
+      *errmsg = sqlite3_mprintf(
+          "the %s relation \"%s\" has no column %s; it needs the columns %s",
           kind, rel, missing, want);
       rc = SQLITE_ERROR;
     }
@@ -101,8 +103,8 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
     rc = from ? prepare_on(db, from, rel, out) : SQLITE_NOMEM;
     sqlite3_free(from);
     if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
-      *errmsg = sqlite3_mprintf("cannot read the %s relation \"%s\": %s",
-                                  kind, rel, sqlite3_errmsg(db));
+      *errmsg = sqlite3_mprintf("cannot read the %s relation \"%s\": %s", kind,
+                                rel, sqlite3_errmsg(db));
   }
   sqlite3_free(missing);
   sqlite3_free(want);
@@ -116,9 +118,10 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
   int rc = prepare_on(db, "SELECT count(*) FROM", task, &st);
   if (rc == SQLITE_NOMEM) return rc;
   if (rc != SQLITE_OK) {
-    *errmsg = sqlite3_mprintf("budget %g is a fraction of the fine-tuning set, but the task "
-            "relation \"%s\" cannot be read (%s); create it, pass "
-            "options.task_size, or give the budget as a whole-number count",
+    *errmsg = sqlite3_mprintf(
+        "budget %g is a fraction of the fine-tuning set, but the task "
+        "relation \"%s\" cannot be read (%s); create it, pass "
+        "options.task_size, or give the budget as a whole-number count",
         budget, task, sqlite3_errmsg(db));
     return SQLITE_ERROR;
   }
@@ -128,7 +131,7 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
     rc = SQLITE_OK;
   } else {
     *errmsg = sqlite3_mprintf("counting the task relation \"%s\" failed: %s",
-                                task, sqlite3_errmsg(db));
+                              task, sqlite3_errmsg(db));
     rc = SQLITE_ERROR;
   }
   sqlite3_finalize(st);

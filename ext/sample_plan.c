@@ -33,7 +33,7 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
       return SQLITE_ERROR;
     default:
       *errmsg = sqlite3_mprintf("budget must be a number, got '%.40s'; %s",
-                                  (const char *)sqlite3_value_text(v), how);
+                                (const char *)sqlite3_value_text(v), how);
       return SQLITE_ERROR;
   }
   run->budget = b;
@@ -44,14 +44,16 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   }
   if (b >= 1) {
     if (b != floor(b)) {
-      *errmsg = sqlite3_mprintf("budget %g is not a whole number; a budget of 1 or more is a "
-              "count of examples (a fraction must be below 1)",
+      *errmsg = sqlite3_mprintf(
+          "budget %g is not a whole number; a budget of 1 or more is a "
+          "count of examples (a fraction must be below 1)",
           b);
       return SQLITE_ERROR;
     }
     if (b > 9007199254740992.0) {
       *errmsg = sqlite3_mprintf("budget %g is too large; the largest "
-                                      "count is 2^53", b);
+                                "count is 2^53",
+                                b);
       return SQLITE_ERROR;
     }
     run->n = (sqlite3_int64)b;
@@ -66,8 +68,9 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   run->task_size = task;
   run->n = (sqlite3_int64)floor(b * (double)task + 0.5);
   if (run->n < 1) {
-    *errmsg = sqlite3_mprintf("budget %g of a fine-tuning set of %lld examples rounds to 0 "
-            "examples; raise the budget or give a whole-number count",
+    *errmsg = sqlite3_mprintf(
+        "budget %g of a fine-tuning set of %lld examples rounds to 0 "
+        "examples; raise the budget or give a whole-number count",
         b, (long long)task);
     return SQLITE_ERROR;
   }
@@ -82,7 +85,7 @@ static int plan_method(sqlite3_value *v, SampleRun *run, char **errmsg) {
     char known[200];
     method_list(known, sizeof known);
     *errmsg = sqlite3_mprintf("unknown method '%s'; the known methods are %s",
-                                name ? name : "NULL", known);
+                              name ? name : "NULL", known);
     return SQLITE_ERROR;
   }
   return SQLITE_OK;
@@ -111,20 +114,23 @@ static int plan_checks(SampleRun *run, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   const MethodInfo *m = run->method;
   if (opt->fill == FILL_SCORE && m->method != METHOD_COSSIM) {
-    *errmsg = sqlite3_mprintf("option fill \"score\" is only for cossim and cossim-b; use "
-            "\"random\" or \"none\" with %s",
+    *errmsg = sqlite3_mprintf(
+        "option fill \"score\" is only for cossim and cossim-b; use "
+        "\"random\" or \"none\" with %s",
         m->name);
     return SQLITE_ERROR;
   }
   if (opt->fill == FILL_NONE && m->method == METHOD_RANDOM) {
-    *errmsg = sqlite3_mprintf("option fill \"none\" would return nothing for %s, which has no "
-            "category quotas (every row is a fill); drop the option",
+    *errmsg = sqlite3_mprintf(
+        "option fill \"none\" would return nothing for %s, which has no "
+        "category quotas (every row is a fill); drop the option",
         m->name);
     return SQLITE_ERROR;
   }
   if (opt->quota != QUOTA_OPT_UNIFORM && m->method == METHOD_RANDOM) {
-    *errmsg = sqlite3_mprintf("option quota applies to the category methods (sss, pss, fl, "
-            "cossim and their -b forms); %s draws without categories",
+    *errmsg = sqlite3_mprintf(
+        "option quota applies to the category methods (sss, pss, fl, "
+        "cossim and their -b forms); %s draws without categories",
         m->name);
     return SQLITE_ERROR;
   }

@@ -90,11 +90,13 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
   for (size_t q = 0; q < run->opt.n_quota; q++) {
     long c = find_name(pd->cat_names, pd->sel.n_cat, run->opt.quota_names[q]);
     if (c < 0) {
-      *errmsg = sqlite3_mprintf("option quota names category '%s', which %s; check the name "
-              "(category names are case-sensitive)%s",
+      *errmsg = sqlite3_mprintf(
+          "option quota names category '%s', which %s; check the name "
+          "(category names are case-sensitive)%s",
           run->opt.quota_names[q],
-          run->method->method == METHOD_COSSIM ? "is not a category of the reference set"
-                                     : "no eligible example has",
+          run->method->method == METHOD_COSSIM
+              ? "is not a category of the reference set"
+              : "no eligible example has",
           run->method->method == METHOD_COSSIM ? "" : " and options.behavior");
       ss_free(counts);
       return SQLITE_ERROR;
@@ -103,8 +105,9 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
     total += (unsigned long long)run->opt.quota_counts[q];
   }
   if (total > n_main) {
-    *errmsg = sqlite3_mprintf("option quota asks for %llu examples in all but the budget gives "
-            "%llu%s; lower the counts or raise the budget",
+    *errmsg = sqlite3_mprintf(
+        "option quota asks for %llu examples in all but the budget gives "
+        "%llu%s; lower the counts or raise the budget",
         total, (unsigned long long)n_main,
         run->n_contrast ? " after the contrast share" : "");
     ss_free(counts);
@@ -140,9 +143,10 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   if (cand->n > 0 && cand->dim != run->pd.sel.dim) {
-    *errmsg = sqlite3_mprintf("option contrast: the T3 examples have %llu-dimensional "
-            "embeddings but the selected ones have %llu (dimension mismatch "
-            "%llu vs %llu); every embedding must come from the same model",
+    *errmsg = sqlite3_mprintf(
+        "option contrast: the T3 examples have %llu-dimensional "
+        "embeddings but the selected ones have %llu (dimension mismatch "
+        "%llu vs %llu); every embedding must come from the same model",
         (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim,
         (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim);
     rc = SQLITE_ERROR;
@@ -168,9 +172,10 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     if (lo < cand->n && cand->ids[lo] == run->pd.sel.ids[e]) excluded[lo] = 1;
   }
   if (n_anchor == 0) {
-    *errmsg = sqlite3_mprintf("option contrast looks for T3 examples that resemble the chosen "
-            "T1 examples, but the %s selection has no T1 example; include "
-            "\"T1\" in options.behavior or leave out contrast",
+    *errmsg = sqlite3_mprintf(
+        "option contrast looks for T3 examples that resemble the chosen "
+        "T1 examples, but the %s selection has no T1 example; include "
+        "\"T1\" in options.behavior or leave out contrast",
         run->method->name);
     rc = SQLITE_ERROR;
     goto cleanup;
@@ -182,11 +187,11 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   if (*n_picks < k && !run->opt.allow_short) {
-    *errmsg = sqlite3_mprintf("option contrast reserves %llu of %lld rows for T3 look-alikes, "
-            "but only %llu T3 examples %s; lower contrast, add T3 examples "
-            "(benign, answered) to the pool, or pass \"allow_short\": true",
-        (unsigned long long)k, (long long)run->n,
-        (unsigned long long)*n_picks,
+    *errmsg = sqlite3_mprintf(
+        "option contrast reserves %llu of %lld rows for T3 look-alikes, "
+        "but only %llu T3 examples %s; lower contrast, add T3 examples "
+        "(benign, answered) to the pool, or pass \"allow_short\": true",
+        (unsigned long long)k, (long long)run->n, (unsigned long long)*n_picks,
         run->contrast_skipped ? "remain after dedup" : "are available");
     rc = SQLITE_ERROR;
     goto cleanup;
@@ -276,8 +281,9 @@ static int optional_embeddings(sqlite3 *db, SampleRun *run, int for_report,
   if (q->need_embeddings || !(required || for_report)) return SQLITE_OK;
   int has = relation_has_column(db, q->pool, "embedding");
   if (has == 0 && required) {
-    *errmsg = sqlite3_mprintf("option %s needs embeddings, but the pool relation \"%s\" has "
-            "no column embedding; add one (vec_f32 BLOBs) or leave out %s",
+    *errmsg = sqlite3_mprintf(
+        "option %s needs embeddings, but the pool relation \"%s\" has "
+        "no column embedding; add one (vec_f32 BLOBs) or leave out %s",
         opt->dedup > 0 ? "dedup" : "contrast", q->pool,
         opt->dedup > 0 ? "dedup" : "contrast");
     return SQLITE_ERROR;
@@ -337,10 +343,11 @@ static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
   if (!opt->allow_short) {
     char filter[40];
     describe_filter(opt->behavior_mask, filter, sizeof filter);
-    *errmsg = sqlite3_mprintf("only %llu eligible examples (%s%s) for a budget of %lld%s; "
-            "lower the budget, widen options.behavior or "
-            "options.categories, or pass \"allow_short\": true to take "
-            "them all",
+    *errmsg = sqlite3_mprintf(
+        "only %llu eligible examples (%s%s) for a budget of %lld%s; "
+        "lower the budget, widen options.behavior or "
+        "options.categories, or pass \"allow_short\": true to take "
+        "them all",
         (unsigned long long)run->pd.sel.n, filter,
         opt->categories ? ", listed categories" : "", (long long)*n_main,
         run->n_contrast ? " (after the contrast share)" : "");
@@ -354,18 +361,20 @@ static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
 static int select_failure(const SampleRun *run, int src, size_t bad_category,
                           char **errmsg) {
   if (src == SELECT_EZERO_PROTOTYPE) {
-    *errmsg = sqlite3_mprintf("the prototype of category '%s' is a zero vector (its members' "
-            "embeddings cancel out), so cosine to it is undefined; check the "
-            "embeddings of that category",
+    *errmsg = sqlite3_mprintf(
+        "the prototype of category '%s' is a zero vector (its members' "
+        "embeddings cancel out), so cosine to it is undefined; check the "
+        "embeddings of that category",
         run->pd.cat_names[bad_category]);
     return SQLITE_ERROR;
   }
   if (src == SELECT_ETOO_LARGE) {
     size_t members = run->pd.sel.cat_start[bad_category + 1] -
                      run->pd.sel.cat_start[bad_category];
-    *errmsg = sqlite3_mprintf("%s compares every pair of a category's members, and category "
-            "'%s' has %llu eligible members (the limit is %d); narrow it with "
-            "options.behavior or options.categories, or use pss",
+    *errmsg = sqlite3_mprintf(
+        "%s compares every pair of a category's members, and category "
+        "'%s' has %llu eligible members (the limit is %d); narrow it with "
+        "options.behavior or options.categories, or use pss",
         run->method->name, run->pd.cat_names[bad_category],
         (unsigned long long)members, FL_MAX_MEMBERS);
     return SQLITE_ERROR;
@@ -396,9 +405,10 @@ static int select_main(SampleRun *run, sqlite3_int64 n_main, char **errmsg) {
   if (src != SELECT_OK) return select_failure(run, src, bad_category, errmsg);
   if (opt->dedup > 0 && run->fill != SELECT_FILL_NONE &&
       (sqlite3_int64)run->res.n_rows < n_main && !opt->allow_short) {
-    *errmsg = sqlite3_mprintf("option dedup %g left only %llu examples for a budget of %lld "
-            "(%llu near-duplicates skipped); raise the threshold, lower the "
-            "budget, or pass \"allow_short\": true",
+    *errmsg = sqlite3_mprintf(
+        "option dedup %g left only %llu examples for a budget of %lld "
+        "(%llu near-duplicates skipped); raise the threshold, lower the "
+        "budget, or pass \"allow_short\": true",
         opt->dedup, (unsigned long long)run->res.n_rows, (long long)n_main,
         (unsigned long long)run->res.dedup_skipped);
     return SQLITE_ERROR;
@@ -437,9 +447,8 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
   if (rc != SQLITE_OK && *errmsg != NULL) {
     /* The one place the message gets its function's name. */
     char *body = *errmsg;
-    *errmsg = sqlite3_mprintf("%s: %s",
-                              for_report ? "safety_report" : "safety_sample",
-                              body);
+    *errmsg = sqlite3_mprintf(
+        "%s: %s", for_report ? "safety_report" : "safety_sample", body);
     sqlite3_free(body);
   }
   /* An error whose message could not be formatted ran out of memory; a

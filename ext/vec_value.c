@@ -47,16 +47,19 @@ char *embedding_fault_text(const char *who, int fault, long long element,
                            int is_nan) {
   switch (fault) {
     case ROW_NONFINITE:
-      return sqlite3_mprintf("%s has an embedding whose element %lld is %s; embeddings must "
-              "be finite",
+      return sqlite3_mprintf(
+          "%s has an embedding whose element %lld is %s; embeddings must "
+          "be finite",
           who, element, is_nan ? "NaN" : "infinite");
     case ROW_ZERO:
-      return sqlite3_mprintf("%s has a zero embedding, which has no direction for cosine; "
-              "re-embed it or leave it out of the pool",
+      return sqlite3_mprintf(
+          "%s has a zero embedding, which has no direction for cosine; "
+          "re-embed it or leave it out of the pool",
           who);
     default: /* ROW_DIFFERENT */
-      return sqlite3_mprintf("%s has two different embeddings in its rows; one example must "
-              "have one embedding",
+      return sqlite3_mprintf(
+          "%s has two different embeddings in its rows; one example must "
+          "have one embedding",
           who);
   }
 }
@@ -65,9 +68,10 @@ char *embedding_fault_text(const char *who, int fault, long long element,
  * ("others" in one relation, "the reference set's" across the two). */
 static int dim_mismatch(const char *who, size_t d, size_t dim,
                         const char *others, char **errmsg) {
-  *errmsg = sqlite3_mprintf("%s has a %llu-dimensional embedding but %s have %llu (dimension "
-          "mismatch %llu vs %llu); every embedding must come from the same "
-          "model",
+  *errmsg = sqlite3_mprintf(
+      "%s has a %llu-dimensional embedding but %s have %llu (dimension "
+      "mismatch %llu vs %llu); every embedding must come from the same "
+      "model",
       who, (unsigned long long)d, others, (unsigned long long)dim,
       (unsigned long long)d, (unsigned long long)dim);
   return SQLITE_ERROR;
@@ -85,17 +89,19 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
   size_t d;
   *json = NULL;
   if (type == SQLITE_NULL) {
-    *errmsg = sqlite3_mprintf("%s has no embedding; store one (a float32 BLOB, for example "
-            "from safety_embed(text)) or leave the row out",
+    *errmsg = sqlite3_mprintf(
+        "%s has no embedding; store one (a float32 BLOB, for example "
+        "from safety_embed(text)) or leave the row out",
         who);
     return SQLITE_ERROR;
   }
   if (type == SQLITE_BLOB) {
     size_t bytes = (size_t)sqlite3_value_bytes(v);
     if (bytes == 0 || bytes % 4 != 0) {
-      *errmsg = sqlite3_mprintf("%s has an embedding of %llu bytes, which is not a float32 "
-              "vector (a non-empty multiple of 4 bytes); store vec_f32(...) "
-              "values",
+      *errmsg = sqlite3_mprintf(
+          "%s has an embedding of %llu bytes, which is not a float32 "
+          "vector (a non-empty multiple of 4 bytes); store vec_f32(...) "
+          "values",
           who, (unsigned long long)bytes);
       return SQLITE_ERROR;
     }
@@ -106,12 +112,12 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
                            (size_t)sqlite3_value_bytes(v), json, &d, err);
     if (rc == VEC_ENOMEM) return SQLITE_NOMEM;
     if (rc != VEC_OK) {
-      *errmsg = sqlite3_mprintf("%s has an invalid embedding: %s", who,
-                                  err);
+      *errmsg = sqlite3_mprintf("%s has an invalid embedding: %s", who, err);
       return SQLITE_ERROR;
     }
   } else {
-    *errmsg = sqlite3_mprintf("%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
+    *errmsg = sqlite3_mprintf(
+        "%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
         type == SQLITE_INTEGER ? "an INTEGER" : "a REAL");
     return SQLITE_ERROR;
   }
