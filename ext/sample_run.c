@@ -117,6 +117,33 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
   return SQLITE_OK;
 }
 
+/* Anchors: the chosen T1 examples in rank order (their vectors and norms
+ * into avec, anorm; returns how many); candidates already in the
+ * selection are marked in excluded. */
+static size_t contrast_anchors(const SampleRun *run, const SelectPool *cand,
+                               const float **avec, double *anorm,
+                               unsigned char *excluded) {
+  size_t n_anchor = 0;
+  memset(excluded, 0, cand->n ? cand->n : 1);
+  for (size_t r = 0; r < run->res.n_rows; r++) {
+    size_t e = run->res.rows[r].example;
+    if (run->pd.behavior[e] == BEHAVIOR_T1) {
+      avec[n_anchor] = select_vec(&run->pd.sel, e);
+      anorm[n_anchor++] = run->pd.sel.norms[e];
+    }
+    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (cand->ids[mid] < run->pd.sel.ids[e])
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < cand->n && cand->ids[lo] == run->pd.sel.ids[e]) excluded[lo] = 1;
+  }
+  return n_anchor;
+}
+
 /* The contrast rows: T3 look-alikes of the chosen T1 examples. */
 static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
                         ContrastPick **picks_out, size_t *n_picks,
@@ -125,7 +152,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
    * category filter: only what the contrast needs is set). */
   PoolQuery q = {
       .pool = main_q->pool,
-      .behavior_mask = 1u << 3,
+      .behavior_mask = 1u << BEHAVIOR_T3,
       .need_embeddings = 1,
       .method = main_q->method,
       .dim = main_q->dim,
@@ -133,7 +160,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   int rc = pool_read(db, &q, &run->t3, errmsg);
   if (rc != SQLITE_OK) return rc;
   const SelectPool *cand = &run->t3.sel;
-  size_t n_anchor = 0, k = (size_t)run->n_contrast;
+  size_t k = (size_t)run->n_contrast;
   const float **avec = ss_malloc_array(run->res.n_rows + 1, sizeof *avec);
   double *anorm = ss_malloc_array(run->res.n_rows + 1, sizeof *anorm);
   unsigned char *excluded = ss_malloc(cand->n ? cand->n : 1);
@@ -152,25 +179,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     rc = SQLITE_ERROR;
     goto cleanup;
   }
-  /* Anchors: the chosen T1 examples in rank order; candidates already in
-   * the selection are excluded. */
-  memset(excluded, 0, cand->n ? cand->n : 1);
-  for (size_t r = 0; r < run->res.n_rows; r++) {
-    size_t e = run->res.rows[r].example;
-    if (run->pd.behavior[e] == 1) {
-      avec[n_anchor] = select_vec(&run->pd.sel, e);
-      anorm[n_anchor++] = run->pd.sel.norms[e];
-    }
-    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (cand->ids[mid] < run->pd.sel.ids[e])
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo < cand->n && cand->ids[lo] == run->pd.sel.ids[e]) excluded[lo] = 1;
-  }
+  size_t n_anchor = contrast_anchors(run, cand, avec, anorm, excluded);
   if (n_anchor == 0) {
     *errmsg = sqlite3_mprintf(
         "option contrast looks for T3 examples that resemble the chosen "
@@ -234,12 +243,12 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
     /* The anchor's row: the picks[j].anchor-th T1 row. */
     const RunRow *anchor = NULL;
     for (size_t i = 0, t1 = 0; i < run->res.n_rows && !anchor; i++)
-      if (run->rows[i].behavior == 1 && t1++ == picks[j].anchor)
+      if (run->rows[i].behavior == BEHAVIOR_T1 && t1++ == picks[j].anchor)
         anchor = &run->rows[i];
     run->rows[run->res.n_rows + j] = (RunRow){
         .id = run->t3.sel.ids[e],
         .category = anchor ? anchor->category : NULL,
-        .behavior = 3,
+        .behavior = BEHAVIOR_T3,
         .score = picks[j].score,
         .has_score = 1,
         .stage = STAGE_CONTRAST,
