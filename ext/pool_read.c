@@ -103,8 +103,8 @@ static int reader_start(Reader *r) {
   return r->pipe ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-/* The prototype sum of category cat for this row, or NULL: only under pss
- * while ids ascend, once per (example, category). */
+/* The category sum of category cat for this row, or NULL: only when sums
+ * are wanted, while ids ascend, once per (example, category). */
 static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
   *sum = NULL;
   if (!r->pp.sums_on || cat == NONE) return 1;

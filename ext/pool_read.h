@@ -9,9 +9,11 @@
  * example's embedding is
  * handed to the row worker (row_worker.h), which checks it and computes its
  * norm on a second thread, then copies it once into a float32 arena of
- * chunks that never move (pss; also adding the prototype sums while ids
- * ascend) or scores it and keeps only the scores (cossim).  Afterwards the
- * examples are in id order: as they came when ids ascend, else sorted.
+ * chunks that never move (also adding the category sums while ids ascend,
+ * when they are wanted) or, when scores are wanted instead, scores it and
+ * keeps only the scores.  The reader knows no method: the caller says
+ * what is wanted (PoolQuery).  Afterwards the examples are in id order:
+ * as they came when ids ascend, else sorted.
  * The SQL text is relation.c's; the pool's arrays are core/pool.h's.
  */
 #ifndef SAFETY_POOL_READ_H
@@ -34,19 +36,20 @@ typedef struct {
    * a pool row of another dimension is named against it; 0 = from the
    * first row. */
   size_t dim;
-  /* Scoring on arrival (cossim with nothing else needing the vectors):
-   * each eligible example's embedding is validated and turned into
-   * score_k scores x.m_c / |x| against the rows of score_means (dim
-   * floats each) instead of being stored; SelectPool.score_ptr gives
-   * them. */
+  /* Scores wanted on arrival instead of the vectors (cossim, when
+   * nothing else needs them): each eligible example's embedding is
+   * validated and turned into score_k scores x.m_c / |x| against the rows
+   * of score_means (dim floats each, core/scores.h) instead of being
+   * stored; SelectPool.score_ptr gives them. */
   const float *score_means;
   size_t score_k;
-  /* pss: add each category's prototype sum as the rows arrive (kept only
-   * when the ids arrive in ascending order, so that the sums are the
-   * same bits as select.c's own, in id order). */
+  /* Category sums wanted (pss's prototypes): add each category's sum of
+   * member vectors as the rows arrive (kept only when the ids arrive in
+   * ascending order, so that the sums are the same bits as
+   * core/scores.c's own, in id order). */
   int want_sums;
-  /* cossim without the categories option: the pool's categories are not
-   * used, so they are not read (the column must still exist). */
+  /* The pool's categories are not wanted (cossim without the categories
+   * option), so they are not read (the column must still exist). */
   int skip_category;
 } PoolQuery;
 
