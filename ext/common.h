@@ -52,6 +52,7 @@ int safety_register_label(sqlite3 *db);
 int safety_register_refusal(sqlite3 *db);
 int safety_register_embed(sqlite3 *db);
 int safety_register_jsonl(sqlite3 *db);
+int safety_register_csv(sqlite3 *db);
 int safety_register_sample(sqlite3 *db);
 int safety_register_pool_reader(sqlite3 *db);
 int safety_register_report(sqlite3 *db);

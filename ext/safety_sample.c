@@ -79,7 +79,7 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
 static int (*const module_registrations[])(sqlite3 *) = {
     safety_register_vector, safety_register_label, safety_register_refusal,
     safety_register_embed,
-    safety_register_jsonl,  safety_register_sample, safety_register_pool_reader,
+    safety_register_jsonl,  safety_register_csv,    safety_register_sample, safety_register_pool_reader,
     safety_register_report,
 };
 
