@@ -82,10 +82,9 @@ CREATE TEMP TABLE import_do_not_answer_rows (
   CONSTRAINT "import_do_not_answer: a prompt without text (empty question column)"
     CHECK (length(question) > 0),
   CONSTRAINT "import_do_not_answer: every id must be a whole number (is this a Do-Not-Answer CSV?)"
-    CHECK (typeof(csv_id) = 'integer'),
-  CONSTRAINT "import_do_not_answer: an id appears twice in the file"
-    PRIMARY KEY (csv_id, model_no)
+    CHECK (typeof(csv_id) = 'integer')
 );
+CREATE INDEX temp.import_do_not_answer_rows_key ON import_do_not_answer_rows (csv_id, model_no);
 
 CREATE TEMP TRIGGER import_do_not_answer_run AFTER INSERT ON import_do_not_answer BEGIN
   SELECT RAISE(ABORT, 'import_do_not_answer: the file has no records, only a header')
@@ -115,6 +114,8 @@ CREATE TEMP TRIGGER import_do_not_answer_run AFTER INSERT ON import_do_not_answe
                  json_extract(c.value, '$."' || m.model || '_response"') AS response,
                  json_extract(c.value, '$."' || m.model || '_action"') AS action
           FROM csv_each(NEW.path) AS c, import_do_not_answer_models AS m);
+  SELECT RAISE(ABORT, 'import_do_not_answer: an id appears twice in the file (ids must be unique)')
+    WHERE EXISTS (SELECT 1 FROM import_do_not_answer_rows GROUP BY csv_id, model_no HAVING count(*) > 1);
 
   -- Replace this file's earlier import of the same models: the keys
   -- '<file>:<digits>/<model>'.

@@ -67,8 +67,6 @@ CREATE TEMP TABLE import_xstest_rows (
   prompt      TEXT,
   completion  TEXT,
   final_label TEXT,
-  CONSTRAINT "import_xstest: every id must be unique and non-empty (is this an XSTest v2 completions file?)"
-    UNIQUE (csv_id),
   CONSTRAINT "import_xstest: final_label must be 1_full_compliance, 2_full_refusal or 3_partial_refusal (see tests/data/xstest/SOURCE.md)"
     CHECK (final_label IN ('1_full_compliance', '2_full_refusal', '3_partial_refusal')),
   CONSTRAINT "import_xstest: a prompt without text (empty prompt column)"
@@ -97,6 +95,8 @@ CREATE TEMP TRIGGER import_xstest_run AFTER INSERT ON import_xstest BEGIN
            json_extract(c.value, '$.prompt'), json_extract(c.value, '$.completion'),
            trim(json_extract(c.value, '$.final_label'))
     FROM csv_each(NEW.path) AS c;
+  SELECT RAISE(ABORT, 'import_xstest: an id appears twice in the file (is this an XSTest v2 completions file?)')
+    WHERE EXISTS (SELECT 1 FROM import_xstest_rows GROUP BY csv_id HAVING count(*) > 1);
 
   -- Replace this model's earlier import (only this model's rows).
   UPDATE import_xstest SET replaced =
