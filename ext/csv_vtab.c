@@ -23,6 +23,7 @@
  * LF only and CR counts as its "space", which it trims only next to a
  * field's end or start, so CRLF works and a CR inside a field is kept.
  */
+#include "common.h"
 #include "file_source.h"
 
 #include <csv.h>

@@ -14,6 +14,7 @@
  * opcodes also count towards a progress handler.  It costs about a
  * microsecond per chunk.
  */
+#include "common.h"
 #include "file_source.h"
 
 #include <errno.h>

@@ -17,6 +17,7 @@
  *
  * The structure follows SQLite's ext/misc/series.c.
  */
+#include "common.h"
 #include "file_source.h"
 
 #include <cjson/cJSON.h>
