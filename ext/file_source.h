@@ -36,7 +36,7 @@ typedef struct {
   int fd;                 /* -1 when closed */
   char *path;             /* the path argument, for messages */
   sqlite3 *db;            /* the connection (length limit, interrupts) */
-  sqlite3_stmt *probe;    /* "SELECT 1", stepped to see an interrupt */
+  sqlite3_stmt *probe;    /* stepped between chunks to see an interrupt */
   sqlite3_int64 line;     /* 1-based line of the next unread byte */
   sqlite3_int64 seg_line; /* line of the segment last returned */
   size_t pos, end;        /* unread bytes are chunk[pos..end) */

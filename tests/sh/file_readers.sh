@@ -40,9 +40,9 @@ check "csv_each: a symbolic link to a regular file is read" '{"a":"1"}
 status 0' "$(run "SELECT value FROM csv_each('$tmp/link.csv')")"
 
 # A 1 GB sparse file: the first NUL stops the read (no 1 GB buffer).
+printf '{"a": 1}\n{"a": 2}\n' > "$tmp/sparse_jsonl_each"
+printf 'a\n1\n' > "$tmp/sparse_csv_each"
 truncate -s 1G "$tmp/sparse_jsonl_each" "$tmp/sparse_csv_each"
-printf '{"a": 1}\n{"a": 2}\n' | dd of="$tmp/sparse_jsonl_each" conv=notrunc status=none
-printf 'a\n1\n' | dd of="$tmp/sparse_csv_each" conv=notrunc status=none
 for fn in jsonl_each csv_each; do
   out=$( { /usr/bin/time -f 'rss_kb %M' timeout 10 sqlite3 :memory: -cmd ".load $EXT" \
            "SELECT count(*) FROM $fn('$tmp/sparse_$fn')"; } 2>&1 )
