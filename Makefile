@@ -19,7 +19,7 @@ WARN     := -Wall -Wextra -Werror
 # -ffp-contract=off: no fused multiply-add, so every machine rounds alike.
 BASE_CFLAGS := -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -ffp-contract=off -pthread $(OPENBLAS_CFLAGS)
 EXT_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(OPT)
-EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lm -pthread
+EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lcsv -lm -pthread
 
 # Two floors (ext/README.md): ext/core/ is pure C11 without SQLite, built
 # into the extension and, on its own, into the unit tests and fuzz targets;
@@ -35,7 +35,7 @@ EXT      := $(BUILD)/safety_sample.so
 # The include path of code that links the core alone (tests, fuzz targets).
 CORE_INC := -Iext/core -Iext
 
-DEB_PACKAGES := gcc make pkg-config sqlite3 libsqlite3-dev libopenblas-dev libcjson-dev python3
+DEB_PACKAGES := gcc make pkg-config sqlite3 libsqlite3-dev libopenblas-dev libcjson-dev libcsv-dev python3
 
 .PHONY: all deps test unit-tests clean demo bench sanitize fuzz
 all: deps $(EXT)

@@ -125,14 +125,15 @@ static const struct {
   const sqlite3_module *module;
 } modules[] = {
     {"safety_sample", &safety_sample_module},
+    /* File readers; their xConnect makes them SQLITE_VTAB_DIRECTONLY. */
+    {"jsonl_each", &jsonl_module},
+    {"csv_each", &csv_module},
 };
 
 /* Modules whose files register themselves still (refusal_sql.c: the
- * refusal functions; jsonl.c: jsonl_each); rows of the tables above once
- * they move into the layout. */
+ * refusal functions); rows of the tables above once they move. */
 static int (*const registrations[])(sqlite3 *) = {
     safety_register_refusal,
-    safety_register_jsonl,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))

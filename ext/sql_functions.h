@@ -39,5 +39,7 @@ void read_pool_final(sqlite3_context *ctx);
 
 /* sample_vtab.c: the safety_sample table-valued function. */
 extern const sqlite3_module safety_sample_module;
+extern const sqlite3_module jsonl_module; /* jsonl_vtab.c */
+extern const sqlite3_module csv_module;   /* csv_vtab.c */
 
 #endif

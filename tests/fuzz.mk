@@ -16,7 +16,7 @@
 # Targets on the core (ext/core/): the fuzzer plus CORE_SRC, no SQLite.
 FUZZ_PURE := vec_blob vec_json refusal embed options select facility
 # Targets through an in-process SQLite: both floors, -DSQLITE_CORE.
-FUZZ_SQL  := sql jsonl oom
+FUZZ_SQL  := sql jsonl csv oom
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
