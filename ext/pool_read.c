@@ -195,8 +195,7 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
     goto oom;
   if (first) {
     at = arena_add(&r->out->arena,
-                   r->scoring ? q->score_k * sizeof(double) : r->pp.dim * sizeof(float),
-                   !r->scoring);
+                   r->scoring ? q->score_k * sizeof(double) : r->pp.dim * sizeof(float));
     if (at == NULL) {
       rc = r->scoring ? SQLITE_NOMEM : arena_full(r);
       goto done;
@@ -207,6 +206,8 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
   RowJob *job = reader_job(r, &data, &rc);
   if (job == NULL) goto done;
   row_copy_stream(data, src, r->pp.dim);
+  /* Fresh arena memory this row reaches into: the worker pre-faults it. */
+  job->prefault = arena_fresh(&r->out->arena, &job->prefault_bytes);
   job->id = en->id;
   job->sum = sum;
   job->hash = r->scoring;

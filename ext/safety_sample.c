@@ -125,6 +125,7 @@ static const struct {
   const sqlite3_module *module;
 } modules[] = {
     {"safety_sample", &safety_sample_module},
+    {"safety_sweep", &safety_sweep_module},
     /* File readers; their xConnect makes them SQLITE_VTAB_DIRECTONLY. */
     {"jsonl_each", &jsonl_module},
     {"csv_each", &csv_module},

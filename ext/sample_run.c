@@ -450,6 +450,18 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
   return rc;
 }
 
+int sample_run_on_pool(SampleRun *run, char **errmsg) {
+  sqlite3_int64 n_main = run->n - run->n_contrast;
+  *errmsg = NULL;
+  int rc = check_eligible(run, &n_main, errmsg);
+  if (rc == SQLITE_OK) rc = select_main(run, n_main, errmsg);
+  if (rc == SQLITE_OK) rc = build_rows(run, NULL, 0);
+  if (rc == SQLITE_ERROR && *errmsg == NULL) rc = SQLITE_NOMEM;
+  return rc;
+}
+
+PoolQuery sample_main_query(const SampleRun *run) { return main_query(run, 0); }
+
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg) {
   int rc = sample_run_body(db, argc, argv, for_report, run, errmsg);

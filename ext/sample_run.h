@@ -72,6 +72,19 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg);
 void sample_run_free(SampleRun *run);
 
+/*
+ * The rest of a planned run (sample_plan) whose pool is already in
+ * run->pd (for cossim with the reference set's categories in place): the
+ * eligibility check, the main selection and its rows, without contrast
+ * (which reads the pool again).  safety_sweep runs its combinations this
+ * way on its one read.  SQLITE_OK or an error code with *errmsg the
+ * message body.
+ */
+int sample_run_on_pool(SampleRun *run, char **errmsg);
+/* The pool query a planned run reads with: the relations, the filter and
+ * what its method needs. */
+PoolQuery sample_main_query(const SampleRun *run);
+
 /* sample_plan.c: the method, the options and their checks, the budget as
  * a count (run->n, run->n_contrast).  SQLITE_OK or an error code with
  * *errmsg the message body (sample_run adds the function's name). */

@@ -42,4 +42,7 @@ extern const sqlite3_module safety_sample_module;
 extern const sqlite3_module jsonl_module; /* jsonl_vtab.c */
 extern const sqlite3_module csv_module;   /* csv_vtab.c */
 
+/* sweep_vtab.c: the safety_sweep table-valued function. */
+extern const sqlite3_module safety_sweep_module;
+
 #endif

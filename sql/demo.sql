@@ -29,7 +29,8 @@
 --      turns the fractional budgets into counts (0.05 % -> 10).  Load a real
 --      fine-tuning set with sql/import_alpaca.sql instead.
 --   4. For budgets 0.05 %, 0.5 % (the paper's) and 2 % of 20,000 (10, 100,
---      400 examples): sql/analysis.sql over all eight methods, seed 0.
+--      400 examples): sql/analysis.sql over all eight methods, seed 0, as
+--      one safety_sweep (one read of the pool for all 24 selections).
 --   5. A text bar chart of the pss-b selection at 0.5 % per category.
 --   5b. Beyond the paper (issue 7): pss-b and fl-b at 0.5 %, with and
 --      without the dedup option, described by safety_report().
@@ -80,23 +81,21 @@ SELECT (SELECT count(DISTINCT id) FROM safety_pool) AS pool_examples,
        (SELECT count(*) FROM task_examples) AS task_examples,
        (SELECT vec_dim(embedding) FROM embeddings LIMIT 1) AS embedding_dim;
 
--- 4. The comparison at three budgets.
+-- 4. The comparison at three budgets, from ONE safety_sweep: every method
+--    at every budget over one read of the pool (sql/analysis.sql).
+--    [safety_sweep section: the comparison and the chart's selection.]
 CREATE TEMP TABLE analysis_config (budget, options);
+INSERT INTO analysis_config VALUES (NULL, '{}');
+CREATE TEMP TABLE analysis_budgets (budget);
+INSERT INTO analysis_budgets VALUES (0.0005), (0.005), (0.02);
 .print
-.print "== budget 0.05 % of 20,000 = 10 examples =="
-INSERT INTO analysis_config VALUES (0.0005, '{}');
+.print "== every method at 0.05 %, 0.5 % and 2 % of 20,000 (10, 100, 400 examples), one safety_sweep =="
 .read sql/analysis.sql
-.print
-.print "== budget 0.5 % of 20,000 = 100 examples =="
-UPDATE analysis_config SET budget = 0.005;
-.read sql/analysis.sql
--- Keep this selection for the bar chart.
+-- Keep the pss-b selection at 0.5 % for the bar chart.
 CREATE TEMP TABLE demo_selection AS
-  SELECT * FROM temp.analysis_selection WHERE method = 'pss-b' ORDER BY rank;
-.print
-.print "== budget 2 % of 20,000 = 400 examples =="
-UPDATE analysis_config SET budget = 0.02;
-.read sql/analysis.sql
+  SELECT * FROM temp.analysis_selection
+  WHERE method = 'pss-b' AND budget = 0.005 ORDER BY rank;
+--    [end of the safety_sweep section]
 
 -- 5. The pss-b selection at 0.5 % per category, as a text bar chart:
 --    '#' chosen by the category's quota, '+' by the random fill.

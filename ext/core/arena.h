@@ -9,20 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Large blocks are 2 MiB-aligned within and hinted for transparent huge
- * pages (see the row arena below: a 4 KiB page fault costs about 12 us on
- * some virtual machines).  The hint changes no result. */
-#define HUGE_HINT_BYTES ((size_t)4 << 20)
-#define HUGE_ALIGN ((size_t)2 << 20)
-
-/* Hints the 2 MiB-aligned part of [p, p + bytes) for huge pages. */
-void hint_huge_pages(void *p, size_t bytes);
-
 /* Grows *p (elements of size elem) to hold at least need; 0 if no memory.
- * Past 64 KiB it grows fourfold (each move copies the array into fresh
- * memory, whose first touch is the cost), and past HUGE_HINT_BYTES the new
- * block is hinted before the old one is copied in, so that the copy fills
- * huge pages. */
+ * Past 64 KiB it grows fourfold (a move may copy the array into fresh
+ * memory, whose first touch is the cost). */
 int ss_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 /*
@@ -30,16 +19,18 @@ int ss_grow(void **p, size_t *cap, size_t need, size_t elem);
  * computes on arrival) in chunks that never move, so that the row worker
  * may write into them while more are added, and nothing is copied as the
  * pool grows.  Chunk sizes grow fourfold from 64 KiB (a small pool never
- * asks for much) to 16 MiB.  For pss's vectors, chunks of 4 MiB and more
- * are aligned to 2 MiB and, on Linux, hinted for transparent huge pages:
- * first-touch page faults were the largest cost of pss on a virtual
- * machine (about 12 us per 4 KiB page; filling 132 MB of 4 KiB pages took
- * about 0.4 s, with huge pages a few tens of ms).  cossim's score rows
- * (112 bytes an example on the default pool, 12 MB) are not hinted:
- * there the hint made the whole selection about 25 ms slower (387 against
- * 412 ms on 200,000 x 384, measured side by side), while their 4 KiB
- * faults fall on the row worker, off the reading thread.  The hint changes
- * no result.
+ * asks for much) to 16 MiB.  The arena hands out its fresh memory in
+ * windows of ARENA_PREFAULT_BYTES (arena_fresh): the pool reader gives
+ * each window to the row worker, which pre-faults it in one system call
+ * (row_prefault) before it stores the window's first row, so the first
+ * touch of fresh memory, the largest cost of a fresh process's pss on a
+ * virtual machine, stays off the reading thread, and the tail of the
+ * newest chunk that no row reaches is never touched.  No transparent huge
+ * pages are asked for: on a virtual machine whose balloon hands freed
+ * memory back to the host, a fresh huge page cost 4-6 times as much as
+ * 512 small ones (138 MB: 410-770 ms against 72-107 ms pre-faulted; whole
+ * pss-b processes 3.6x against 2.1x one scan, side by side).  None of
+ * this changes a result.
  */
 typedef struct {
   void **chunks;        /* what each chunk's allocation returned */
@@ -47,11 +38,21 @@ typedef struct {
   unsigned char *next;  /* the next free row of the newest chunk */
   size_t left;          /* rows left there */
   size_t next_bytes;    /* size of the next chunk */
+  unsigned char *handed; /* the newest chunk: fresh memory handed out up */
+  unsigned char *end;    /* to here (arena_fresh), of this much */
+  void *fresh;           /* a window to pre-fault, until arena_fresh takes it */
+  size_t fresh_bytes;
 } Arena;
 
-/* A new row of row_bytes, in chunks hinted for huge pages when hint; NULL
- * if out of memory. */
-void *arena_add(Arena *a, size_t row_bytes, int hint);
+#define ARENA_PREFAULT_BYTES ((size_t)2 << 20)
+
+/* A new row of row_bytes; NULL if out of memory.  When the row reaches
+ * into fresh memory not yet handed out, the next window waits for
+ * arena_fresh. */
+void *arena_add(Arena *a, size_t row_bytes);
+/* The window of fresh memory that the last arena_add reached into (NULL
+ * when none), to pre-fault before that row is stored; taken once. */
+void *arena_fresh(Arena *a, size_t *bytes);
 void arena_free(Arena *a);
 
 /*

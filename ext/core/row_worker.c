@@ -3,6 +3,7 @@
  * two-batch pipeline that runs it beside the reading thread.  See
  * row_worker.h.
  */
+#define _DEFAULT_SOURCE /* madvise() */
 #include "row_worker.h"
 
 #include "alloc.h"
@@ -12,6 +13,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 #define ROW_STREAM_STORES 1
@@ -44,6 +47,20 @@ static void stream_fence(void) {
  * so the element scan runs only for a bad row.  The norm is
  * sqrt(vec_dot(x, x)), bit for bit vec_norm(x).
  */
+void row_prefault(void *p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) return;
+  uintptr_t mask = (uintptr_t)page - 1;
+  uintptr_t lo = ((uintptr_t)p + mask) & ~mask;
+  uintptr_t hi = ((uintptr_t)p + bytes) & ~mask;
+  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 static int run_job(const RowSpec *s, RowJob *job, const float *x,
                    int *streamed) {
   size_t dim = s->dim;
@@ -60,6 +77,7 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
     return 0;
   }
   double norm = sqrt(aa);
+  if (job->prefault != NULL) row_prefault(job->prefault, job->prefault_bytes);
   if (job->norm_out != NULL) *job->norm_out = norm;
   if (job->same_as != NULL &&
       memcmp(x, job->same_as, dim * sizeof(float)) != 0) {
@@ -93,8 +111,8 @@ size_t row_batch_run(const RowSpec *spec, RowBatch *b) {
 /* ---- the pipeline ---- */
 
 /* Batches in the ring: the reader fills one while the worker runs the
- * others in order, so that a pause of the worker (a page fault that waits
- * for the kernel to find a huge page) does not stop the reader. */
+ * others in order, so that a pause of the worker (pre-faulting a window of
+ * the arena) does not stop the reader. */
 #define PIPE_BATCHES 8
 
 /* The reader wakes a sleeping worker only once this many batches wait for

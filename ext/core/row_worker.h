@@ -43,6 +43,8 @@ typedef struct {
                                 (written by an earlier job) */
   int64_t id;            /* the example, for the reader's messages */
   size_t tag;            /* the caller's own bookkeeping (not used here) */
+  void *prefault;        /* fresh memory to pre-fault first (row_prefault) */
+  size_t prefault_bytes;
   /* results */
   int status;            /* ROW_* */
   int bad_is_nan;        /* ROW_NONFINITE: NaN rather than infinite */
@@ -67,6 +69,11 @@ typedef struct {
 /* Does jobs 0..n-1 of b in order; stops after the first job whose status
  * is not ROW_OK.  Returns the number of jobs done. */
 size_t row_batch_run(const RowSpec *spec, RowBatch *b);
+
+/* Pre-faults the whole pages of [p, p + bytes) for writing in one system
+ * call (Linux 5.14's MADV_POPULATE_WRITE); elsewhere, or when the kernel
+ * refuses, nothing happens and the pages fault in as they are touched. */
+void row_prefault(void *p, size_t bytes);
 
 /* Copies n floats (src of any alignment) to dst: with non-temporal
  * stores, which bypass the caches, where the machine has them (x86-64) and

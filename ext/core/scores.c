@@ -169,6 +169,45 @@ cleanup:
   return ok;
 }
 
+int select_pss_scores(const SelectPool *pool, double *score, double *proto_norm) {
+  return pss_member_scores(pool, score, proto_norm);
+}
+
+/* The cossim scores of examples i0..i1-1 into rows (each depends on its
+ * own example only, so spans may run on any thread). */
+typedef struct {
+  const SelectPool *p;
+  const double *means;
+  double *rows;
+  size_t i0, i1;
+} CossimSpan;
+
+static void *cossim_span(void *arg) {
+  const CossimSpan *sp = arg;
+  const SelectPool *p = sp->p;
+  for (size_t i = sp->i0; i < sp->i1; i++)
+    score_cossim(select_vec(p, i), p->norms[i], sp->means, p->n_cat, p->dim,
+                 sp->rows + (i - sp->i0) * p->n_cat);
+  return NULL;
+}
+
+void cossim_score_rows(const SelectPool *p, const double *means, size_t i0,
+                       size_t i1, double *rows) {
+  CossimSpan all = {p, means, rows, i0, i1}, first = all, second = all;
+  size_t mid = i0 + (i1 - i0) / 2, work;
+  pthread_t t;
+  first.i1 = second.i0 = mid;
+  second.rows = rows + (mid - i0) * p->n_cat;
+  if (i1 - i0 >= 2 && ss_mul_size(i1 - i0, p->n_cat * p->dim, &work) &&
+      work >= SCORE_THREAD_WORK &&
+      pthread_create(&t, NULL, cossim_span, &second) == 0) {
+    cossim_span(&first);
+    pthread_join(t, NULL);
+  } else {
+    cossim_span(&all);
+  }
+}
+
 /* cossim scores: cossim_row(p, *flat, i)[c] = x̂_i · mean of unit refs of
  * c.  When the pool reader already scored them (p->score_ptr) *flat stays
  * NULL; otherwise they are computed into *flat (free it).  0 when out of
@@ -188,11 +227,14 @@ int cossim_scores(const SelectPool *p, double **flat) {
     ss_free(means);
     return 0;
   }
-  for (size_t i = 0; i < p->n; i++) {
-    double *row = scores + i * p->n_cat;
-    score_cossim(select_vec(p, i), p->norms[i], means, p->n_cat, p->dim, row);
-  }
+  cossim_score_rows(p, means, 0, p->n, scores);
   ss_free(means);
   *flat = scores;
   return 1;
+}
+
+int select_cossim_scores(const SelectPool *pool, double **flat) {
+  SelectPool p = *pool;
+  p.score_ptr = NULL; /* computed here, whatever the reader did */
+  return cossim_scores(&p, flat);
 }

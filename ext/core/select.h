@@ -24,6 +24,33 @@ typedef enum {
 typedef enum { SELECT_FILL_RANDOM = 0, SELECT_FILL_SCORE, SELECT_FILL_NONE } SelectFill;
 enum { STAGE_CATEGORY = 0, STAGE_FILL = 1, STAGE_CONTRAST = 2 };
 
+/* An example with its score (the lists of SelectTop; the methods' heap). */
+typedef struct {
+  double score;
+  size_t example;
+} SelectScored;
+
+/*
+ * cossim's best candidates of a pool, computed once for many selections
+ * on it (select_cossim_top; safety_sweep): for each category c the
+ * cat_len[c] examples with the highest score for c, best first, at
+ * by_cat + c * k; and the best_len examples with the highest best score
+ * over all categories, best first, with best_cat their category.  Ties
+ * rank as everywhere (the smaller example index first), so each list is
+ * the start of the order a selection sorts all examples in: a selection
+ * walks it, skipping examples already chosen, and goes on over every
+ * example only when the list runs out (without dedup, a list of k >= n
+ * never does: fewer than n are chosen before any pick).
+ */
+typedef struct SelectTop {
+  size_t k, n_cat;
+  SelectScored *by_cat;   /* [n_cat * k] */
+  size_t *cat_len;        /* [n_cat] */
+  SelectScored *best;     /* [k] */
+  size_t *best_cat;       /* [k] */
+  size_t best_len;
+} SelectTop;
+
 /* The eligible examples, in ascending id order (example index i). */
 typedef struct {
   size_t n;                /* eligible examples */
@@ -53,6 +80,12 @@ typedef struct {
    * doubles) is the sum of category c's member vectors added in id order,
    * exactly what select.c would add itself. */
   const double *cat_sums;
+  /* Computed beforehand for many selections on one pool (safety_sweep),
+   * or NULL: the pss member scores and prototype norms (select_pss_scores)
+   * and cossim's best candidates (select_cossim_top). */
+  const double *pss_score;
+  const double *pss_proto_norm;
+  const SelectTop *cossim_top;
 } SelectPool;
 
 /* The embedding of example i; NULL when the pool keeps no embeddings
@@ -170,5 +203,29 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
  * Returns 0 when out of memory. */
 int select_prototype(const SelectPool *pool, const size_t *members, size_t m,
                      float *proto);
+
+/* The pss member scores of pool (score: one per membership, in cat_member
+ * order; proto_norm: one per category, 0 for a zero prototype), exactly
+ * as a pss selection computes them; for SelectPool.pss_score.  0 when out
+ * of memory. */
+int select_pss_scores(const SelectPool *pool, double *score, double *proto_norm);
+
+/* The cossim scores of pool (whose categories are the reference set's)
+ * into *flat (n x n_cat; free it), exactly as a cossim selection computes
+ * them when the reader did not; for SelectPool.score_ptr.  0 when out of
+ * memory. */
+int select_cossim_scores(const SelectPool *pool, double **flat);
+
+/* Fills *top with pool's cossim lists of at most k each (select_top.c);
+ * free with select_top_free.  0 when out of memory. */
+int select_cossim_top(const SelectPool *pool, size_t k, SelectTop *top);
+/* The lists of n_views views of pool in one pass: view v holds the
+ * examples i with pos[v][i] != SIZE_MAX, as its example pos[v][i] (pos[v]
+ * NULL: every example, as itself), view_n[v] of them, in pool's order;
+ * tops[v] gets its lists of at most k.  0 when out of memory (tops freed). */
+int select_cossim_tops(const SelectPool *pool, size_t k, size_t n_views,
+                       const size_t *const *pos, const size_t *view_n,
+                       SelectTop *tops);
+void select_top_free(SelectTop *top);
 
 #endif

@@ -33,10 +33,7 @@ static inline size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 /* ---- bounded heap of (score, example): the k best, worst on top ---- */
 
-typedef struct {
-  double score;
-  size_t example;
-} Scored;
+typedef SelectScored Scored;
 
 /* a ranks before b: higher score, then smaller example index. */
 static inline int ranks_before(const Scored *a, const Scored *b) {
@@ -116,6 +113,11 @@ int pss_member_scores(const SelectPool *p, double *score, double *proto_norm);
  * c, from the reader's (p->score_ptr; *flat stays NULL) or computed into
  * *flat (free it).  0 when out of memory. */
 int cossim_scores(const SelectPool *p, double **flat);
+/* The cossim scores of examples i0..i1-1 (row (i - i0) of rows, n_cat
+ * each; means: the reference means widened to double), on two threads
+ * (halves) when there is enough work: the same bits either way. */
+void cossim_score_rows(const SelectPool *p, const double *means, size_t i0,
+                       size_t i1, double *rows);
 /* Example i's row of cossim scores (one per category): from the pool
  * reader, which scored them on arrival (flat == NULL), or row i of the
  * matrix cossim_scores computed. */
@@ -124,14 +126,18 @@ static inline const double *cossim_row(const SelectPool *p,
   return flat != NULL ? flat + i * p->n_cat : p->score_ptr[i];
 }
 
+/* The category of a row's best cossim score (first by name on ties). */
+static inline size_t row_best(const double *row, size_t n_cat) {
+  size_t best_c = 0;
+  for (size_t c = 1; c < n_cat; c++)
+    if (row[c] > row[best_c]) best_c = c;
+  return best_c;
+}
+
 /* The category of example i's best cossim score (first by name on ties). */
 static inline size_t best_category(const SelectPool *p,
                                    const double *scores, size_t i) {
-  const double *row = cossim_row(p, scores, i);
-  size_t best_c = 0;
-  for (size_t c = 1; c < p->n_cat; c++)
-    if (row[c] > row[best_c]) best_c = c;
-  return best_c;
+  return row_best(cossim_row(p, scores, i), p->n_cat);
 }
 
 

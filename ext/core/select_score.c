@@ -41,15 +41,18 @@ int run_pss(Selection *s, size_t *bad_category) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
   size_t n_mem = p->cat_start[p->n_cat];
+  int given = p->pss_score != NULL; /* computed beforehand (select.h) */
   CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
-  double *score = ss_malloc_array(n_mem, sizeof(double));
-  double *proto_norm = ss_malloc_array(p->n_cat, sizeof(double));
+  double *score = given ? NULL : ss_malloc_array(n_mem, sizeof(double));
+  double *proto_norm = given ? NULL : ss_malloc_array(p->n_cat, sizeof(double));
   Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
-  if (order == NULL || score == NULL || proto_norm == NULL || heap == NULL)
+  if (order == NULL || heap == NULL ||
+      (!given && (score == NULL || proto_norm == NULL)))
     goto cleanup;
-  if (!pss_member_scores(p, score, proto_norm)) goto cleanup;
+  if (!given && !pss_member_scores(p, score, proto_norm)) goto cleanup;
   size_t c_used = pool_category_order(p, order);
-  PssPick pp = {score, proto_norm, heap, bad_category};
+  PssPick pp = {given ? p->pss_score : score,
+                given ? p->pss_proto_norm : proto_norm, heap, bad_category};
   rc = walk_plan(s, order, c_used, pick_pss, &pp);
 cleanup:
   ss_free(order);
@@ -60,69 +63,127 @@ cleanup:
 }
 
 
-/* Working data of the cossim picks. */
+/* Working data of the cossim picks.  The scores are made when first
+ * needed: with SelectTop lists (and no dedup) they may never be. */
 typedef struct {
-  const double *scores;
-  Scored *heap; /* room for n, or for pool->n with dedup */
+  const SelectPool *p;
+  double *scores; /* computed scores (NULL: the reader's, or not yet) */
+  int ready;      /* cossim_row may be called */
+  Scored *heap;   /* room for n, or for pool->n with dedup */
 } CossimPick;
 
-/* cossim pick: the take unchosen examples with the highest score for c. */
+/* Makes the scores readable; 0 when out of memory. */
+static int cossim_ready(CossimPick *cp) {
+  if (!cp->ready && !cossim_scores(cp->p, &cp->scores)) return 0;
+  cp->ready = 1;
+  return 1;
+}
+
+/* Does this selection walk the pool's SelectTop lists? */
+static int uses_top(const Selection *s) {
+  return s->pool->cossim_top != NULL && s->extra->dedup <= 0;
+}
+
+/* Adds the first take of list[0..len) not chosen yet that may be chosen
+ * (admit), reporting category, or with cats each entry's own.  Returns how
+ * many it added. */
+static size_t take_listed(Selection *s, const Scored *list, size_t len,
+                          size_t take, long category, const size_t *cats,
+                          int stage) {
+  size_t got = 0;
+  for (size_t j = 0; j < len && got < take; j++) {
+    size_t i = list[j].example;
+    if (s->chosen[i] || !admit(s, i)) continue;
+    add_row(s, i, cats ? (long)cats[j] : category, list[j].score, 1, stage);
+    got++;
+  }
+  return got;
+}
+
+/* cossim pick: the take unchosen examples with the highest score for c
+ * (the start of the pool's list when it has one). */
 static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
                           int *rc) {
-  (void)rc;
   CossimPick *cp = ctx;
   const SelectPool *p = s->pool;
+  size_t listed = 0;
+  if (uses_top(s)) {
+    const SelectTop *top = p->cossim_top;
+    size_t len = top->cat_len[c];
+    listed = take_listed(s, top->by_cat + c * top->k, len, take, (long)c, NULL,
+                         STAGE_CATEGORY);
+    if (listed == take || len == p->n) return listed;
+    take -= listed; /* the list ran out: go on over every example */
+  }
+  if (!cossim_ready(cp)) {
+    *rc = SELECT_ENOMEM;
+    return listed;
+  }
   size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
       heap_push(cp->heap, &h, cap, (Scored){cossim_row(p, cp->scores, i)[c], i});
   heap_sort_best_first(cp->heap, h);
-  return take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
+  return listed + take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
+}
+
+/* cossim's fill: the rest by their best score over all categories (first
+ * by name on ties), reporting that category. */
+static int fill_cossim(Selection *s, CossimPick *cp) {
+  const SelectPool *p = s->pool;
+  size_t take = s->n - s->out->n_rows, h = 0;
+  if (uses_top(s)) {
+    const SelectTop *top = p->cossim_top;
+    take -= take_listed(s, top->best, top->best_len, take, -1, top->best_cat,
+                        STAGE_FILL);
+    if (take == 0 || top->best_len == p->n) return SELECT_OK;
+  }
+  if (!cossim_ready(cp)) return SELECT_ENOMEM;
+  const double *scores = cp->scores;
+  Scored *heap = cp->heap;
+  size_t cap = s->extra->dedup > 0 ? p->n : take;
+  for (size_t i = 0; i < p->n; i++)
+    if (!s->chosen[i])
+      heap_push(heap, &h, cap,
+                (Scored){cossim_row(p, scores, i)[best_category(p, scores, i)], i});
+  heap_sort_best_first(heap, h);
+  for (size_t j = 0, got = 0; j < h && got < take; j++)
+    if (admit(s, heap[j].example)) {
+      add_row(s, heap[j].example,
+              (long)best_category(p, scores, heap[j].example), heap[j].score,
+              1, STAGE_FILL);
+      got++;
+    }
+  return SELECT_OK;
 }
 
 int run_cossim(Selection *s, SelectFill fill) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
-  double *scores = NULL;
-  int have_scores = cossim_scores(p, &scores);
   CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
   Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
-  if (!have_scores || order == NULL || heap == NULL) goto cleanup;
+  CossimPick cp = {p, NULL, 0, heap};
+  int proportional = s->extra->quota == SELECT_QUOTA_PROPORTIONAL;
+  if (order == NULL || heap == NULL ||
+      ((!uses_top(s) || proportional) && !cossim_ready(&cp)))
+    goto cleanup;
   /* Categories by name.  Proportional quotas weigh a category by the
    * eligible examples whose best score is for it, and skip those that are
    * nobody's best. */
   size_t c_used = 0;
-  if (s->extra->quota == SELECT_QUOTA_PROPORTIONAL) {
+  if (proportional) {
     for (size_t c = 0; c < p->n_cat; c++) order[c] = (CatCount){0, c};
-    for (size_t i = 0; i < p->n; i++) order[best_category(p, scores, i)].count++;
+    for (size_t i = 0; i < p->n; i++) order[best_category(p, cp.scores, i)].count++;
     for (size_t c = 0; c < p->n_cat; c++)
       if (order[c].count > 0) order[c_used++] = order[c];
   } else {
     for (size_t c = 0; c < p->n_cat; c++) order[c_used++] = (CatCount){0, c};
   }
-  CossimPick cp = {scores, heap};
   rc = walk_plan(s, order, c_used, pick_cossim, &cp);
-  if (rc != SELECT_OK) goto cleanup;
-  if (fill == SELECT_FILL_SCORE && s->out->n_rows < s->n) {
-    /* The rest by their best score over all categories (first by name on
-     * ties), reporting that category. */
-    size_t take = s->n - s->out->n_rows, h = 0;
-    size_t cap = s->extra->dedup > 0 ? p->n : take;
-    for (size_t i = 0; i < p->n; i++)
-      if (!s->chosen[i])
-        heap_push(heap, &h, cap,
-                  (Scored){cossim_row(p, scores, i)[best_category(p, scores, i)], i});
-    heap_sort_best_first(heap, h);
-    for (size_t j = 0, got = 0; j < h && got < take; j++)
-      if (admit(s, heap[j].example)) {
-        add_row(s, heap[j].example,
-                (long)best_category(p, scores, heap[j].example), heap[j].score,
-                1, STAGE_FILL);
-        got++;
-      }
-  }
+  if (rc == SELECT_OK && fill == SELECT_FILL_SCORE && s->out->n_rows < s->n)
+    rc = fill_cossim(s, &cp);
 cleanup:
-  ss_free(scores);
+  ss_free(cp.scores);
   ss_free(order);
   ss_free(heap);
   return rc;

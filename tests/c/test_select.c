@@ -267,7 +267,8 @@ static void test_ties_prefer_smaller_id(void) {
   float vec[6] = {1, 1, 1, 1, 1, 1};
   size_t rows[3] = {2, 0, 1}, start[2] = {0, 3}, members[3] = {0, 1, 2};
   double norms[3] = {1.4142135623730951, 1.4142135623730951, 1.4142135623730951};
-  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL};
+  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL,
+                  NULL, NULL, NULL};
   SelectResult r;
   size_t bad;
   select_run(&p, METHOD_PSS, 2, SELECT_FILL_NONE, 0, &r, &bad);

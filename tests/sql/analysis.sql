@@ -108,3 +108,38 @@ UPDATE temp.analysis_config SET budget = 4, options = NULL;
 SELECT group_concat(method || ':' || n, ',') FROM (SELECT method, n FROM temp.analysis_summary ORDER BY method_no);
 #expect
 pss-b:4,random:4
+
+-- Several budgets and seeds in one sweep: a summary row per method,
+-- budget and seed, each made from exactly its safety_sample call's rows.
+#setup
+DELETE FROM temp.analysis_methods;
+INSERT INTO temp.analysis_methods VALUES ('pss-b'), ('sss');
+CREATE TEMP TABLE IF NOT EXISTS analysis_budgets (budget);
+INSERT INTO temp.analysis_budgets VALUES (2), (0.005);
+UPDATE temp.analysis_config SET budget = NULL, options = '{"seeds": [0, 5]}';
+#read sql/analysis.sql
+
+#test the budgets in order, a summary row per method, budget and seed
+SELECT (SELECT group_concat(budget_no || ':' || budget, ',') FROM temp.analysis_budget_list),
+       (SELECT group_concat(method || '/' || budget || '/' || seed || ':' || n, ',') FROM
+          (SELECT * FROM temp.analysis_summary ORDER BY budget_no, seed, method_no));
+#expect
+1:2,2:0.005|pss-b/2/0:2,sss/2/0:2,pss-b/2/5:2,sss/2/5:2,pss-b/0.005/0:4,sss/0.005/0:4,pss-b/0.005/5:4,sss/0.005/5:4
+
+#test every selection is exactly its safety_sample call
+WITH single AS (
+  SELECT m.rowid AS method_no, b.budget_no, s.value AS seed, x.id, x.category, x.behavior,
+         x.score, x.rank, x.stage
+  FROM temp.analysis_methods AS m, temp.analysis_budget_list AS b, json_each('[0, 5]') AS s,
+       safety_sample(m.method, b.budget, json_object('seed', s.value)) AS x),
+sel AS (SELECT method_no, budget_no, seed, id, category, behavior, score, rank, stage
+        FROM temp.analysis_selection)
+SELECT (SELECT count(*) FROM single) = (SELECT count(*) FROM sel),
+       NOT EXISTS (SELECT * FROM single EXCEPT SELECT * FROM sel),
+       (SELECT count(*) FROM sel) = 2 * 2 * (2 + 4);
+#true
+
+#test the per-category counts have a row per category, method, budget and seed
+SELECT count(*) = (SELECT count(*) FROM temp.analysis_prototype) * 2 * 2 * 2
+FROM temp.analysis_category_counts;
+#true
