@@ -83,7 +83,15 @@ static int plan_all(sqlite3 *db, const SweepGrid *g, SweepShared *sh) {
   sh->plans = ss_malloc_array(sh->n_combos, sizeof *sh->plans);
   sh->plan_rc = ss_malloc_array(sh->n_combos, sizeof *sh->plan_rc);
   sh->plan_msg = ss_malloc_array(sh->n_combos, sizeof *sh->plan_msg);
-  if (!sh->plans || !sh->plan_rc || !sh->plan_msg) return SQLITE_NOMEM;
+  if (!sh->plans || !sh->plan_rc || !sh->plan_msg) {
+    ss_free(sh->plans); /* none planned: nothing for sweep_run_free */
+    ss_free(sh->plan_rc);
+    ss_free(sh->plan_msg);
+    sh->plans = NULL;
+    sh->plan_rc = NULL;
+    sh->plan_msg = NULL;
+    return SQLITE_NOMEM;
+  }
   memset(sh->plan_msg, 0, sh->n_combos * sizeof *sh->plan_msg);
   memset(sh->plans, 0, sh->n_combos * sizeof *sh->plans);
   for (size_t c = 0; c < sh->n_combos; c++) {
@@ -279,7 +287,7 @@ void sweep_run_free(SweepRun *sr) {
   if (sh != NULL) {
     for (size_t c = 0; sh->plans && c < sh->n_combos; c++) {
       sample_run_free(&sh->plans[c]);
-      if (sh->plan_msg) sqlite3_free(sh->plan_msg[c]);
+      sqlite3_free(sh->plan_msg[c]);
     }
     ss_free(sh->plans);
     ss_free(sh->plan_rc);

@@ -34,11 +34,13 @@ if [ "$has_sweep" = 1 ]; then
   SWEEP_SQL="SELECT count(*) FROM safety_sweep('$SWEEP_METHODS', '$SWEEP_BUDGETS', '{\"seeds\": $SWEEP_SEEDS}')"
   SWEEP_HOW="safety_sweep"
   SWEEP_ROUNDS=${BENCH_SWEEP_ROUNDS:-$ROUNDS}
+  SWEEP_PAIRS=$PAIRS
 else
   SWEEP_SQL="SELECT count(*) FROM json_each('$SWEEP_METHODS') AS m, json_each('$SWEEP_BUDGETS') AS b,
     json_each('$SWEEP_SEEDS') AS s, safety_sample(m.value, b.value, json_object('seed', s.value))"
   SWEEP_HOW="120 safety_sample calls (no safety_sweep in this build)"
   SWEEP_ROUNDS=${BENCH_SWEEP_ROUNDS:-1}
+  SWEEP_PAIRS=1
 fi
 
 # Per whole-process key: the pair ratios (wall, CPU), the peak RSS of the
@@ -104,14 +106,17 @@ WROWS=(pss-b cossim-b numpy pss-b@plain cossim-b@plain numpy@plain)
 for key in "${WROWS[@]}" sweep; do WSTAT[$key]="not measured"; done
 echo
 echo "== whole processes: one fresh sqlite3 (or python3) process per call, each paired with a fresh bare-scan process =="
-echo "$ROUNDS rounds x $PAIRS pairs per row; sweep: $SWEEP_HOW, $SWEEP_ROUNDS round(s) x 1 pair"
+echo "$ROUNDS rounds x $PAIRS pairs per row; sweep: $SWEEP_HOW, $SWEEP_ROUNDS round(s) x $SWEEP_PAIRS pair(s)"
 for ((r = 1; r <= ROUNDS; r++)); do
   printf 'round %d/%d:' "$r" "$ROUNDS"
   for key in "${WROWS[@]}"; do
     printf ' %s' "$key"
     for ((p = 0; p < PAIRS; p++)); do wp_row "$key"; done
   done
-  if [ "$r" -le "$SWEEP_ROUNDS" ]; then printf ' sweep'; wp_row sweep; fi
+  if [ "$r" -le "$SWEEP_ROUNDS" ]; then
+    printf ' sweep'
+    for ((p = 0; p < SWEEP_PAIRS; p++)); do wp_row sweep; done
+  fi
   echo
 done
 echo
