@@ -29,7 +29,9 @@
 #define FN "safety_sweep"
 
 struct SweepShared {
-  size_t n_combos;
+  size_t n_combos, n_seeds;
+  sqlite3_value **with_task; /* per seed: its options with the task size
+                                counted once (task_size), or NULL */
   SampleRun *plans;       /* [n_combos] */
   int *plan_rc;           /* each plan's code; its message in plan_msg */
   char **plan_msg;
@@ -78,6 +80,35 @@ static int run_single(sqlite3 *db, int argc, sqlite3_value **argv,
   return rc;
 }
 
+/* After the first plan that counted the task relation (a fractional
+ * budget): each seed's options with that count as task_size, so that no
+ * later plan counts it again (the same n: the count is the option's
+ * value).  Options that are not a JSON object, or already give a
+ * task_size, stay as they are. */
+static int count_task_once(sqlite3 *db, const SweepGrid *g, SweepShared *sh,
+                           sqlite3_int64 task_size) {
+  sqlite3_stmt *st = NULL;
+  sh->with_task = ss_malloc_array(g->n_seeds, sizeof *sh->with_task);
+  if (sh->with_task == NULL) return SQLITE_NOMEM;
+  memset(sh->with_task, 0, g->n_seeds * sizeof *sh->with_task);
+  int rc = sqlite3_prepare_v2(
+      db, "SELECT json_set(coalesce(?1, '{}'), '$.task_size', ?2) "
+          "WHERE ?1 IS NULL OR (CASE WHEN json_valid(?1) THEN json_type(?1) = "
+          "'object' AND json_type(?1, '$.task_size') IS NULL END)",
+      -1, &st, NULL);
+  for (size_t si = 0; rc == SQLITE_OK && si < g->n_seeds; si++) {
+    sqlite3_bind_value(st, 1, g->options[si]);
+    sqlite3_bind_int64(st, 2, task_size);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+        (sh->with_task[si] = sqlite3_value_dup(sqlite3_column_value(st, 0))) == NULL)
+      rc = SQLITE_NOMEM;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ERROR ? SQLITE_OK : rc; /* a JSON error: left as given */
+}
+
 /* Plans every combination (sample_plan, as safety_sample does). */
 static int plan_all(sqlite3 *db, const SweepGrid *g, SweepShared *sh) {
   sh->plans = ss_malloc_array(sh->n_combos, sizeof *sh->plans);
@@ -102,7 +133,15 @@ static int plan_all(sqlite3 *db, const SweepGrid *g, SweepShared *sh) {
     sqlite3_value *argv[3];
     int argc = combo_args(g, c, argv);
     SampleRun *run = &sh->plans[c];
+    if (sh->with_task != NULL && sh->with_task[c % g->n_seeds] != NULL) {
+      argv[2] = sh->with_task[c % g->n_seeds]; /* the task counted once */
+      argc = 3;
+    }
     sh->plan_rc[c] = sample_plan(db, argc, argv, run, &sh->plan_msg[c]);
+    if (sh->plan_rc[c] == SQLITE_OK && run->task_size > 0 && sh->with_task == NULL) {
+      int rc = count_task_once(db, g, sh, run->task_size);
+      if (rc != SQLITE_OK) return rc;
+    }
     if (sh->plan_rc[c] == SQLITE_ERROR && sh->plan_msg[c] == NULL)
       sh->plan_rc[c] = SQLITE_NOMEM;
     /* A result code that is not the call's own error stops the sweep. */
@@ -236,6 +275,7 @@ static int prepare(sqlite3 *db, const SweepGrid *g, SweepRun *sr,
   memset(sh, 0, sizeof *sh);
   sr->shared = sh;
   sh->n_combos = g->n_methods * g->n_budgets * g->n_seeds;
+  sh->n_seeds = g->n_seeds;
   int rc = plan_all(db, g, sh);
   if (rc == SQLITE_OK) rc = read_shared(db, sh, msg);
   return rc;
@@ -292,6 +332,9 @@ void sweep_run_free(SweepRun *sr) {
     ss_free(sh->plans);
     ss_free(sh->plan_rc);
     ss_free(sh->plan_msg);
+    for (size_t si = 0; sh->with_task && si < sh->n_seeds; si++)
+      sqlite3_value_free(sh->with_task[si]);
+    ss_free(sh->with_task);
     sweep_views_free(&sh->views);
     ss_free(sh);
   }
