@@ -1,0 +1,157 @@
+/*
+ * test_select_top.c — what safety_sweep computes once and shares must
+ * change no row: on random pools with near-duplicate vectors, every
+ * selection given the precomputed data (SelectTop lists of any length,
+ * from select_cossim_top or from one pass over several views with
+ * select_cossim_tops; pss member scores from select_pss_scores) returns
+ * exactly the rows of the same selection without it — for many budgets,
+ * seeds, fills, quotas and dedup, and with lists shorter than the budget,
+ * which run out and go on over every example.
+ */
+#include "check.h"
+#include "select.h"
+#include "vector.h"
+#include "random_pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* 1 when a and b hold the same rows, bit for bit. */
+static int same_rows(const SelectResult *a, const SelectResult *b) {
+  if (a->n_rows != b->n_rows || a->dedup_skipped != b->dedup_skipped) return 0;
+  for (size_t i = 0; i < a->n_rows; i++) {
+    const SelectRow *x = &a->rows[i], *y = &b->rows[i];
+    if (x->example != y->example || x->category != y->category ||
+        x->has_score != y->has_score || x->stage != y->stage ||
+        memcmp(&x->score, &y->score, sizeof x->score) != 0)
+      return 0;
+  }
+  return 1;
+}
+
+/* Runs method on plain and on shared (the same pool with precomputed
+ * data) and says whether the rows agree. */
+static int agree(const SelectPool *plain, const SelectPool *shared,
+                 SelectMethod m, size_t n, SelectFill fill, uint64_t seed,
+                 const SelectExtra *x) {
+  SelectResult a, b;
+  size_t bad_a = 0, bad_b = 0;
+  int ra = select_run_extra(plain, m, n, fill, seed, x, &a, &bad_a);
+  int rb = select_run_extra(shared, m, n, fill, seed, x, &b, &bad_b);
+  int ok = ra == rb && (ra != SELECT_OK || same_rows(&a, &b));
+  if (ra == SELECT_OK) select_result_free(&a);
+  if (rb == SELECT_OK) select_result_free(&b);
+  return ok;
+}
+
+/* cossim with lists of length k against cossim without lists. */
+static void test_cossim_lists(void) {
+  static RandomPool t;
+  static const size_t ns[] = {1, 3, 10, 37, 120, 400};
+  static const size_t ks[] = {1, 5, 40, 400};
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 1; pool_seed <= 6; pool_seed++) {
+    make_random_pool(&t, 250 + 20 * pool_seed, 12, 5, pool_seed, 1, 2, 5);
+    for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+      SelectTop top;
+      CHECK(select_cossim_top(&t.p, ks[ki], &top), "lists of %zu", ks[ki]);
+      SelectPool shared = t.p;
+      shared.cossim_top = &top;
+      for (size_t ni = 0; ni < sizeof ns / sizeof *ns; ni++)
+        for (uint64_t seed = 0; seed < 2; seed++) {
+          SelectExtra uniform = {0}, dedup = {.dedup = 0.999},
+                      prop = {.quota = SELECT_QUOTA_PROPORTIONAL};
+          ok &= agree(&t.p, &shared, METHOD_COSSIM, ns[ni], SELECT_FILL_SCORE, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_COSSIM, ns[ni], SELECT_FILL_RANDOM, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_COSSIM, ns[ni], SELECT_FILL_NONE, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_COSSIM, ns[ni], SELECT_FILL_SCORE, seed, &dedup);
+          ok &= agree(&t.p, &shared, METHOD_COSSIM, ns[ni], SELECT_FILL_SCORE, seed, &prop);
+          cases += 5;
+        }
+      select_top_free(&top);
+    }
+  }
+  CHECK(ok, "cossim with SelectTop lists (1 to 400 long) = without, %d cases", cases);
+}
+
+/* One pass for several views = one list per view made on its own pool. */
+static void test_lists_of_views(void) {
+  static RandomPool t, sub;
+  make_random_pool(&t, 350, 10, 6, 42, 1, 1, 3);
+  /* View 0: the whole pool; view 1: every example with i % 3 != 1. */
+  size_t *pos = malloc(t.p.n * sizeof *pos), n1 = 0;
+  sub = t;
+  for (size_t i = 0; i < t.p.n; i++) {
+    pos[i] = i % 3 != 1 ? n1 : SIZE_MAX;
+    if (i % 3 != 1) {
+      sub.ids[n1] = t.ids[i];
+      sub.vec_row[n1] = t.vec_row[i];
+      sub.norms[n1] = t.norms[i];
+      n1++;
+    }
+  }
+  sub.p.n = n1;
+  sub.p.ids = sub.ids;
+  sub.p.vec_row = sub.vec_row;
+  sub.p.norms = sub.norms;
+  sub.p.vectors = t.vec;
+  sub.p.ref_means = t.ref;
+  const size_t *maps[2] = {NULL, pos};
+  size_t view_n[2] = {t.p.n, n1};
+  SelectTop tops[2], alone;
+  CHECK(select_cossim_tops(&t.p, 60, 2, maps, view_n, tops), "two views in one pass");
+  CHECK(select_cossim_top(&sub.p, 60, &alone), "the second view alone");
+  int same = tops[1].best_len == alone.best_len &&
+             memcmp(tops[1].best, alone.best, alone.best_len * sizeof *alone.best) == 0 &&
+             memcmp(tops[1].best_cat, alone.best_cat, alone.best_len * sizeof(size_t)) == 0;
+  for (size_t c = 0; c < alone.n_cat; c++)
+    same &= tops[1].cat_len[c] == alone.cat_len[c] &&
+            memcmp(tops[1].by_cat + c * tops[1].k, alone.by_cat + c * alone.k,
+                   alone.cat_len[c] * sizeof *alone.by_cat) == 0;
+  CHECK(same, "a view's lists from the shared pass = the lists of its own pool");
+  SelectPool shared = sub.p;
+  shared.cossim_top = &tops[1];
+  int ok = 1;
+  for (size_t n = 1; n <= 200; n += 13)
+    ok &= agree(&sub.p, &shared, METHOD_COSSIM, n, SELECT_FILL_SCORE, n, NULL);
+  CHECK(ok, "cossim on the view with the shared pass's lists = without lists");
+  select_top_free(&tops[0]);
+  select_top_free(&tops[1]);
+  select_top_free(&alone);
+  free(pos);
+}
+
+/* pss with member scores computed beforehand = pss computing them. */
+static void test_pss_scores_given(void) {
+  static RandomPool t;
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 11; pool_seed <= 14; pool_seed++) {
+    make_random_pool(&t, 280, 9, 6, pool_seed, 1, 5, 2);
+    size_t n_mem = t.p.cat_start[t.p.n_cat];
+    double *score = malloc((n_mem ? n_mem : 1) * sizeof *score);
+    double proto_norm[RANDOM_POOL_MAX_CAT];
+    CHECK(select_pss_scores(&t.p, score, proto_norm), "pss scores");
+    SelectPool shared = t.p;
+    shared.pss_score = score;
+    shared.pss_proto_norm = proto_norm;
+    for (size_t n = 1; n <= 280; n += 31)
+      for (uint64_t seed = 0; seed < 2; seed++) {
+        SelectExtra uniform = {0}, dedup = {.dedup = 0.999},
+                    prop = {.quota = SELECT_QUOTA_PROPORTIONAL};
+        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &uniform);
+        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_NONE, seed, &uniform);
+        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &dedup);
+        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &prop);
+        cases += 4;
+      }
+    free(score);
+  }
+  CHECK(ok, "pss with given member scores = computing them, %d cases", cases);
+}
+
+int main(void) {
+  test_cossim_lists();
+  test_lists_of_views();
+  test_pss_scores_given();
+  return CHECK_SUMMARY();
+}
