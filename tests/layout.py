@@ -8,6 +8,10 @@ tests/ keeps too, and prints one line per breach:
   function-too-long FILE:LINE NAME N   a function of more than 100 lines,
                                  counted from the first line of its
                                  signature to its closing brace
+  sql-outside-relation FILE:LINE  a file of DIR other than relation.c
+                                 (when DIR has one) prepares or executes
+                                 SQL text: relation.c is the only place
+                                 that builds it
 
 Usage: layout.py DIR (ext, or tests: the sqlite3 rule applies to DIR/core/
 only).  Exit status 1 when it printed a breach.  Functions are found by
@@ -128,6 +132,14 @@ def functions(text):
     return found
 
 
+def sql_calls(text):
+    """The lines of text (comments and strings aside) that call an SQLite
+    function taking SQL text."""
+    code = blank(text)
+    return [code.count('\n', 0, m.start()) + 1 for m in
+            re.finditer(r'\bsqlite3_(prepare\w*|exec)\s*\(', code)]
+
+
 def main(root):
     breaches = []
     for dirpath, _, files in sorted(os.walk(root)):
@@ -141,6 +153,10 @@ def main(root):
                 for k, line in enumerate(text.split('\n'), 1):
                     if 'sqlite3' in line.lower():
                         breaches.append('core-names-sqlite3 %s:%d' % (path, k))
+            if (rel == ['.'] and f != 'relation.c'
+                    and os.path.exists(os.path.join(root, 'relation.c'))):
+                breaches += ['sql-outside-relation %s:%d' % (path, k)
+                             for k in sql_calls(text)]
             if f.endswith('.c'):
                 n = text.count('\n') + (0 if text.endswith('\n') else 1)
                 if n > MAX_FILE_LINES:

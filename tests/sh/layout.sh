@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # layout.sh — the layout rules of ext/ (ext/README.md), checked by
 # tests/layout.py: no file under ext/core/ names sqlite3 (the core is pure
-# C and links without SQLite), no C file over 600 lines, no function over
-# 100 lines; tests/ keeps the two size rules too.  First shows on made-up
-# trees that the checker catches each breach (so that the last check can
-# fail), then checks ext/ and tests/, and that no unit-test binary needs an
-# SQLite symbol.
+# C and links without SQLite), only ext/relation.c prepares SQL text, no C
+# file over 600 lines, no function over 100 lines; tests/ keeps the two
+# size rules too.  First shows on made-up trees that the checker catches
+# each breach (so that the last check can fail), then checks ext/ and
+# tests/, and that no unit-test binary needs an SQLite symbol.
 set -u
 TEST_NAME=layout.sh
 source "$(dirname "$0")/../shlib.sh"
@@ -64,6 +64,14 @@ mkdir -p "$tmp/macro"
 } >"$tmp/macro/z.c"
 out=$("$PY" tests/layout.py "$tmp/macro"; echo "rc=$?")
 check "function after a macro invocation" "function-too-long $tmp/macro/z.c:3 lazy_pop 101
+rc=1" "$out"
+
+# SQL text prepared outside relation.c (a comment naming the call is not).
+mkdir -p "$tmp/sql"
+printf '/* sqlite3_prepare_v2 is relation.c'"'"'s */\nint r(void);\n' >"$tmp/sql/relation.c"
+printf '/* not sqlite3_exec() */\nint f(sqlite3 *db, sqlite3_stmt **st) {\n  return sqlite3_prepare_v2(db, "SELECT 1", -1, st, 0);\n}\n' >"$tmp/sql/other.c"
+out=$("$PY" tests/layout.py "$tmp/sql"; echo "rc=$?")
+check "SQL outside relation.c" "sql-outside-relation $tmp/sql/other.c:3
 rc=1" "$out"
 
 # The real trees.
