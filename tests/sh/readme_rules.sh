@@ -76,8 +76,17 @@ mapfile -t files < <(checked_files)
 check "the rules see the tracked tree (README.md, ext/, tests/)" "yes" \
   "$(printf '%s\n' "${files[@]}" | grep -qx README.md && printf '%s\n' "${files[@]}" | grep -q '^ext/core/' &&
      printf '%s\n' "${files[@]}" | grep -q '^tests/sh/' && echo yes || echo "no: ${#files[@]} files")"
-check "no file cites an issue number" "" "$(cd "$REPO" && issue_refs "${files[@]}")"
-if [ "$have_git" = 1 ]; then
-  check "no file names a commit id" "" "$(cd "$REPO" && commit_ids "${files[@]}" | tr '\n' ' ')"
-fi
+# One check per rule and area (the top-level files, then each top-level
+# directory), so that a failure says where to look.
+for area in $(printf '%s\n' "${files[@]}" | sed -n 's|/.*||p' | sort -u) "(top level)"; do
+  if [ "$area" = "(top level)" ]; then
+    mapfile -t group < <(printf '%s\n' "${files[@]}" | grep -v /)
+  else
+    mapfile -t group < <(printf '%s\n' "${files[@]}" | grep "^$area/")
+  fi
+  check "$area: no file cites an issue number" "" "$(cd "$REPO" && issue_refs "${group[@]}")"
+  if [ "$have_git" = 1 ]; then
+    check "$area: no file names a commit id" "" "$(cd "$REPO" && commit_ids "${group[@]}" | tr '\n' ' ')"
+  fi
+done
 finish
