@@ -1,7 +1,7 @@
 /*
  * sample_run.c — one safety_sample call from arguments to selected rows
  * (see sample_run.h): method and options, budget, the relations
- * (pool_read.c), the selection (select.c) and the options of issue 7
+ * (pool_read.c), the selection (select.c) and the options beyond the paper
  * (dedup, quota, contrast, the fl methods).  It only ever runs SELECT
  * statements, so it works under PRAGMA query_only = 1.
  */

@@ -1,4 +1,4 @@
--- beyond.sql — issue 7: the dedup, quota and contrast options, the fl and
+-- beyond.sql — beyond the paper: the dedup, quota and contrast options, the fl and
 -- fl-b methods and safety_report(), on the hand-worked pool of sample.sql
 -- (tests/data/sample_pool.sql, 2-D embeddings; its head comment lists the
 -- examples) and on a generated pool with many near-duplicates.  The
