@@ -2,7 +2,8 @@
  * relation.c — the only place that builds SQL text: every relation name is
  * quoted as an identifier ("%w"), never pasted in; the contract's columns
  * are checked before a read so that a missing one is named; and the
- * statements that read a relation, count it or probe its columns.
+ * statements that read a relation, count it or probe its columns, and the
+ * file readers' interrupt probe.
  */
 #include "relation.h"
 
@@ -136,4 +137,35 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
   }
   sqlite3_finalize(st);
   return rc;
+}
+
+/* Loops 16 times, so that a progress handler with N = 1000 is asked every
+ * few chunks of a file (file_source.c explains why). */
+int relation_prepare_probe(sqlite3 *db, sqlite3_stmt **out) {
+  static const char probe[] =
+      "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE "
+      "i < 16) SELECT count(*) FROM k";
+  return sqlite3_prepare_v2(db, probe, -1, out, NULL);
+}
+
+int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out) {
+  static const char *const sql[] = {
+      [SWEEP_JSON_IS_ARRAY] =
+          "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'array' ELSE 0 END",
+      [SWEEP_JSON_ELEMENTS] = "SELECT value FROM json_each(?1)",
+      [SWEEP_JSON_SEED_INFO] =
+          "SELECT json_type(?1, '$.seeds') IS NOT NULL, "
+          "json_type(?1, '$.seed') IS NOT NULL, "
+          "CASE json_type(?1, '$.seed') WHEN 'integer' "
+          "THEN json_extract(?1, '$.seed') ELSE 0 END "
+          "WHERE CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' END",
+      [SWEEP_JSON_SEEDS] =
+          "SELECT s.value, json_set(json_remove(?1, '$.seeds'), '$.seed', s.value) "
+          "FROM json_each(?1, '$.seeds') AS s WHERE json_type(?1, '$.seeds') = 'array'",
+      [SWEEP_JSON_WITH_TASK] =
+          "SELECT json_set(coalesce(?1, '{}'), '$.task_size', ?2) "
+          "WHERE ?1 IS NULL OR (CASE WHEN json_valid(?1) THEN json_type(?1) = "
+          "'object' AND json_type(?1, '$.task_size') IS NULL END)",
+  };
+  return sqlite3_prepare_v2(db, sql[which], -1, out, NULL);
 }

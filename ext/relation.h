@@ -1,6 +1,7 @@
 /*
  * relation.h — reading the user's relations (tables or views, contract
- * §6) by name: the only module that builds SQL text (relation.c).
+ * §6) by name, and the file readers' interrupt probe: the only module
+ * that builds SQL text (relation.c).
  * Messages are bodies without the function's name (sample_run adds it).
  */
 #ifndef SAFETY_RELATION_H
@@ -26,5 +27,31 @@ int relation_has_column(sqlite3 *db, const char *rel, const char *col);
  * be read). */
 int relation_count_task(sqlite3 *db, const char *task, double budget,
                         sqlite3_int64 *count, char **errmsg);
+
+/* The interrupt probe of the file readers (file_source.c): a statement of
+ * no relation, about 150 opcodes long, that returns one row.  Stepping it
+ * returns SQLITE_INTERRUPT while sqlite3_interrupt() is in effect and
+ * counts towards the connection's progress handler. */
+int relation_prepare_probe(sqlite3 *db, sqlite3_stmt **out);
+
+/* safety_sweep's arguments, read with SQLite's own JSON functions (so a
+ * budget keeps the type SQL gives it and options keep every other key as
+ * written).  Each takes ?1 (the argument); SWEEP_JSON_WITH_TASK also ?2:
+ *   IS_ARRAY    one row: 1 when ?1 is text holding a JSON array
+ *   ELEMENTS    the elements of the array ?1, one row each (value)
+ *   SEED_INFO   when ?1 is a JSON object, one row: has seeds, has seed,
+ *               the seed when it is an integer (else 0)
+ *   SEEDS       each element of ?1's seeds array: the seed, and ?1 with
+ *               seeds removed and seed set to it
+ *   WITH_TASK   ?1 (NULL: {}) with task_size ?2, when ?1 is NULL or an
+ *               object without a task_size; else no row */
+typedef enum {
+  SWEEP_JSON_IS_ARRAY,
+  SWEEP_JSON_ELEMENTS,
+  SWEEP_JSON_SEED_INFO,
+  SWEEP_JSON_SEEDS,
+  SWEEP_JSON_WITH_TASK
+} SweepJson;
+int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out);
 
 #endif

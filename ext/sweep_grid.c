@@ -5,10 +5,12 @@
  * its seeds with the options each seed's safety_sample calls take.
  *
  * The JSON of the arguments is read with SQLite's own json_each and
- * json_set, so a budget keeps the type SQL gives it (10 an integer, 0.005
- * a real) and the options keep every other key exactly as written.
+ * json_set (the statements are relation.c's), so a budget keeps the type
+ * SQL gives it (10 an integer, 0.005 a real) and the options keep every
+ * other key exactly as written.
  */
 #include "common.h"
+#include "relation.h"
 #include "sweep_run.h"
 
 #include <string.h>
@@ -35,17 +37,16 @@ static int list_add(sqlite3_value ***list, size_t *n, sqlite3_value *v) {
   return SQLITE_OK;
 }
 
-/* Runs sql (one to three text parameters) and calls row(ctx, stmt) per
+/* Runs the statement which (relation.c) on a and calls row(ctx, stmt) per
  * row; row returns SQLITE_OK to go on.  A JSON error of SQLite is given as
  * SQLITE_MISMATCH (the caller says what is wrong). */
 typedef int (*RowFn)(void *ctx, sqlite3_stmt *st);
-static int each_row(sqlite3 *db, const char *sql, sqlite3_value *a,
-                    const char *b, RowFn row, void *ctx) {
+static int each_row(sqlite3 *db, SweepJson which, sqlite3_value *a, RowFn row,
+                    void *ctx) {
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  int rc = relation_prepare_sweep_json(db, which, &st);
   if (rc != SQLITE_OK) return rc;
   sqlite3_bind_value(st, 1, a);
-  if (b != NULL) sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     if ((rc = row(ctx, st)) != SQLITE_OK) break;
   if (rc == SQLITE_DONE) rc = SQLITE_OK;
@@ -59,8 +60,7 @@ static int is_json_array(sqlite3 *db, sqlite3_value *v, int *yes) {
   sqlite3_stmt *st = NULL;
   *yes = 0;
   if (sqlite3_value_type(v) != SQLITE_TEXT) return SQLITE_OK;
-  int rc = sqlite3_prepare_v2(
-      db, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'array' ELSE 0 END", -1, &st, NULL);
+  int rc = relation_prepare_sweep_json(db, SWEEP_JSON_IS_ARRAY, &st);
   if (rc != SQLITE_OK) return rc;
   sqlite3_bind_value(st, 1, v);
   rc = sqlite3_step(st);
@@ -105,7 +105,7 @@ static int parse_list(sqlite3 *db, sqlite3_value *v, int want,
     if (ok) return list_add(list, n, v);
   } else {
     ElemCtx e = {list, n, want, 0};
-    rc = each_row(db, "SELECT value FROM json_each(?1)", v, NULL, add_elem, &e);
+    rc = each_row(db, SWEEP_JSON_ELEMENTS, v, add_elem, &e);
     if (rc != SQLITE_OK && rc != SQLITE_DONE) return rc;
     if (!e.bad && *n > 0) return SQLITE_OK;
   }
@@ -143,13 +143,7 @@ static int parse_seeds(sqlite3 *db, sqlite3_value *options, SweepGrid *g,
   int rc, has_seeds = 0, has_seed = 0;
   sqlite3_int64 seed = 0;
   if (options != NULL && sqlite3_value_type(options) != SQLITE_NULL) {
-    rc = sqlite3_prepare_v2(
-        db, "SELECT json_type(?1, '$.seeds') IS NOT NULL, "
-            "json_type(?1, '$.seed') IS NOT NULL, "
-            "CASE json_type(?1, '$.seed') WHEN 'integer' "
-            "THEN json_extract(?1, '$.seed') ELSE 0 END "
-            "WHERE CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' END",
-        -1, &st, NULL);
+    rc = relation_prepare_sweep_json(db, SWEEP_JSON_SEED_INFO, &st);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_value(st, 1, options);
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -179,10 +173,7 @@ static int parse_seeds(sqlite3 *db, sqlite3_value *options, SweepGrid *g,
     return SQLITE_OK;
   }
   SeedCtx s = {g, 0};
-  rc = each_row(db,
-                "SELECT s.value, json_set(json_remove(?1, '$.seeds'), '$.seed', s.value) "
-                "FROM json_each(?1, '$.seeds') AS s WHERE json_type(?1, '$.seeds') = 'array'",
-                options, NULL, add_seed, &s);
+  rc = each_row(db, SWEEP_JSON_SEEDS, options, add_seed, &s);
   if (rc != SQLITE_OK && rc != SQLITE_DONE) return rc;
   if (s.bad || g->n_seeds == 0) {
     *errmsg = safety_error_text(FN, "%s", seeds_how);

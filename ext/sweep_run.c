@@ -21,6 +21,7 @@
  * again for its T3 candidates).
  */
 #include "common.h"
+#include "relation.h"
 #include "sweep_run.h"
 #include "sweep_view.h"
 
@@ -91,11 +92,7 @@ static int count_task_once(sqlite3 *db, const SweepGrid *g, SweepShared *sh,
   sh->with_task = ss_malloc_array(g->n_seeds, sizeof *sh->with_task);
   if (sh->with_task == NULL) return SQLITE_NOMEM;
   memset(sh->with_task, 0, g->n_seeds * sizeof *sh->with_task);
-  int rc = sqlite3_prepare_v2(
-      db, "SELECT json_set(coalesce(?1, '{}'), '$.task_size', ?2) "
-          "WHERE ?1 IS NULL OR (CASE WHEN json_valid(?1) THEN json_type(?1) = "
-          "'object' AND json_type(?1, '$.task_size') IS NULL END)",
-      -1, &st, NULL);
+  int rc = relation_prepare_sweep_json(db, SWEEP_JSON_WITH_TASK, &st);
   for (size_t si = 0; rc == SQLITE_OK && si < g->n_seeds; si++) {
     sqlite3_bind_value(st, 1, g->options[si]);
     sqlite3_bind_int64(st, 2, task_size);

@@ -32,7 +32,7 @@
 --      400 examples): sql/analysis.sql over all eight methods, seed 0, as
 --      one safety_sweep (one read of the pool for all 24 selections).
 --   5. A text bar chart of the pss-b selection at 0.5 % per category.
---   5b. Beyond the paper (issue 7): pss-b and fl-b at 0.5 %, with and
+--   5b. Beyond the paper: pss-b and fl-b at 0.5 %, with and
 --      without the dedup option, described by safety_report().
 
 .timer off
@@ -120,7 +120,7 @@ SELECT printf('%-40s %3d  (%d by category quota, %d by random fill)', 'total',
               count(*), sum(stage = 'category'), sum(stage = 'fill'))
 FROM temp.demo_selection;
 
--- 5b. Beyond the paper (issue 7).  Do-Not-Answer has six responses per
+-- 5b. Beyond the paper.  Do-Not-Answer has six responses per
 --     prompt and the embedding is the prompt's, so pss-b can pick one
 --     prompt several times; dedup 0.9 and fl-b (facility location) do not.
 --     prompts = distinct instructions; the other columns come from

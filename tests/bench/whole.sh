@@ -150,7 +150,7 @@ wnumpy_cpu() { local a b; a=$(wcval "numpy$1") b=$(wcval "pss-b$1"); ratio "$a" 
 # does not round to 1.00 and pass.
 ratio3() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "" || b == 0) print ""; else printf "%.3f", a / b}'; }
 all_kb=$(((pool_examples * dim * 4 + 32 * 1048576) / 1024))
-echo "issue-17 targets, whole processes (informational; wall-time ratios measured in this run):"
+echo "whole-process and sweep targets (informational; wall-time ratios measured in this run):"
 target "sweep (120 combinations) / bare scan" "$(wval sweep)" "<=" 2 "$(wcval sweep)"
 for sfx in @plain ""; do
   pool=${sfx:+plain table}
