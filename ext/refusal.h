@@ -1,22 +1,45 @@
 /*
- * refusal.h — the pure C core of refusal_score(): a deterministic,
- * documented heuristic that says how strongly a model response reads as a
- * refusal.  No SQLite, no allocation; safe on arbitrary bytes.
+ * refusal.h — the pure C core of refusal_kind(), refusal_score() and
+ * is_refusal() (SPEC section 4): a linear model over hashed word n-grams and
+ * layout features, trained by tests/refusal/train.py.  No SQLite, no heap
+ * allocation, integer arithmetic up to the final score; safe on any bytes.
  */
 #ifndef SAFETY_REFUSAL_H
 #define SAFETY_REFUSAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* Only the first REFUSAL_SCAN_MAX bytes of normalised text are read: a
- * refusal shows in the opening, and this bounds time and stack use. */
+/* Only the first REFUSAL_SCAN_MAX bytes, and of them the first
+ * REFUSAL_MAX_TOKENS tokens, are read: a refusal shows in the opening, and
+ * this bounds time and stack use. */
 #define REFUSAL_SCAN_MAX 8192
+#define REFUSAL_MAX_TOKENS 1024
+
+typedef enum {
+  REFUSAL_KIND_COMPLIANCE = 0,
+  REFUSAL_KIND_PARTIAL = 1,
+  REFUSAL_KIND_REFUSAL = 2
+} RefusalKind;
+
+/* The detector's verdict on one text. */
+typedef struct {
+  RefusalKind kind;
+  int64_t margin_r; /* refusal model: >= 0 exactly when kind is REFUSAL */
+  int64_t margin_c; /* decline model: >= 0 means declines or warns */
+  double score;     /* in [0, 1]; >= 0.5 exactly when kind is REFUSAL */
+} RefusalVerdict;
 
 /*
- * Score in [0, 1] of text[0..len) (any bytes, NULs included; text may be
- * NULL when len is 0).  Empty or all-blank text scores 0.  A text counts as
- * a refusal when the score is >= 0.5 (see refusal.c for the rules).
+ * Classifies text[0..len) (any bytes, NULs included; text may be NULL when
+ * len is 0).  Empty or all-blank text is compliance with score 0.
  */
+RefusalVerdict refusal_classify(const char *text, size_t len);
+
+/* refusal_classify(text, len).score */
 double refusal_score_text(const char *text, size_t len);
+
+/* "refusal", "partial" or "compliance". */
+const char *refusal_kind_name(RefusalKind kind);
 
 #endif
