@@ -20,10 +20,23 @@
  *    length, list items, a code fence, the number of persona names, where
  *    the first cue sentence is, the share of cue sentences, and how many
  *    tokens, list items and whether a code fence come after it.
- * 4. Margins: bias + the sum of the weights of the distinct features found
- *    in the model.  Refusal when the refusal margin m >= 0; else partial
- *    when the decline margin >= 0; else compliance.  The score is
- *    0.5 + 0.5 m / (|m| + SCORE_SCALE): >= 0.5 exactly for refusals.
+ * 4. The sentence model: each of the first MAX_SENTS sentences gets a
+ *    margin, bias + the weights of its distinct words, word pairs, position
+ *    and length buckets (>= 0 reads as a sentence of a refusal, < 0 as one
+ *    of an answer).  Aggregates of these margins are document features too:
+ *    the first, largest and smallest margin, the share of tokens in refusal
+ *    sentences, the tokens of answer sentences after the first refusal
+ *    sentence, the number of refusal sentences.
+ * 5. The document model: z = bias * N + 8 * (the sum of the weights of the
+ *    distinct features), N = isqrt(64 * distinct features) (each feature
+ *    weighs about 1 / sqrt(count)); the margin is z / N.
+ *    'refusal' when z >= 0 and fewer than VETO_TOKENS tokens of answer
+ *    sentences follow the first refusal sentence; else 'partial' when
+ *    z >= 0 or the first sentence reads as refusal; else 'compliance'.
+ *    score = 0.5 + 0.5 m / (|m| + SCORE_SCALE) with m the margin, or, for a
+ *    refusal vetoed by the answer after it, m = -100 * those tokens: so the
+ *    score is >= 0.5 exactly for refusals.  Integers up to the one IEEE
+ *    division per step: the same bits on every machine.
  */
 #include "refusal.h"
 
@@ -36,10 +49,17 @@
 #define ZONE0 40
 #define ZONE1 100
 #define SCORE_SCALE 1000
-/* words, pairs and post words per token; a persona line per 3 bytes; layout */
-#define MAX_FEATS (3 * REFUSAL_MAX_TOKENS + REFUSAL_SCAN_MAX / 3 + 2 + 16)
+#define MAX_SENTS 16
+#define VETO_TOKENS 10
+#define NORM_UNIT 8
+/* words, pairs and post words per token; a persona line per 3 bytes; layout
+ * and aggregates */
+#define MAX_FEATS (3 * REFUSAL_MAX_TOKENS + REFUSAL_SCAN_MAX / 3 + 2 + 32)
 
-enum { F_UNI = 1, F_BI = 4, F_POST = 7, F_LAYOUT = 8, F_PERSONA = 9 };
+enum {
+  F_UNI = 1, F_BI = 4, F_POST = 7, F_LAYOUT = 8, F_PERSONA = 9,
+  F_SUNI = 10, F_SBI = 11, F_SLAYOUT = 12, F_AGG = 13
+};
 
 typedef struct {
   unsigned char b[REFUSAL_SCAN_MAX]; /* normalised text */
@@ -50,6 +70,10 @@ typedef struct {
   size_t nt, nends;
   uint32_t f[MAX_FEATS];
   size_t nf;
+  uint32_t sf[2 * REFUSAL_MAX_TOKENS + 2]; /* one sentence's features */
+  int64_t sm[MAX_SENTS];                   /* sentence margins */
+  size_t sn[MAX_SENTS];                    /* their token counts */
+  size_t ns;
 } Work;
 
 #define FNV_OFFSET 2166136261u
@@ -318,26 +342,122 @@ static int cmp_u32(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Step 4: adds the weights of the distinct features found in the model. */
-static void margins(Work *w, int64_t *zr, int64_t *zc) {
-  qsort(w->f, w->nf, sizeof *w->f, cmp_u32);
-  *zr = refusal_model_bias_r;
-  *zc = refusal_model_bias_c;
-  for (size_t i = 0; i < w->nf; i++) {
-    if (i > 0 && w->f[i] == w->f[i - 1]) continue;
-    size_t lo = 0, hi = refusal_model_n;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (refusal_model[mid].key < w->f[i])
-        lo = mid + 1;
-      else
-        hi = mid;
+static const RefusalFeature *lookup(uint32_t key) {
+  size_t lo = 0, hi = refusal_model_n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (refusal_model[mid].key < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < refusal_model_n && refusal_model[lo].key == key
+             ? &refusal_model[lo]
+             : NULL;
+}
+
+/* Sorts f[0..n) and drops repeats; the new count. */
+static size_t sort_unique(uint32_t *f, size_t n) {
+  size_t u = 0;
+  qsort(f, n, sizeof *f, cmp_u32);
+  for (size_t i = 0; i < n; i++)
+    if (u == 0 || f[i] != f[u - 1]) f[u++] = f[i];
+  return u;
+}
+
+/* Step 4: the sentence model's margin of each of the first MAX_SENTS
+ * sentences. */
+static void sentence_margins(Work *w) {
+  uint32_t start = fnv_str("<s>"), spos = fnv_str("spos"),
+           slen = fnv_str("slen");
+  size_t k = 0;
+  w->ns = 0;
+  while (k < w->nt && w->sent[k] < MAX_SENTS) {
+    size_t j = k, n = 0;
+    uint32_t prev = start;
+    while (j < w->nt && w->sent[j] == w->sent[k]) j++;
+    for (size_t i = k; i < j; i++) {
+      w->sf[n++] = feature(F_SUNI, 0, w->th[i]);
+      w->sf[n++] = feature(F_SBI, prev, w->th[i]);
+      prev = w->th[i];
     }
-    if (lo < refusal_model_n && refusal_model[lo].key == w->f[i]) {
-      *zr += refusal_model[lo].wr;
-      *zc += refusal_model[lo].wc;
+    w->sf[n++] = feature(F_SLAYOUT, spos, BUCKET(w->sent[k], 1, 2, 4));
+    w->sf[n++] = feature(F_SLAYOUT, slen, BUCKET(j - k, 4, 10, 25));
+    n = sort_unique(w->sf, n);
+    int64_t m = refusal_model_bias_s;
+    for (size_t i = 0; i < n; i++) {
+      const RefusalFeature *e = lookup(w->sf[i]);
+      if (e) m += e->ws;
+    }
+    w->sm[w->ns] = m;
+    w->sn[w->ns++] = j - k;
+    k = j;
+  }
+}
+
+static unsigned bucket_margin(int64_t m) {
+  return m < -1000 ? 0 : m < 0 ? 1 : m < 1000 ? 2 : 3;
+}
+
+/* Step 4, the aggregates; returns the tokens of answer sentences after the
+ * first refusal sentence. */
+static size_t aggregates(Work *w) {
+  size_t tot = 0, ref_tok = 0, after = 0, nref = 0;
+  long first = -1;
+  int64_t mx = 0, mn = 0;
+  if (w->ns == 0) return 0;
+  for (size_t j = 0; j < w->ns; j++) {
+    int64_t m = w->sm[j];
+    tot += w->sn[j];
+    if (j == 0 || m > mx) mx = m;
+    if (j == 0 || m < mn) mn = m;
+    if (m >= 0) {
+      ref_tok += w->sn[j];
+      nref++;
+      if (first < 0) first = (long)j;
+    } else if (first >= 0) {
+      after += w->sn[j];
     }
   }
+  static const char *const names[] = {"s_first", "s_max",  "s_min",
+                                      "s_share", "s_after", "s_nref"};
+  unsigned k[6] = {bucket_margin(w->sm[0]), bucket_margin(mx),
+                   bucket_margin(mn),
+                   BUCKET(10 * ref_tok / tot, 1, 3, 5, 7, 9, 10),
+                   BUCKET(after, 1, 10, 30, 80), BUCKET(nref, 1, 2, 4)};
+  for (int i = 0; i < 6; i++) add(w, feature(F_AGG, fnv_str(names[i]), k[i]));
+  return after;
+}
+
+static uint32_t isqrt(uint32_t x) {
+  uint32_t r = 0;
+  while ((r + 1) * (r + 1) <= x) r++;
+  return r;
+}
+
+/* Step 5. */
+static RefusalVerdict decide(Work *w, size_t after) {
+  RefusalVerdict v;
+  size_t nf = sort_unique(w->f, w->nf);
+  int64_t sum = 0;
+  for (size_t i = 0; i < nf; i++) {
+    const RefusalFeature *e = lookup(w->f[i]);
+    if (e) sum += e->wr;
+  }
+  uint32_t norm = isqrt((uint32_t)(64 * nf));
+  if (norm == 0) norm = 1;
+  int64_t z = (int64_t)refusal_model_bias_r * norm + NORM_UNIT * sum;
+  v.margin = (double)z / (double)norm;
+  if (z >= 0 && after < VETO_TOKENS)
+    v.kind = REFUSAL_KIND_REFUSAL;
+  else if (z >= 0 || (w->ns > 0 && w->sm[0] >= 0))
+    v.kind = REFUSAL_KIND_PARTIAL;
+  else
+    v.kind = REFUSAL_KIND_COMPLIANCE;
+  double m = (z < 0 || v.kind == REFUSAL_KIND_REFUSAL) ? v.margin
+                                                       : -100.0 * (double)after;
+  v.score = 0.5 + 0.5 * m / ((m < 0 ? -m : m) + SCORE_SCALE);
+  return v;
 }
 
 static int blank(const unsigned char *s, size_t len) {
@@ -348,9 +468,8 @@ static int blank(const unsigned char *s, size_t len) {
 }
 
 RefusalVerdict refusal_classify(const char *text, size_t len) {
-  RefusalVerdict v = {REFUSAL_KIND_COMPLIANCE, INT64_MIN / 2, INT64_MIN / 2,
-                      0.0};
-  Work w;
+  RefusalVerdict v = {REFUSAL_KIND_COMPLIANCE, 0.0, 0.0};
+  static _Thread_local Work w;
   if (text == NULL || len == 0 || blank((const unsigned char *)text, len))
     return v;
   normalise(&w, (const unsigned char *)text, len);
@@ -358,13 +477,9 @@ RefusalVerdict refusal_classify(const char *text, size_t len) {
   w.nf = 0;
   CueInfo ci = word_features(&w);
   layout_features(&w, &ci);
-  margins(&w, &v.margin_r, &v.margin_c);
-  int64_t m = v.margin_r;
-  v.kind = m >= 0 ? REFUSAL_KIND_REFUSAL
-                  : v.margin_c >= 0 ? REFUSAL_KIND_PARTIAL
-                                    : REFUSAL_KIND_COMPLIANCE;
-  v.score = 0.5 + 0.5 * (double)m / (double)((m < 0 ? -m : m) + SCORE_SCALE);
-  return v;
+  sentence_margins(&w);
+  size_t after = aggregates(&w);
+  return decide(&w, after);
 }
 
 double refusal_score_text(const char *text, size_t len) {

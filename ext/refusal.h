@@ -25,9 +25,8 @@ typedef enum {
 /* The detector's verdict on one text. */
 typedef struct {
   RefusalKind kind;
-  int64_t margin_r; /* refusal model: >= 0 exactly when kind is REFUSAL */
-  int64_t margin_c; /* decline model: >= 0 means declines or warns */
-  double score;     /* in [0, 1]; >= 0.5 exactly when kind is REFUSAL */
+  double margin;  /* document model, in weight units (>= 0 reads as refusal) */
+  double score;   /* in [0, 1]; >= 0.5 exactly when kind is REFUSAL */
 } RefusalVerdict;
 
 /*

@@ -9,17 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One feature: its hash and its weight in the refusal model (a clean
- * refusal against everything else) and in the decline model (declines or
- * warns at all against plain compliance), in integer units. */
+/* One feature: its hash and its weights in the document model (a clean
+ * refusal against everything else) and in the sentence model (a sentence of
+ * a refusal against one of an answer), in integer units. */
 typedef struct {
   uint32_t key;
   int32_t wr;
-  int32_t wc;
+  int32_t ws;
 } RefusalFeature;
 
 extern const int32_t refusal_model_bias_r;
-extern const int32_t refusal_model_bias_c;
+extern const int32_t refusal_model_bias_s;
 extern const size_t refusal_model_n;
 extern const RefusalFeature refusal_model[]; /* sorted by key, keys unique */
 

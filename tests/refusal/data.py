@@ -33,8 +33,14 @@ import csv
 import json
 import os
 
+import features
+
 csv.field_size_limit(1 << 30)
 
+STL_WEIGHT = 1.0
+STL_R = None
+DNA1_C = None
+NJ_WEIGHT = 0.5
 DNA_MODELS = ("GPT4", "ChatGPT", "Claude", "ChatGLM2", "llama2-7b-chat", "vicuna-7b")
 
 
@@ -47,6 +53,14 @@ def _ex(src, text, kind, r, c, w=1.0):
     return (src, text.encode("utf-8"), kind, r, c, w)
 
 
+def _jb(src, text):
+    """A jailbroken response: gives the content, so never a clean refusal; a
+    partial refusal when it also declines or warns (has a cue sentence),
+    else compliance."""
+    b = text.encode("utf-8")
+    return (src, b, "J", 0, 1 if features.has_cue(b) else 0, 1.0)
+
+
 def load(data_dir):
     """All examples in a fixed order."""
     out = []
@@ -56,7 +70,7 @@ def load(data_dir):
     for row in xs:
         k, r, c = xmap[row["final_label"]]
         out.append(_ex("xstest-mistral", row["completion"], k, r, c))
-    dmap = {"0": ("R", 1, 1), "1": ("DNA1", None, 1), "2": ("C", 0, 0),
+    dmap = {"0": ("R", 1, 1), "1": ("DNA1", None, DNA1_C), "2": ("C", 0, 0),
             "3": ("P", 0, 1), "4": ("DNA4", None, 1), "5": ("C", 0, 0)}
     dna = _csv(os.path.join(data_dir, "do-not-answer", "data_en.csv"))
     for m in DNA_MODELS:
@@ -65,19 +79,19 @@ def load(data_dir):
             out.append(_ex("dna-" + m, row[m + "_response"], k, r, c))
     for row in _csv(os.path.join(data_dir, "gptfuzz", "train.csv")):
         if row["label"] == "1":
-            out.append(_ex("gptfuzz", row["Response"], "J", 0, None))
+            out.append(_jb("gptfuzz", row["Response"]))
         else:
-            out.append(_ex("gptfuzz", row["Response"], "NJ", 1, 1, 0.5))
+            out.append(_ex("gptfuzz", row["Response"], "NJ", 1, 1, NJ_WEIGHT))
     for row in _csv(os.path.join(data_dir, "jailbreakbench", "jbb_artifacts.csv")):
         src = "jbb-" + row["model"]
         if row["refusal"] == "0":
-            out.append(_ex(src, row["response"], "J", 0, None))
+            out.append(_jb(src, row["response"]))
         else:
-            out.append(_ex(src, row["response"], "NJ", 1, 1, 0.5))
+            out.append(_ex(src, row["response"], "NJ", 1, 1, NJ_WEIGHT))
     with open(os.path.join(data_dir, "safety-tuned-llamas",
                            "safety_only_data_Instructions.json"), encoding="utf-8") as f:
         for item in json.load(f):
-            out.append(_ex("safety-tuned-llamas", item["output"], "R", 1, 1))
+            out.append(_ex("safety-tuned-llamas", item["output"], "R", STL_R, 1, STL_WEIGHT))
     with open(os.path.join(data_dir, "alpaca-eval", "model_outputs.json"), encoding="utf-8") as f:
         for item in json.load(f):
             out.append(_ex("alpaca-eval", item["output"], "C", 0, 0))

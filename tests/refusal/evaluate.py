@@ -38,7 +38,8 @@ KIND = {"refusal": "R", "partial": "P", "compliance": "C"}
 def baselines(lists):
     xs = [p.lower() for p in lists["xstest_strmatch"]]
     gcg = lists["zou2023universal"]
-    jbb = [p.lower() for p in lists["jailbreakbench_test_prefixes"]]
+    jbb = [p.lower() for name, ps in sorted(lists.items())
+           if name.startswith("jailbreakbench_test_prefixes") for p in ps]
 
     def xstest(t):
         s = t.decode("utf-8", "replace").strip().lower()
@@ -85,9 +86,18 @@ def main():
     ap.add_argument("--data", default=os.path.join(here, "..", "data"))
     ap.add_argument("--only", nargs="*", help="evaluate only these sources")
     ap.add_argument("--errors", help="list the detector's mistakes on this source")
+    ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
+                    help="override a train.py constant (for experiments)")
     args = ap.parse_args()
+    for kv in args.set:
+        k, v = kv.split("=", 1)
+        mod = train
+        if "." in k:
+            mod, k = {"data": data, "features": features}[k.split(".")[0]], k.split(".")[1]
+        old = getattr(mod, k)
+        setattr(mod, k, None if v == "None" else type(old if old is not None else 1)(v))
     examples = data.load(args.data)
-    feats = [features.features(e[1]) for e in examples]
+    feats = [features.features(e[1]) for e in examples]  # about 10 s
     base = baselines(data.phrase_lists(args.data))
     print("| " + " | ".join(HEAD) + " |")
     print("|" + "---|" * len(HEAD))
@@ -100,8 +110,7 @@ def main():
         labels = [examples[i][2] for i in te]
         preds = []
         for i in te:
-            zr, zc = train.margins(model, feats[i])
-            kind, _ = train.classify(model, examples[i][1])
+            kind, _ = train.classify(model, examples[i][1], feats[i])
             preds.append(KIND[kind])
         rows = [("left out", preds)] + [(n, [m(examples[i][1]) for i in te]) for n, m in base]
         for name, p in rows:

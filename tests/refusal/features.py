@@ -43,6 +43,11 @@ F_BI = 4       # + zone (4, 5, 6)
 F_POST = 7     # a word after the first cue sentence
 F_LAYOUT = 8   # a layout feature by name
 F_PERSONA = 9  # the first word of a persona label
+F_SUNI = 10    # sentence model: a word
+F_SBI = 11     # sentence model: a word pair
+F_SLAYOUT = 12  # sentence model: position and length buckets
+F_AGG = 13     # document: an aggregate of the sentence margins
+MAX_SENTS = 16  # sentences the sentence model reads
 
 FNV_OFFSET = 2166136261
 FNV_PRIME = 16777619
@@ -178,10 +183,61 @@ _CUE_WORDS = frozenset(tokhash(w) for w in CUE_WORDS)
 _CUE_PAIRS = frozenset((tokhash(a), tokhash(b)) for a, b in CUE_PAIRS)
 _START_TEXT = tokhash(b"<t>")
 _START_SENT = tokhash(b"<s>")
+_SPOS = tokhash(b"spos")
+_SLEN = tokhash(b"slen")
+_AGG = [tokhash(x) for x in (b"s_first", b"s_max", b"s_min", b"s_share", b"s_after", b"s_nref")]
+
+
+def sentence_features(toks, hs, sents):
+    """For each of the first MAX_SENTS sentences: (sorted unique feature hashes
+    for the sentence model, number of tokens)."""
+    out = []
+    k = 0
+    nt = len(toks)
+    while k < nt and sents[k] < MAX_SENTS:
+        j = k
+        while j < nt and sents[j] == sents[k]:
+            j += 1
+        f = set()
+        prev = _START_SENT
+        for i in range(k, j):
+            f.add(feature(F_SUNI, 0, hs[i]))
+            f.add(feature(F_SBI, prev, hs[i]))
+            prev = hs[i]
+        f.add(feature(F_SLAYOUT, _SPOS, _bucket(sents[k], (1, 2, 4))))
+        f.add(feature(F_SLAYOUT, _SLEN, _bucket(j - k, (4, 10, 25))))
+        out.append((sorted(f), j - k))
+        k = j
+    return out
+
+
+def aggregates(margins, ntoks):
+    """The document features made of the sentence model's margins (one per
+    sentence, with its number of tokens): how refusal-like the first, the most
+    and the least refusal-like sentence are, the share of tokens in refusal
+    sentences (margin >= 0), the tokens of content sentences after the first
+    refusal sentence, and the number of refusal sentences."""
+    if not margins:
+        return []
+    tot = sum(ntoks)
+    ref_tok = sum(t for m, t in zip(margins, ntoks) if m >= 0)
+    first_ref = next((j for j, m in enumerate(margins) if m >= 0), -1)
+    after = 0
+    if first_ref >= 0:
+        after = sum(t for m, t in zip(margins[first_ref + 1:], ntoks[first_ref + 1:]) if m < 0)
+    nref = sum(1 for m in margins if m >= 0)
+    mb = (-1000, 0, 1000)
+    return [feature(F_AGG, _AGG[0], _bucket(margins[0], mb)),
+            feature(F_AGG, _AGG[1], _bucket(max(margins), mb)),
+            feature(F_AGG, _AGG[2], _bucket(min(margins), mb)),
+            feature(F_AGG, _AGG[3], _bucket((10 * ref_tok) // tot, (1, 3, 5, 7, 9, 10))),
+            feature(F_AGG, _AGG[4], _bucket(after, (1, 10, 30, 80))),
+            feature(F_AGG, _AGG[5], _bucket(nref, (1, 2, 4)))]
 
 
 def features(text):
-    """Sorted unique feature hashes of one text (bytes)."""
+    """(sorted unique document feature hashes, sentence_features) of one text
+    (bytes).  The document features are completed by aggregates()."""
     b = normalise(text)
     toks, sents, ends = tokenize(b)
     f = set()
@@ -224,4 +280,15 @@ def features(text):
         f.add(layout("after_tok", _bucket(after_tok, (1, 20, 60, 150))))
         f.add(layout("after_items", _bucket(items_after, (1, 3))))
         f.add(layout("after_code", 1 if fence > after_off else 0))
-    return sorted(f)
+    return sorted(f), sentence_features(toks, hs, sents)
+
+
+def has_cue(text):
+    """Whether a text has a cue sentence (the layout feature cue_first > 0)."""
+    toks, sents, _ = tokenize(normalise(text))
+    hs = [_th(t) for t in toks]
+    for k, h in enumerate(hs):
+        same = k > 0 and sents[k - 1] == sents[k]
+        if h in _CUE_WORDS or (same and (hs[k - 1], h) in _CUE_PAIRS):
+            return True
+    return False

@@ -23,6 +23,7 @@ python3 >= 3.6 gives the same file byte for byte.
 import argparse
 import os
 import sys
+from math import isqrt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
@@ -30,12 +31,17 @@ import features  # noqa: E402
 
 MIN_DF = 3          # a feature must occur in this many training texts
 EPOCHS = 12
-ETA0 = 0.02         # learning rate of epoch e: ETA0 / (1 + e / 2)
-LAMBDA = 1e-5       # L2 penalty
+SENT_EPOCHS = 4
+SENT_PER_DOC = 8    # sentences of a text the sentence model is trained on
+ETA0 = 0.1          # learning rate of epoch e: ETA0 / (1 + e / 2)
+LAMBDA = 1e-4       # L2 penalty
 SOURCE_CAP = 1000   # a source weighs at most as much as this many examples
 QUANT = 1000        # integer units per unit of margin
 SEED = 20251203
 SCORE_SCALE = 1000  # refusal_score = 0.5 + 0.5 * m / (|m| + SCORE_SCALE)
+NORM_UNIT = 8       # see value()
+VETO_TOKENS = 10    # content tokens after the first refusal sentence that
+                    # make a refusal partial
 
 
 def lcg_order(n, seed):
@@ -56,17 +62,17 @@ def source_weights(examples):
     return {s: min(1.0, SOURCE_CAP / n) for s, n in count.items()}
 
 
-def sgd(rows, nfeat, seed):
-    """rows: (feature indices, y in {-1, 1}, weight).  Modified Huber loss with
+def sgd(rows, nfeat, seed, epochs):
+    """rows: (feature indices, feature value, y in {-1, 1}, weight).  Modified Huber loss with
     L2, weights kept as scale * v.  Returns (bias, weights) as floats."""
     v = [0.0] * nfeat
     scale = 1.0
     bias = 0.0
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         eta = ETA0 / (1.0 + epoch / 2.0)
         for i in lcg_order(len(rows), seed + epoch):
-            idx, y, w = rows[i]
-            z = bias + scale * sum(map(v.__getitem__, idx))
+            idx, x, y, w = rows[i]
+            z = bias + x * scale * sum(map(v.__getitem__, idx))
             yz = y * z
             if yz >= 1.0:
                 g = 0.0
@@ -78,7 +84,7 @@ def sgd(rows, nfeat, seed):
             if g != 0.0:
                 step = eta * g * w
                 bias -= step
-                d = step / scale
+                d = step * x / scale
                 for j in idx:
                     v[j] -= d
             if scale < 1e-6:
@@ -87,60 +93,104 @@ def sgd(rows, nfeat, seed):
     return bias, [x * scale for x in v]
 
 
+def norm(nf):
+    """The integer norm of a text with nf distinct features: isqrt(64 nf)."""
+    return max(1, isqrt(64 * nf))
+
+
+def value(nf):
+    """Each feature's value in a text with nf distinct features, about
+    1 / sqrt(nf): the margin is bias + NORM_UNIT * sum(weights) / norm(nf)."""
+    return NORM_UNIT / norm(nf)
+
+
 def quantise(x):
     q = int(round(x * QUANT))
     return max(-2147483647, min(2147483647, q))
 
 
-def train(examples, feats):
-    """The model: {'keys': sorted hashes, 'wr', 'wc': int weights, 'br', 'bc'}."""
-    sw = source_weights(examples)
+def _vocab(feature_lists):
     df = {}
-    for e, f in zip(examples, feats):
-        if e[3] is None and e[4] is None:
-            continue
+    for f in feature_lists:
         for h in f:
             df[h] = df.get(h, 0) + 1
     vocab = sorted(h for h, n in df.items() if n >= MIN_DF)
-    index = {h: i for i, h in enumerate(vocab)}
-    out = {}
-    for name, col, seed in (("r", 3, SEED), ("c", 4, SEED + 1000)):
-        rows = []
-        for e, f in zip(examples, feats):
-            if e[col] is None:
-                continue
+    return vocab, {h: i for i, h in enumerate(vocab)}
+
+
+def train_sentences(examples, feats, sw):
+    """The sentence model: the sentences of clean refusals against those of
+    plain compliance (with jailbroken answers without a cue sentence).  Returns (bias, {hash: weight})."""
+    rows = []
+    for e, (_, sf) in zip(examples, feats):
+        if e[3] == 1:
+            y = 1.0
+        elif e[2] == "C" or (e[2] == "J" and e[4] == 0):
+            y = -1.0
+        else:
+            continue
+        use = sf[:SENT_PER_DOC]
+        for f, _ in use:
+            rows.append((f, y, e[5] * sw[e[0]] / len(use)))
+    vocab, index = _vocab(f for f, _, _ in rows)
+    rows = [([index[h] for h in f if h in index], 1.0, y, w) for f, y, w in rows]
+    b, w = sgd(rows, len(vocab), SEED + 2000, SENT_EPOCHS)
+    return quantise(b), {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
+
+
+def document(bias_s, ws, docf, sf):
+    """A text's document features with the aggregates of its sentence margins."""
+    margins_s = [bias_s + sum(ws.get(h, 0) for h in f) for f, _ in sf]
+    aggs = features.aggregates(margins_s, [n for _, n in sf])
+    return sorted(set(docf).union(aggs))
+
+
+def train(examples, feats):
+    """The model: {'keys': sorted hashes, 'wr', 'ws': int weights, 'br', 'bs'}.
+    feats[i] is features.features(examples[i][1])."""
+    sw = source_weights(examples)
+    bs, ws = train_sentences(examples, feats, sw)
+    docs = [document(bs, ws, d, s) for d, s in feats]
+    vocab, index = _vocab(d for e, d in zip(examples, docs) if e[3] is not None)
+    rows = []
+    for e, f in zip(examples, docs):
+        if e[3] is not None:
             idx = [index[h] for h in f if h in index]
-            rows.append((idx, 1.0 if e[col] else -1.0, e[5] * sw[e[0]]))
-        b, w = sgd(rows, len(vocab), seed)
-        out["b" + name] = quantise(b)
-        out["w" + name] = [quantise(x) for x in w]
-    keep = [i for i in range(len(vocab)) if out["wr"][i] or out["wc"][i]]
-    return {"keys": [vocab[i] for i in keep], "wr": [out["wr"][i] for i in keep],
-            "wc": [out["wc"][i] for i in keep], "br": out["br"], "bc": out["bc"]}
+            rows.append((idx, value(len(f)), 1.0 if e[3] else -1.0, e[5] * sw[e[0]]))
+    b, w = sgd(rows, len(vocab), SEED, EPOCHS)
+    wr = {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
+    keys = sorted(set(wr) | set(ws))
+    return {"keys": keys, "wr": [wr.get(k, 0) for k in keys], "ws": [ws.get(k, 0) for k in keys],
+            "br": quantise(b), "bs": bs}
 
 
-def margins(model, f):
-    """(refusal margin, decline margin) of a text's features: integer sums."""
-    lookup = model.get("_lookup")
-    if lookup is None:
-        lookup = {k: (a, b) for k, a, b in zip(model["keys"], model["wr"], model["wc"])}
-        model["_lookup"] = lookup
-    zr, zc = model["br"], model["bc"]
-    for h in f:
-        w = lookup.get(h)
-        if w is not None:
-            zr += w[0]
-            zc += w[1]
-    return zr, zc
+def verdict(model, docf, sf):
+    """(kind, score) of a text's features (see the module comment)."""
+    if "_ws" not in model:
+        model["_ws"] = {k: w for k, w in zip(model["keys"], model["ws"]) if w}
+        model["_wr"] = {k: w for k, w in zip(model["keys"], model["wr"]) if w}
+    ws, wr = model["_ws"], model["_wr"]
+    sm = [model["bs"] + sum(ws.get(h, 0) for h in f) for f, _ in sf]
+    f = sorted(set(docf).union(features.aggregates(sm, [n for _, n in sf])))
+    s = norm(len(f))
+    zr = model["br"] * s + NORM_UNIT * sum(wr.get(h, 0) for h in f)
+    first = next((j for j, m in enumerate(sm) if m >= 0), -1)
+    after = sum(n for m, (_, n) in zip(sm[first + 1:], sf[first + 1:]) if m < 0) if first >= 0 else 0
+    if zr >= 0 and after < VETO_TOKENS:
+        kind = "refusal"
+    elif zr >= 0 or (sm and sm[0] >= 0):
+        kind = "partial"
+    else:
+        kind = "compliance"
+    m = zr / s if zr < 0 or kind == "refusal" else -100.0 * after
+    return kind, 0.5 + 0.5 * m / (abs(m) + SCORE_SCALE)
 
 
-def classify(model, text):
+def classify(model, text, feats=None):
     """(kind, score) exactly as ext/refusal.c gives them."""
     if not any(c not in b" \t\n\r\v\f" for c in text[:features.MAX_BYTES]):
         return "compliance", 0.0
-    zr, zc = margins(model, features.features(text))
-    kind = "refusal" if zr >= 0 else ("partial" if zc >= 0 else "compliance")
-    return kind, 0.5 + 0.5 * zr / (abs(zr) + SCORE_SCALE)
+    return verdict(model, *(feats if feats is not None else features.features(text)))
 
 
 def c_source(model, command):
@@ -152,19 +202,19 @@ def c_source(model, command):
         " * the trainer or the data and run the command again.  tests/sh/refusal_model.sh",
         " * regenerates it and fails unless it is byte for byte this file.",
         " *",
-        " * %d features: FNV-1a hashes (sorted) with the refusal model's and the" % n,
-        " * decline model's weights, in 1/%d of a unit of margin." % QUANT,
+        " * %d features: hashes (sorted) with the weights of the refusal model and" % n,
+        " * of the sentence model, in 1/%d of a unit of margin." % QUANT,
         " */",
         '#include "refusal_model.h"',
         "",
         "const int32_t refusal_model_bias_r = %d;" % model["br"],
-        "const int32_t refusal_model_bias_c = %d;" % model["bc"],
+        "const int32_t refusal_model_bias_s = %d;" % model["bs"],
         "const size_t refusal_model_n = %d;" % n,
         "",
         "const RefusalFeature refusal_model[%d] = {" % n,
     ]
-    for k, a, b in zip(model["keys"], model["wr"], model["wc"]):
-        lines.append("    {%du, %d, %d}," % (k, a, b))
+    for k, a, c in zip(model["keys"], model["wr"], model["ws"]):
+        lines.append("    {%du, %d, %d}," % (k, a, c))
     lines.append("};")
     return "\n".join(lines) + "\n"
 
@@ -189,7 +239,7 @@ def main():
         con = sqlite3.connect(args.db)
         con.execute("CREATE TABLE expect(id INTEGER PRIMARY KEY, source TEXT, txt TEXT, kind TEXT, score REAL)")
         for i, e in enumerate(examples):
-            k, s = classify(model, e[1])
+            k, s = classify(model, e[1], feats[i])
             con.execute("INSERT INTO expect VALUES (?, ?, ?, ?, ?)",
                         (i, e[0], e[1].decode("utf-8"), k, s))
         con.commit()
