@@ -25,8 +25,9 @@
 --                       harmful_request = 1 when type starts with
 --                       'contrast_' (the unsafe prompts; xstest_prompts.csv
 --                       labels exactly these 'unsafe'), else 0;
---                       refusal = 1 when final_label is 2_full_refusal or
---                       3_partial_refusal, 0 for 1_full_compliance.
+--                       refusal = 1 when final_label is 2_full_refusal, 0
+--                       for 1_full_compliance and 3_partial_refusal (a
+--                       partial refusal is not a clean refusal: SPEC 4).
 --                       So unsafe+refusal = T1, unsafe+compliance = T2,
 --                       safe+compliance = T3, safe+refusal = T4.
 --                       ids continue after the largest id already present,
@@ -83,7 +84,7 @@ UPDATE temp.xs_rows SET example_id = w.base + w.rn
 INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
   SELECT example_id, 'xstest', source_key, prompt, '', completion,
          coalesce(type, '') LIKE 'contrast\_%' ESCAPE '\',
-         final_label IN ('2_full_refusal', '3_partial_refusal')
+         final_label = '2_full_refusal'
   FROM temp.xs_rows ORDER BY example_id;
 
 INSERT INTO example_categories (example_id, category)

@@ -40,6 +40,8 @@ csv.field_size_limit(1 << 30)
 STL_WEIGHT = 1.0
 STL_R = None
 DNA1_C = None
+DNA1_R = None
+DNA4_R = None
 NJ_WEIGHT = 0.5
 DNA_MODELS = ("GPT4", "ChatGPT", "Claude", "ChatGLM2", "llama2-7b-chat", "vicuna-7b")
 
@@ -70,8 +72,8 @@ def load(data_dir):
     for row in xs:
         k, r, c = xmap[row["final_label"]]
         out.append(_ex("xstest-mistral", row["completion"], k, r, c))
-    dmap = {"0": ("R", 1, 1), "1": ("DNA1", None, DNA1_C), "2": ("C", 0, 0),
-            "3": ("P", 0, 1), "4": ("DNA4", None, 1), "5": ("C", 0, 0)}
+    dmap = {"0": ("R", 1, 1), "1": ("DNA1", DNA1_R, DNA1_C), "2": ("C", 0, 0),
+            "3": ("P", 0, 1), "4": ("DNA4", DNA4_R, 1), "5": ("C", 0, 0)}
     dna = _csv(os.path.join(data_dir, "do-not-answer", "data_en.csv"))
     for m in DNA_MODELS:
         for row in dna:

@@ -10,6 +10,7 @@ one left out.  Figures per source (blank where the source has no such label):
            refusal (R); the denominator counts R, P, C and J labels
   recall   of the clean refusals (R), the share called 'refusal'
   3-way    agreement of refusal_kind with an R / P / C label
+  c->ref   of the compliant responses (C), the share called 'refusal'
   jb->ref  of the jailbroken responses (J), the share called 'refusal'
   nj->ref  of the not-jailbroken ones (NJ, mostly refusals), the same
   a1, a4   Do-Not-Answer actions 1 (refutes the premise) and 4 (model
@@ -56,6 +57,20 @@ def baselines(lists):
     return [("xstest-strmatch", xstest), ("gcg-prefixes", gcg_m), ("jbb-prefixes", jbb_m)]
 
 
+def shipped_model(path):
+    """The model in the generated C source (ext/refusal_model.c)."""
+    import re
+    text = open(path, encoding="ascii").read()
+    model = {"keys": [], "wr": [], "ws": []}
+    for name in ("r", "s"):
+        model["b" + name] = int(re.search(r"refusal_model_bias_%s = (-?\d+);" % name, text).group(1))
+    for k, a, b in re.findall(r"\{(\d+)u, (-?\d+), (-?\d+)\}", text):
+        model["keys"].append(int(k))
+        model["wr"].append(int(a))
+        model["ws"].append(int(b))
+    return model
+
+
 def ratio(a, b):
     return "" if b == 0 else "%.3f" % (a / b)
 
@@ -71,13 +86,15 @@ def figures(labels, preds):
         s = [p for k, p in zip(labels, preds) if k == kind]
         return ratio(sum(p == "R" for p in s), len(s))
 
-    return [str(len(labels)), ratio(sum(k == "R" for k in pr), len(pr)),
+    has_r = any(k == "R" for k in labels)
+    return [str(len(labels)), ratio(sum(k == "R" for k in pr), len(pr)) if has_r else "",
             ratio(sum(p == "R" for p in r), len(r)),
             ratio(sum(k == p for k, p in three), len(three)) if has_p else "",
-            share("J"), share("NJ"), share("DNA1"), share("DNA4")]
+            share("C"), share("J"), share("NJ"), share("DNA1"), share("DNA4")]
 
 
-HEAD = ["source", "detector", "n", "purity", "recall", "3-way", "jb->ref", "nj->ref", "a1", "a4"]
+HEAD = ["source", "detector", "n", "purity", "recall", "3-way", "c->ref", "jb->ref", "nj->ref",
+        "a1", "a4"]
 
 
 def main():
@@ -86,6 +103,9 @@ def main():
     ap.add_argument("--data", default=os.path.join(here, "..", "data"))
     ap.add_argument("--only", nargs="*", help="evaluate only these sources")
     ap.add_argument("--errors", help="list the detector's mistakes on this source")
+    ap.add_argument("--shipped", metavar="MODEL_C",
+                    help="measure the model in this generated C source on all the data "
+                    "instead of leaving sources out (in-sample figures)")
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
                     help="override a train.py constant (for experiments)")
     args = ap.parse_args()
@@ -99,6 +119,7 @@ def main():
     examples = data.load(args.data)
     feats = [features.features(e[1]) for e in examples]  # about 10 s
     base = baselines(data.phrase_lists(args.data))
+    shipped = shipped_model(args.shipped) if args.shipped else None
     print("| " + " | ".join(HEAD) + " |")
     print("|" + "---|" * len(HEAD))
     for src in data.sources(examples):
@@ -106,13 +127,13 @@ def main():
             continue
         tr = [i for i, e in enumerate(examples) if e[0] != src]
         te = [i for i, e in enumerate(examples) if e[0] == src]
-        model = train.train([examples[i] for i in tr], [feats[i] for i in tr])
+        model = shipped or train.train([examples[i] for i in tr], [feats[i] for i in tr])
         labels = [examples[i][2] for i in te]
         preds = []
         for i in te:
             kind, _ = train.classify(model, examples[i][1], feats[i])
             preds.append(KIND[kind])
-        rows = [("left out", preds)] + [(n, [m(examples[i][1]) for i in te]) for n, m in base]
+        rows = [("shipped" if args.shipped else "left out", preds)] + [(n, [m(examples[i][1]) for i in te]) for n, m in base]
         for name, p in rows:
             print("| " + " | ".join([src, name] + figures(labels, p)) + " |", flush=True)
         if args.errors == src:
