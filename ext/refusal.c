@@ -40,7 +40,7 @@
  */
 #include "refusal.h"
 
-#include <stdlib.h>
+#include <string.h>
 
 #include "refusal_model.h"
 
@@ -61,6 +61,35 @@ enum {
   F_SUNI = 10, F_SBI = 11, F_SLAYOUT = 12, F_AGG = 13
 };
 
+/* A set of feature hashes: open addressing, emptied in O(1) by a new
+ * generation stamp.  Never fuller than MAX_FEATS < SET_SIZE. */
+#define SET_BITS 13
+#define SET_SIZE (1u << SET_BITS)
+typedef struct {
+  uint32_t key[SET_SIZE];
+  uint32_t stamp[SET_SIZE];
+  uint32_t gen;
+} FeatureSet;
+
+static void set_clear(FeatureSet *s) {
+  if (++s->gen == 0) {
+    memset(s->stamp, 0, sizeof s->stamp);
+    s->gen = 1;
+  }
+}
+
+/* Adds h; 1 when it was not in the set yet. */
+static int set_add(FeatureSet *s, uint32_t h) {
+  uint32_t i = (h * 0x9E3779B1u) >> (32 - SET_BITS);
+  while (s->stamp[i] == s->gen) {
+    if (s->key[i] == h) return 0;
+    i = (i + 1) & (SET_SIZE - 1);
+  }
+  s->stamp[i] = s->gen;
+  s->key[i] = h;
+  return 1;
+}
+
 typedef struct {
   unsigned char b[REFUSAL_SCAN_MAX]; /* normalised text */
   size_t n;
@@ -68,11 +97,12 @@ typedef struct {
   uint16_t sent[REFUSAL_MAX_TOKENS];  /* sentence of each token */
   uint16_t ends[REFUSAL_MAX_TOKENS];  /* where sentence k ends */
   size_t nt, nends;
-  uint32_t f[MAX_FEATS];
-  size_t nf;
-  uint32_t sf[2 * REFUSAL_MAX_TOKENS + 2]; /* one sentence's features */
-  int64_t sm[MAX_SENTS];                   /* sentence margins */
-  size_t sn[MAX_SENTS];                    /* their token counts */
+  FeatureSet doc;          /* the document's distinct features */
+  size_t nadd, nf;         /* features added, distinct ones */
+  int64_t sum;             /* their document-model weights */
+  FeatureSet sen;          /* one sentence's distinct features */
+  int64_t sm[MAX_SENTS];   /* sentence margins */
+  size_t sn[MAX_SENTS];    /* their token counts */
   size_t ns;
 } Work;
 
@@ -107,8 +137,17 @@ static uint32_t feature(uint32_t family, uint32_t h1, uint32_t h2) {
   return h;
 }
 
+static const RefusalFeature *lookup(uint32_t key);
+
+/* Adds a document feature: its weight counts once. */
 static void add(Work *w, uint32_t h) {
-  if (w->nf < MAX_FEATS) w->f[w->nf++] = h;
+  if (w->nadd >= MAX_FEATS) return;
+  w->nadd++;
+  if (set_add(&w->doc, h)) {
+    const RefusalFeature *e = lookup(h);
+    w->nf++;
+    if (e) w->sum += e->wr;
+  }
 }
 
 static int is_word(unsigned char c) {
@@ -337,32 +376,22 @@ static void layout_features(Work *w, const CueInfo *ci) {
   }
 }
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return (x > y) - (x < y);
-}
-
+/* The model entry of a feature hash, or NULL: the generated index gives
+ * the range of entries whose keys share the top index_bits bits. */
 static const RefusalFeature *lookup(uint32_t key) {
-  size_t lo = 0, hi = refusal_model_n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (refusal_model[mid].key < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < refusal_model_n && refusal_model[lo].key == key
-             ? &refusal_model[lo]
-             : NULL;
+  uint32_t top = key >> (32 - refusal_model_index_bits);
+  for (uint32_t i = refusal_model_index[top]; i < refusal_model_index[top + 1];
+       i++)
+    if (refusal_model[i].key >= key)
+      return refusal_model[i].key == key ? &refusal_model[i] : NULL;
+  return NULL;
 }
 
-/* Sorts f[0..n) and drops repeats; the new count. */
-static size_t sort_unique(uint32_t *f, size_t n) {
-  size_t u = 0;
-  qsort(f, n, sizeof *f, cmp_u32);
-  for (size_t i = 0; i < n; i++)
-    if (u == 0 || f[i] != f[u - 1]) f[u++] = f[i];
-  return u;
+/* The sentence-model weight of h the first time it is seen in a sentence. */
+static int64_t sentence_weight(Work *w, uint32_t h) {
+  if (!set_add(&w->sen, h)) return 0;
+  const RefusalFeature *e = lookup(h);
+  return e ? e->ws : 0;
 }
 
 /* Step 4: the sentence model's margin of each of the first MAX_SENTS
@@ -373,22 +402,19 @@ static void sentence_margins(Work *w) {
   size_t k = 0;
   w->ns = 0;
   while (k < w->nt && w->sent[k] < MAX_SENTS) {
-    size_t j = k, n = 0;
+    size_t j = k;
     uint32_t prev = start;
+    int64_t m = refusal_model_bias_s;
     while (j < w->nt && w->sent[j] == w->sent[k]) j++;
+    set_clear(&w->sen);
     for (size_t i = k; i < j; i++) {
-      w->sf[n++] = feature(F_SUNI, 0, w->th[i]);
-      w->sf[n++] = feature(F_SBI, prev, w->th[i]);
+      m += sentence_weight(w, feature(F_SUNI, 0, w->th[i]));
+      m += sentence_weight(w, feature(F_SBI, prev, w->th[i]));
       prev = w->th[i];
     }
-    w->sf[n++] = feature(F_SLAYOUT, spos, BUCKET(w->sent[k], 1, 2, 4));
-    w->sf[n++] = feature(F_SLAYOUT, slen, BUCKET(j - k, 4, 10, 25));
-    n = sort_unique(w->sf, n);
-    int64_t m = refusal_model_bias_s;
-    for (size_t i = 0; i < n; i++) {
-      const RefusalFeature *e = lookup(w->sf[i]);
-      if (e) m += e->ws;
-    }
+    m += sentence_weight(
+        w, feature(F_SLAYOUT, spos, BUCKET(w->sent[k], 1, 2, 4)));
+    m += sentence_weight(w, feature(F_SLAYOUT, slen, BUCKET(j - k, 4, 10, 25)));
     w->sm[w->ns] = m;
     w->sn[w->ns++] = j - k;
     k = j;
@@ -438,13 +464,8 @@ static uint32_t isqrt(uint32_t x) {
 /* Step 5. */
 static RefusalVerdict decide(Work *w, size_t after) {
   RefusalVerdict v;
-  size_t nf = sort_unique(w->f, w->nf);
-  int64_t sum = 0;
-  for (size_t i = 0; i < nf; i++) {
-    const RefusalFeature *e = lookup(w->f[i]);
-    if (e) sum += e->wr;
-  }
-  uint32_t norm = isqrt((uint32_t)(64 * nf));
+  int64_t sum = w->sum;
+  uint32_t norm = isqrt((uint32_t)(64 * w->nf));
   if (norm == 0) norm = 1;
   int64_t z = (int64_t)refusal_model_bias_r * norm + NORM_UNIT * sum;
   v.margin = (double)z / (double)norm;
@@ -474,7 +495,9 @@ RefusalVerdict refusal_classify(const char *text, size_t len) {
     return v;
   normalise(&w, (const unsigned char *)text, len);
   tokenize(&w);
-  w.nf = 0;
+  set_clear(&w.doc);
+  w.nadd = w.nf = 0;
+  w.sum = 0;
   CueInfo ci = word_features(&w);
   layout_features(&w, &ci);
   sentence_margins(&w);

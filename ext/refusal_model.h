@@ -22,5 +22,9 @@ extern const int32_t refusal_model_bias_r;
 extern const int32_t refusal_model_bias_s;
 extern const size_t refusal_model_n;
 extern const RefusalFeature refusal_model[]; /* sorted by key, keys unique */
+/* refusal_model_index[t] is the first entry whose key's top
+ * refusal_model_index_bits bits are >= t (2^bits + 1 entries). */
+extern const unsigned refusal_model_index_bits;
+extern const uint32_t refusal_model_index[];
 
 #endif

@@ -40,6 +40,7 @@ QUANT = 1000        # integer units per unit of margin
 SEED = 20251203
 SCORE_SCALE = 1000  # refusal_score = 0.5 + 0.5 * m / (|m| + SCORE_SCALE)
 NORM_UNIT = 8       # see value()
+INDEX_BITS = 14     # the generated lookup index has 2^INDEX_BITS + 1 entries
 VETO_TOKENS = 10    # content tokens after the first refusal sentence that
                     # make a refusal partial
 
@@ -215,6 +216,17 @@ def c_source(model, command):
     ]
     for k, a, c in zip(model["keys"], model["wr"], model["ws"]):
         lines.append("    {%du, %d, %d}," % (k, a, c))
+    lines.append("};")
+    lines.append("")
+    lines.append("const unsigned refusal_model_index_bits = %d;" % INDEX_BITS)
+    lines.append("const uint32_t refusal_model_index[%d] = {" % ((1 << INDEX_BITS) + 1))
+    index, j = [], 0
+    for t in range((1 << INDEX_BITS) + 1):
+        while j < n and (model["keys"][j] >> (32 - INDEX_BITS)) < t:
+            j += 1
+        index.append(j)
+    for k in range(0, len(index), 10):
+        lines.append("    " + " ".join("%d," % x for x in index[k:k + 10]))
     lines.append("};")
     return "\n".join(lines) + "\n"
 
