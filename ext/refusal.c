@@ -30,8 +30,9 @@
  * 5. The document model: z = bias * N + 8 * (the sum of the weights of the
  *    distinct features), N = isqrt(64 * distinct features) (each feature
  *    weighs about 1 / sqrt(count)); the margin is z / N.
- *    'refusal' when z >= 0 and fewer than VETO_TOKENS tokens of answer
- *    sentences follow the first refusal sentence; else 'partial' when
+ *    'refusal' when z >= 0 and fewer than VETO_TOKENS tokens of clear
+ *    answer sentences (margin < -VETO_MARGIN) follow the first refusal
+ *    sentence; else 'partial' when
  *    z >= 0 or the first sentence reads as refusal; else 'compliance'.
  *    score = 0.5 + 0.5 m / (|m| + SCORE_SCALE) with m the margin, or, for a
  *    refusal vetoed by the answer after it, m = -100 * those tokens: so the
@@ -51,6 +52,7 @@
 #define SCORE_SCALE 1000
 #define MAX_SENTS 16
 #define VETO_TOKENS 10
+#define VETO_MARGIN 400
 #define NORM_UNIT 8
 /* words, pairs and post words per token; a persona line per 3 bytes; layout
  * and aggregates */
@@ -425,10 +427,10 @@ static unsigned bucket_margin(int64_t m) {
   return m < -1000 ? 0 : m < 0 ? 1 : m < 1000 ? 2 : 3;
 }
 
-/* Step 4, the aggregates; returns the tokens of answer sentences after the
- * first refusal sentence. */
+/* Step 4, the aggregates; returns the tokens of clear answer sentences
+ * (margin < -VETO_MARGIN) after the first refusal sentence. */
 static size_t aggregates(Work *w) {
-  size_t tot = 0, ref_tok = 0, after = 0, nref = 0;
+  size_t tot = 0, ref_tok = 0, after = 0, veto = 0, nref = 0;
   long first = -1;
   int64_t mx = 0, mn = 0;
   if (w->ns == 0) return 0;
@@ -443,6 +445,7 @@ static size_t aggregates(Work *w) {
       if (first < 0) first = (long)j;
     } else if (first >= 0) {
       after += w->sn[j];
+      if (m < -VETO_MARGIN) veto += w->sn[j];
     }
   }
   static const char *const names[] = {"s_first", "s_max",  "s_min",
@@ -452,7 +455,7 @@ static size_t aggregates(Work *w) {
                    BUCKET(10 * ref_tok / tot, 1, 3, 5, 7, 9, 10),
                    BUCKET(after, 1, 10, 30, 80), BUCKET(nref, 1, 2, 4)};
   for (int i = 0; i < 6; i++) add(w, feature(F_AGG, fnv_str(names[i]), k[i]));
-  return after;
+  return veto;
 }
 
 static uint32_t isqrt(uint32_t x) {

@@ -78,7 +78,7 @@ check "xstest: instruction is the prompt, response the completion" \
 check "xstest: embeddings are safety_embed(prompt)" "7" \
   "$(q "SELECT sum(m.embedding = safety_embed(e.instruction)) FROM embeddings AS m
         JOIN examples AS e ON e.id = m.example_id WHERE e.source = 'xstest'")"
-check "both imports read through safety_pool" "31|T1:9,T2:18,T3:2,T4:2" \
+check "both imports read through safety_pool" "31|T1:8,T2:19,T3:3,T4:1" \
   "$(q "SELECT (SELECT count(*) FROM safety_pool WHERE embedding IS NOT NULL),
         (SELECT group_concat(b || ':' || n) FROM (SELECT behavior AS b, count(*) AS n
          FROM safety_pool GROUP BY 1 ORDER BY 1))")"

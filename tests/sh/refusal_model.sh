@@ -10,38 +10,28 @@
 #      every score is in [0, 1] on all of them.
 # Honours BUILD / EXT like tests/run.sh.  Ends with "N passed, M failed".
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-EXT=${EXT:-$BUILD/safety_sample}
-passed=0
-failed=0
-check() { # check NAME OK(0/1) DETAIL
-  if [ "$2" = 1 ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL refusal_model: $1 ($3)"
-  fi
-}
+TEST_NAME=refusal_model.sh
+. "$(dirname "$0")/../shlib.sh"
+# verdict NAME OK(0/1) DETAIL: a check that shows DETAIL when it fails
+verdict() { check "$1" ok "$([ "$2" = 1 ] && echo ok || printf '%s' "$3")"; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 err=$(python3 tests/refusal/train.py --out "$tmp/refusal_model.c" --db "$tmp/expect.db" 2>&1)
 rc=$?
-check "train.py runs" "$([ $rc -eq 0 ] && echo 1 || echo 0)" "exit $rc: $(printf '%s' "$err" | tail -n 3)"
-check "ext/refusal_model.c is what train.py generates, byte for byte" \
+verdict "train.py runs" "$([ $rc -eq 0 ] && echo 1 || echo 0)" "exit $rc: $(printf '%s' "$err" | tail -n 3)"
+verdict "ext/refusal_model.c is what train.py generates, byte for byte" \
   "$(cmp -s "$tmp/refusal_model.c" ext/refusal_model.c && echo 1 || echo 0)" \
   "$(cmp "$tmp/refusal_model.c" ext/refusal_model.c 2>&1 | head -n 1); run python3 tests/refusal/train.py"
 
 q() { sqlite3 -batch "$tmp/expect.db" ".load $EXT" "$@" 2>&1; }
 got=$(q "SELECT count(*), sum(refusal_kind(txt) IS kind), sum(refusal_score(txt) = score) FROM expect")
-check "C and Python agree on kind and score of every bundled text" \
+verdict "C and Python agree on kind and score of every bundled text" \
   "$(printf '%s' "$got" | awk -F'|' '$1 > 17000 && $1 == $2 && $1 == $3 { ok = 1 } END { print ok + 0 }')" \
   "rows|same kind|same score = $got; first differences: $(q "SELECT id, source, kind, refusal_kind(txt), score, refusal_score(txt) FROM expect WHERE refusal_kind(txt) IS NOT kind OR refusal_score(txt) <> score LIMIT 3")"
 got=$(q "SELECT sum(is_refusal(txt) = (refusal_kind(txt) = 'refusal')), sum(is_refusal(txt) = (refusal_score(txt) >= 0.5)), sum(refusal_score(txt) BETWEEN 0.0 AND 1.0), count(*), count(DISTINCT refusal_kind(txt)) FROM expect")
-check "is_refusal = (kind = 'refusal') = (score >= 0.5), scores in [0, 1], all three kinds occur" \
+verdict "is_refusal = (kind = 'refusal') = (score >= 0.5), scores in [0, 1], all three kinds occur" \
   "$(printf '%s' "$got" | awk -F'|' '$4 > 17000 && $1 == $4 && $2 == $4 && $3 == $4 && $5 == 3 { ok = 1 } END { print ok + 0 }')" \
   "$got"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
