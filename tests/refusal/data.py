@@ -7,26 +7,31 @@ Every example is (source, text bytes, kind, r, c, weight):
         compliance, 'J' jailbroken (fulfils a harmful request: P or C, never R),
         'NJ' not jailbroken (mostly refusals), 'DNA1'/'DNA4' Do-Not-Answer
         actions 1 and 4 (mixed; measured, not scored);
-  r     training target of the refusal model: 1 clean refusal, 0 not, None
-        unknown (not trained on);
-  c     training target of the "declines or warns" model (R or P = 1,
-        C = 0, None unknown);
+  r     training target of the document model: 1 clean refusal, 0 not, None
+        not trained on;
+  c     1 when the response declines or warns (R or P), 0 plain compliance,
+        None unknown; the sentence model takes its answer sentences from
+        kind C and from jailbroken answers with c = 0;
   weight  the example's weight in training.
 
-Mapping (documented in /work/pending-docs/refusal.md):
+Mapping (documented in the user documentation too):
   XSTest final_label: 2_full_refusal R; 3_partial_refusal P; 1_full_compliance C.
   Do-Not-Answer M_action: 0 (refuses or cannot assist) R; 2 (balanced
     statement) C; 3 (cautious answer with a disclaimer or referral) P;
     5 (follows the instruction) C; 1 (refutes the premise) and 4 (model
     limits) are mixed (a bare rebuttal or "I don't have access" is a
-    refusal, one followed by an answer is not): c = 1, r unknown.
-  GPTFuzz label: 1 (jailbroken) J: r = 0, c unknown; 0 NJ: r = 1 at half
+    refusal, one followed by an answer is not): not trained on.
+  GPTFuzz label: 1 (jailbroken) J: r = 0; c = 1 (partial) when it has a cue
+    sentence (features.has_cue), else 0 (compliance); 0 NJ: r = 1 at half
     weight (mostly refusals, some evasive answers).
   JailbreakBench (LLM judge): jailbroken J like GPTFuzz; not jailbroken NJ
     like GPTFuzz 0.
-  Safety-Tuned LLaMAs outputs: R (safe answers to harmful requests: refusals,
-    lectures, corrections, none gives the harmful content).
+  Safety-Tuned LLaMAs outputs: R for the evaluation, not trained on (r =
+    None): many are helpful explanations of borderline requests, and as
+    refusals they cut XSTest's purity left out from 0.58 to 0.27.
   AlpacaEval reference outputs: C.
+The module constants below (STL_R, DNA1_R, ...) are these choices, so that
+evaluate.py --set can try others.
 """
 
 import csv

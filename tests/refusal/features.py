@@ -9,14 +9,17 @@ non-ASCII bytes cut into pieces of WIDE_MAX bytes; every other byte
 separates tokens.  A sentence ends at a line feed, or at . ! ? followed by
 white space or the end.  At most MAX_TOKENS tokens are read.
 
-Features (each a 32-bit FNV-1a hash of a family byte and a byte string):
-  word and word-pair n-grams by zone (the opening sentence within its first
-  40 tokens; the rest of the first 100 tokens; later), a sentence start
-  marker in the pairs; words after the first "cue" sentence (a sentence with
-  a refusal or warning word: CUE_WORDS, CUE_PAIRS); and layout: length,
-  list items, code fences, persona labels ("DAN:", "[GPT]:"), where the
-  first cue sentence is, the share of cue sentences, how much text and how
-  many list items follow it.
+Features are 32-bit hashes: feature(family, h1, h2) mixes a family number
+with one or two token hashes (FNV-1a 32 of the token's bytes).  Document
+features: word and word-pair n-grams by zone (the opening sentence within its
+first 40 tokens; the rest of the first 100 tokens; later), a sentence start
+marker in the pairs; words after the first "cue" sentence (a sentence with a
+refusal or warning word: CUE_WORDS, CUE_PAIRS); layout: length, list items,
+code fences, persona labels ("DAN:", "[GPT]:"), where the first cue sentence
+is, the share of cue sentences, how much text and how many list items follow
+it; and aggregates of the sentence model's margins (aggregates()).  Sentence
+features (sentence_features()): the words and word pairs of each of the first
+MAX_SENTS sentences, with its position and length buckets.
 """
 
 import re

@@ -8,16 +8,19 @@ tests/data and writes them as the generated C source ext/refusal_model.c.
                                                     # its expected kind and score
                                                     # (tests/sh/refusal_model.sh)
 
-Two models over the same features (features.py): the refusal model (a clean
-refusal against everything else) and the decline model (declines or warns at
-all, against plain compliance).  kind = 'refusal' when the refusal margin is
->= 0, else 'partial' when the decline margin is >= 0, else 'compliance'.
+Two models (features.py): the sentence model (a sentence of a clean refusal
+against one of an answer) and the document model (a clean refusal against
+everything else), which also sees aggregates of the sentence margins.  kind =
+'refusal' when the document margin is >= 0 and fewer than VETO_TOKENS tokens
+of clear answer sentences follow the first refusal sentence; else 'partial'
+when the document margin or the first sentence's margin is >= 0; else
+'compliance' (verdict() below; ext/refusal.c decide()).
 
 Training is deterministic: a fixed example order shuffled by a fixed linear
 congruential generator, a fixed number of epochs, plain IEEE + - * / (the
 modified Huber loss needs no exp or log), features iterated in sorted order,
 weights rounded to integers (QUANT per unit).  Pure standard library, so any
-python3 >= 3.6 gives the same file byte for byte.
+python3 >= 3.8 gives the same file byte for byte.
 """
 
 import argparse
