@@ -9,7 +9,8 @@ really missing.
   LOCKED     shared-cache mode, another connection has written to the
              examples table in an open transaction: code 6
   NOMEM      PRAGMA hard_heap_limit below what the embeddings need: code 7
-             with the message that says what ran out
+             (Python raises MemoryError for it and drops the message;
+             tests/sql/memory_limit.sql checks the message)
   INTERRUPT  sqlite3_interrupt before the call: code 9 (and interrupts.py
              for every phase)
 """
@@ -39,18 +40,16 @@ def fill(conn):
                  "(3, 'e', 'f'), (4, 'g', 'h'), (5, 'i', 'j'), (6, 'k', 'l')")
 
 
-def expect_code(label, conn, sql, code, prefix, extra=None):
+def expect_code(label, conn, sql, code, prefix):
     msg, got, rows = error_of(conn, sql)
     check("%s: fails" % label, msg is not None, "returned %r" % (rows,))
     if msg is None:
         return
     check("%s: code %d (got %r: %s)" % (label, code, got, msg),
           got is not None and (got & 0xff) == code)
-    if prefix:
+    if prefix and msg != "MemoryError":
         check_contains("%s: the function's message" % label, prefix, msg)
     check("%s: no advice to create a relation that exists" % label, "create it" not in msg, msg)
-    if extra:
-        check_contains("%s: says what ran out" % label, extra, msg)
 
 
 def busy(tmp):
@@ -96,10 +95,10 @@ def nomem(tmp):
     try:
         expect_code("NOMEM: safety_sample", conn,
                     "SELECT count(*) FROM safety_sample('pss', 10, '{\"pool\": \"big\"}')", 7,
-                    "safety_sample: ", "embeddings")
+                    "safety_sample: ")
         expect_code("NOMEM: safety_report", conn,
                     "SELECT safety_report('pss', 10, '{\"pool\": \"big\"}')", 7,
-                    "safety_report: ", "embeddings")
+                    "safety_report: ")
     finally:
         conn.execute("PRAGMA hard_heap_limit = 0")
     conn.close()

@@ -67,6 +67,10 @@ def error_of(conn, sql, params=()):
         return None, None, rows
     except sqlite3.Error as e:
         return str(e), getattr(e, "sqlite_errorcode", None), None
+    except MemoryError:
+        # Python's sqlite3 turns SQLITE_NOMEM into MemoryError and drops the
+        # message (tests/sql/memory_limit.sql checks the message).
+        return "MemoryError", 7, None
 
 
 def make_pool(conn, n, dim, categories=10, per_example_category=False,

@@ -175,3 +175,4 @@ INSERT INTO numpool VALUES (1, 5, 'T1', vec_f32('[1,0]')), (2, '5', 'T1', vec_f3
 SELECT group_concat(category || ':' || typeof(category), ',') FROM (SELECT category FROM safety_sample('sss', 2, '{"pool": "numpool", "fill": "none"}') ORDER BY category);
 #expect
 2.5:text,5:text
+
