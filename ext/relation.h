@@ -1,7 +1,9 @@
 /*
  * relation.h — reading the user's relations (tables or views, contract
- * §6) by name: the only module that builds SQL text (relation.c).
- * Messages are bodies without the function's name (sample_run adds it).
+ * §6) by name: the only module that builds SQL text (relation.c).  A name
+ * is a relation of any schema, or "schema.name" (main, temp or an attached
+ * database; each part is quoted).  Messages are bodies without the
+ * function's name (sample_run adds it).
  */
 #ifndef SAFETY_RELATION_H
 #define SAFETY_RELATION_H
@@ -18,6 +20,13 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
                      const char *rel, const char *const *cols, size_t n_cols,
                      unsigned null_mask, const char *aggregate, size_t n_args,
                      sqlite3_stmt **out, char **errmsg);
+
+/* The message body of a relation that could not be prepared or read with
+ * rc other than SQLITE_ERROR (BUSY, LOCKED, INTERRUPT, ...): no advice to
+ * create it (it exists), and rc is returned unchanged (SQLITE_NOMEM when
+ * out of memory).  *errmsg is replaced. */
+int relation_failed(sqlite3 *db, int rc, const char *kind, const char *rel,
+                    char **errmsg);
 
 /* 1 if relation rel has column col, 0 if not, -1 if it cannot be read. */
 int relation_has_column(sqlite3 *db, const char *rel, const char *col);
