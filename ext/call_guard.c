@@ -42,15 +42,26 @@ static const char poll_sql[] =
     "(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),"
     "(1),(1),(1))";
 
+int interrupt_probe_prepare(sqlite3 *db, sqlite3_stmt **probe) {
+  return sqlite3_prepare_v2(db, poll_sql, (int)sizeof poll_sql - 1, probe,
+                            NULL);
+}
+
+int interrupt_probe_step(sqlite3_stmt *probe) {
+  int rc = sqlite3_step(probe);
+  int rc2 = sqlite3_reset(probe);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) return SQLITE_OK;
+  return rc2 != SQLITE_OK ? rc2 : rc;
+}
+
 /* The stop check: steps the poll once a period of work (at most 64 times
  * for one long step), so that the progress handler sees virtual-machine
  * steps in proportion to the work; 0 to go on, 1 to stop. */
 static int guard_poll(void *ctx, uint64_t periods) {
   CallGuard *g = ctx;
   for (uint64_t i = 0; i < periods && i < 64; i++) {
-    int rc = sqlite3_step(g->poll);
-    sqlite3_reset(g->poll);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    int rc = interrupt_probe_step(g->poll);
+    if (rc != SQLITE_OK) {
       g->stop_rc = rc;
       return 1;
     }
@@ -90,8 +101,7 @@ int call_guard_begin(CallGuard *g, sqlite3 *db, char **errmsg) {
   active_calls = g;
   g->active = 1;
   g->stop = (CoreStop){.check = guard_poll, .ctx = g};
-  int rc = sqlite3_prepare_v2(db, poll_sql, (int)sizeof poll_sql - 1,
-                              &g->poll, NULL);
+  int rc = interrupt_probe_prepare(db, &g->poll);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1,
                             &g->snapshot, NULL);

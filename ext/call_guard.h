@@ -60,4 +60,12 @@ int call_guard_stopped(CallGuard *g, const char *phase, char **errmsg);
 
 void call_guard_end(CallGuard *g);
 
+/* The interrupt probe that the stop check steps, for any long C work
+ * inside a statement (the file readers step it between chunks): it fails
+ * with SQLITE_INTERRUPT after sqlite3_interrupt, and each step counts
+ * about 330 virtual-machine steps toward the progress handler.
+ * interrupt_probe_step returns SQLITE_OK, or the code that says stop. */
+int interrupt_probe_prepare(sqlite3 *db, sqlite3_stmt **probe);
+int interrupt_probe_step(sqlite3_stmt *probe);
+
 #endif
