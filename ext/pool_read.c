@@ -34,6 +34,7 @@ typedef struct {
   size_t *id_cats;      /* categories summed for example id_cats_of */
   int64_t id_cats_of;
   size_t n_id_cats, cap_id_cats;
+  size_t n_sums;        /* category sums allocated (at most SUMS_MAX_BYTES) */
   RowSpec spec;
   double *means_d;      /* scoring: the score means in double */
   RowPipeline *pipe;
@@ -103,6 +104,13 @@ static int reader_start(Reader *r) {
   return r->pipe ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/* The category sums added on arrival take at most this much memory: a
+ * pool with more categories (one per example, say) stops adding them and
+ * leaves the prototypes to the selection, which then makes them one
+ * category at a time (core/scores.c), so per-category memory stays
+ * bounded.  Either way the sums are the same bits. */
+#define SUMS_MAX_BYTES ((size_t)8 << 20)
+
 /* The category sum of category cat for this row, or NULL: only when sums
  * are wanted, while ids ascend, once per (example, category). */
 static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
@@ -123,6 +131,13 @@ static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
     for (size_t c = old; c < r->pp.cap_sums; c++) r->pp.sum_of_cat[c] = NULL;
   }
   if (r->pp.sum_of_cat[cat] == NULL) {
+    if ((r->n_sums + 1) * r->pp.dim * sizeof(double) > SUMS_MAX_BYTES) {
+      /* Too many categories: no sums at all (the worker may still be
+       * adding to those made so far; they are freed after the read). */
+      r->pp.sums_on = 0;
+      return 1;
+    }
+    r->n_sums++;
     double *s = ss_malloc_array(r->pp.dim, sizeof(double));
     if (s == NULL) return 0;
     memset(s, 0, r->pp.dim * sizeof(double));
@@ -136,6 +151,18 @@ static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
  * with the pool. */
 static int arena_full(Reader *r) {
   size_t stored = r->pp.n_eligible - 1; /* all but the row that did not fit */
+  if (r->scoring) {
+    *r->errmsg = sqlite3_mprintf(
+        "out of memory keeping the cossim scores of the eligible examples "
+        "(%llu stored, %llu reference categories, %.0f MiB so far); %s keeps "
+        "one score per example and reference category: raise the memory "
+        "SQLite may use (PRAGMA hard_heap_limit, soft_heap_limit), narrow "
+        "the reference set with options.categories, or the pool with "
+        "options.behavior",
+        (unsigned long long)stored, (unsigned long long)r->q->score_k,
+        (double)stored * (double)r->q->score_k * 8.0 / 1048576.0, r->q->method);
+    return SQLITE_NOMEM;
+  }
   *r->errmsg = sqlite3_mprintf(
       "out of memory keeping the embeddings of the eligible examples "
       "(%llu stored, %llu dimensions, %.0f MiB so far); %s keeps one "
@@ -145,7 +172,7 @@ static int arena_full(Reader *r) {
       "which do not keep them",
       (unsigned long long)stored, (unsigned long long)r->pp.dim,
       (double)stored * (double)r->pp.dim * 4.0 / 1048576.0, r->q->method);
-  return *r->errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
+  return SQLITE_NOMEM; /* with the message when it could be made */
 }
 
 /*
@@ -198,7 +225,7 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
                    r->scoring ? q->score_k * sizeof(double) : r->pp.dim * sizeof(float),
                    !r->scoring);
     if (at == NULL) {
-      rc = r->scoring ? SQLITE_NOMEM : arena_full(r);
+      rc = arena_full(r);
       goto done;
     }
     r->pp.row_ptr[row] = at;
@@ -228,6 +255,33 @@ oom:
 done:
   ss_free(json);
   return rc;
+}
+
+int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
+                       int64_t id, int has_id, const char **text, size_t *len,
+                       char **errmsg) {
+  char which[48] = "";
+  if (has_id) sqlite3_snprintf(sizeof which, which, "example id %lld", (long long)id);
+  if (sqlite3_value_type(v) == SQLITE_BLOB) {
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" has a BLOB category%s%s%s; categories must "
+        "be TEXT (or NULL): store text, or CAST(category AS TEXT) in a view",
+        kind, rel, has_id ? " (" : "", which, has_id ? ")" : "");
+    return SQLITE_ERROR;
+  }
+  *text = (const char *)sqlite3_value_text(v);
+  *len = (size_t)sqlite3_value_bytes(v);
+  if (*text == NULL) return SQLITE_NOMEM;
+  size_t nul = strlen(*text);
+  if (nul < *len) {
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" has a category with a NUL byte (%s%sbyte "
+        "%llu); category names must be text without NUL bytes: fix the "
+        "data, or replace(category, char(0), '') in a view",
+        kind, rel, which, has_id ? ", " : "", (unsigned long long)nul);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
 }
 
 /*
@@ -285,9 +339,10 @@ static int reader_row(Reader *r, sqlite3_value **v) {
     return SQLITE_OK;
   size_t cat = NONE;
   if (sqlite3_value_type(v[1]) != SQLITE_NULL) {
-    const char *c = (const char *)sqlite3_value_text(v[1]);
-    size_t len = (size_t)sqlite3_value_bytes(v[1]);
-    if (c == NULL) return SQLITE_NOMEM;
+    const char *c;
+    size_t len;
+    int rc = pool_category_text(v[1], "pool", q->pool, id, 1, &c, &len, errmsg);
+    if (rc != SQLITE_OK) return rc;
     cat = names_find(ns, c, len, q->categories == NULL, &nomem);
     if (nomem) return SQLITE_NOMEM;
   }

@@ -53,6 +53,15 @@ typedef struct {
   int skip_category;
 } PoolQuery;
 
+/* A category value (not NULL) of the kind ("pool"/"reference") relation
+ * rel as text in *text, *len bytes: TEXT, or a number read as its text
+ * (5 is '5'); a BLOB, or text with a NUL byte inside, is SQLITE_ERROR with
+ * *errmsg naming the relation and, with has_id, the example id.
+ * SQLITE_NOMEM when out of memory. */
+int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
+                       int64_t id, int has_id, const char **text, size_t *len,
+                       char **errmsg);
+
 /* Each returns SQLITE_OK, or an error code with *errmsg the message body
  * ("the pool relation ... ; ...", without the function's name, which
  * sample_run adds; sqlite3_free it).  pool_read fills *out

@@ -43,7 +43,8 @@ static void hash_floats(Sha256 *h, const float *v, size_t dim) {
 static void hash_examples(Sha256 *h, const Pool *pd, int embeddings) {
   const SelectPool *p = &pd->sel;
   sha256_u64(h, (uint64_t)p->n);
-  for (size_t i = 0; i < p->n; i++) {
+  /* Hashing costs about 16 multiply-adds a float (core/stop.h units). */
+  for (size_t i = 0; i < p->n && !core_tick(16 * (uint64_t)p->dim + 1); i++) {
     unsigned char b = pd->behavior[i];
     sha256_u64(h, (uint64_t)pd->sel.ids[i]);
     sha256_update(h, &b, 1);
@@ -150,50 +151,66 @@ static double cos_of(const float *a, double na, const float *b, double nb,
   return vec_cosine_with_norms(a, b, dim, na, nb);
 }
 
+static int cmp_name_key(const void *key, const void *elem) {
+  return strcmp((const char *)key, *(char *const *)elem);
+}
+
 /*
- * The embedding statistics: mean cosine of each category/fill row with a
- * pool category to that category's prototype (the mean embedding of its
- * eligible members, as pss uses it); mean and minimum cosine over all
- * pairs of selected rows; coverage radius = the largest cosine distance
- * (1 - cosine) from an eligible example to its nearest selected row.
- * Returns 0 when out of memory.
+ * The mean cosine of each category/fill row with a pool category to that
+ * category's prototype (the mean embedding of its eligible members, as pss
+ * uses it), summed into *sum over *rows rows.  A prototype is made once per
+ * category the rows name, so its memory follows the selection, not the
+ * number of categories.  Returns 0 when out of memory or stopped.
  */
-static int embedding_stats(const SampleRun *run, cJSON *o) {
-  const Pool *pd = &run->pd;
-  const SelectPool *p = &pd->sel;
+static int prototype_stats(const SampleRun *run, double *sum, size_t *rows) {
+  const SelectPool *p = &run->pd.sel;
   const RunCategories *pc = &run->pool_cats;
-  size_t dim = p->dim, cells;
-  if (!ss_mul_size(pc->n + 1, dim, &cells)) return 0;
+  size_t dim = p->dim, cells, used = 0;
+  if (!ss_mul_size(run->n_rows + 1, dim, &cells)) return 0;
   float *protos = ss_malloc_array(cells, sizeof(float));
-  double *pnorm = ss_malloc_array(pc->n + 1, sizeof(double));
-  if (protos == NULL || pnorm == NULL) {
-    ss_free(protos);
-    ss_free(pnorm);
-    return 0;
-  }
-  for (size_t c = 0; c < pc->n; c++) pnorm[c] = -1; /* not computed yet */
-  double proto_sum = 0, pair_sum = 0, pair_min = 2, radius = -1;
-  size_t proto_rows = 0, pairs = 0;
-  for (size_t i = 0; i < run->n_rows; i++) {
+  double *pnorm = ss_malloc_array(run->n_rows + 1, sizeof(double));
+  size_t *slot = ss_malloc_array(pc->n + 1, sizeof(size_t));
+  int ok = protos != NULL && pnorm != NULL && slot != NULL;
+  for (size_t c = 0; ok && c < pc->n; c++) slot[c] = SIZE_MAX; /* not made */
+  for (size_t i = 0; ok && i < run->n_rows && !core_stopped(); i++) {
     const RunRow *r = &run->rows[i];
     if (r->stage == STAGE_CONTRAST || r->category == NULL) continue;
-    size_t c = 0;
-    while (c < pc->n && strcmp(pc->names[c], r->category) != 0) c++;
-    if (c == pc->n) continue; /* a reference category with no pool members */
-    if (pnorm[c] < 0) {
+    char *const *hit = pc->n ? bsearch(r->category, pc->names, pc->n,
+                                       sizeof *pc->names, cmp_name_key)
+                             : NULL;
+    if (hit == NULL) continue; /* a reference category with no pool members */
+    size_t c = (size_t)(hit - pc->names);
+    if (slot[c] == SIZE_MAX) {
       size_t m = pc->start[c + 1] - pc->start[c];
-      if (!select_prototype(p, pc->member + pc->start[c], m, protos + c * dim)) {
-        ss_free(protos);
-        ss_free(pnorm);
-        return 0;
-      }
-      pnorm[c] = vec_norm(protos + c * dim, dim);
+      slot[c] = used++;
+      ok = select_prototype(p, pc->member + pc->start[c], m,
+                            protos + slot[c] * dim);
+      pnorm[slot[c]] = ok ? vec_norm(protos + slot[c] * dim, dim) : 0;
     }
-    if (pnorm[c] == 0) continue;
-    proto_sum += cos_of(r->vec, r->norm, protos + c * dim, pnorm[c], dim);
-    proto_rows++;
+    if (!ok || pnorm[slot[c]] == 0) continue;
+    *sum += cos_of(r->vec, r->norm, protos + slot[c] * dim, pnorm[slot[c]], dim);
+    (*rows)++;
   }
-  for (size_t i = 0; i < run->n_rows; i++)
+  ss_free(protos);
+  ss_free(pnorm);
+  ss_free(slot);
+  return ok && !core_stopped();
+}
+
+/*
+ * The embedding statistics: the prototype cosine (prototype_stats); mean
+ * and minimum cosine over all pairs of selected rows; coverage radius =
+ * the largest cosine distance (1 - cosine) from an eligible example to its
+ * nearest selected row.  Every loop counts its work for the call's stop
+ * check (core/stop.h).  Returns 0 when out of memory or stopped.
+ */
+static int embedding_stats(const SampleRun *run, cJSON *o) {
+  const SelectPool *p = &run->pd.sel;
+  size_t dim = p->dim;
+  double proto_sum = 0, pair_sum = 0, pair_min = 2, radius = -1;
+  size_t proto_rows = 0, pairs = 0;
+  if (!prototype_stats(run, &proto_sum, &proto_rows)) return 0;
+  for (size_t i = 0; i < run->n_rows && !core_tick(run->n_rows * dim); i++)
     for (size_t j = i + 1; j < run->n_rows; j++) {
       const RunRow *a = &run->rows[i], *b = &run->rows[j];
       double c = cos_of(a->vec, a->norm, b->vec, b->norm, dim);
@@ -201,7 +218,8 @@ static int embedding_stats(const SampleRun *run, cJSON *o) {
       if (c < pair_min) pair_min = c;
       pairs++;
     }
-  for (size_t e = 0; e < p->n && run->n_rows > 0; e++) {
+  for (size_t e = 0; e < p->n && run->n_rows > 0 &&
+                     !core_tick(run->n_rows * dim); e++) {
     const float *x = select_vec(p, e);
     double best = -2;
     for (size_t i = 0; i < run->n_rows; i++) {
@@ -210,8 +228,7 @@ static int embedding_stats(const SampleRun *run, cJSON *o) {
     }
     if (1 - best > radius) radius = 1 - best;
   }
-  ss_free(protos);
-  ss_free(pnorm);
+  if (core_stopped()) return 0;
   int ok = cJSON_AddNumberToObject(o, "dim", (double)dim) != NULL;
   ok &= (proto_rows ? cJSON_AddNumberToObject(o, "mean_prototype_cosine",
                                               round6(proto_sum / (double)proto_rows))
@@ -296,8 +313,9 @@ static cJSON *build_report(const SampleRun *run) {
                                   run->no_embeddings ? run->no_embeddings : "") != NULL;
   }
   char fp[7 + 65];
-  fingerprint(run, fp);
-  ok &= cJSON_AddStringToObject(o, "fingerprint", fp) != NULL;
+  if (ok) fingerprint(run, fp); /* not when stopped: it hashes every vector */
+  ok = ok && !core_stopped() &&
+       cJSON_AddStringToObject(o, "fingerprint", fp) != NULL;
   if (!ok) {
     cJSON_Delete(o);
     return NULL;
@@ -305,31 +323,46 @@ static cJSON *build_report(const SampleRun *run) {
   return o;
 }
 
-/* safety_report(method, budget [, options]) */
-void fn_safety_report(sqlite3_context *ctx, int argc,
-                             sqlite3_value **argv) {
-  SampleRun run;
-  char *errmsg = NULL;
-  int rc = sample_run(sqlite3_context_db_handle(ctx), argc, argv, 1, &run,
-                      &errmsg);
-  if (rc == SQLITE_OK) {
-    cJSON *report = build_report(&run);
-    char *text = report ? cJSON_PrintUnformatted(report) : NULL;
-    cJSON_Delete(report);
-    if (text == NULL) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
-      cJSON_free(text);
-    }
-  } else if (errmsg == NULL) {
+/* Sets the error result, keeping the code (BUSY, LOCKED, NOMEM and
+ * INTERRUPT reach the caller as themselves); errmsg is "safety_report: ...". */
+static void report_error(sqlite3_context *ctx, int rc, const char *errmsg) {
+  if (errmsg == NULL) {
     if (rc == SQLITE_NOMEM)
       sqlite3_result_error_nomem(ctx);
     else
       sqlite3_result_error_code(ctx, rc);
-  } else {
-    sqlite3_result_error(ctx, errmsg, -1); /* "safety_report: ..." */
+    return;
   }
+  sqlite3_result_error(ctx, errmsg, -1);
+  if (rc != SQLITE_ERROR) sqlite3_result_error_code(ctx, rc);
+}
+
+/* safety_report(method, budget [, options]) */
+void fn_safety_report(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv) {
+  SampleRun run;
+  char *errmsg = NULL, *text = NULL;
+  int rc = sample_run(sqlite3_context_db_handle(ctx), argc, argv, 1, &run,
+                      &errmsg);
+  if (rc == SQLITE_OK) {
+    cJSON *report = build_report(&run);
+    text = report ? cJSON_PrintUnformatted(report) : NULL;
+    cJSON_Delete(report);
+    if (core_stopped()) {
+      char *body = NULL;
+      rc = call_guard_stopped(&run.guard, "computing the report's statistics",
+                              &body);
+      errmsg = body ? sqlite3_mprintf("safety_report: %s", body) : NULL;
+      sqlite3_free(body);
+    } else if (text == NULL) {
+      rc = SQLITE_NOMEM;
+    }
+  }
+  if (rc == SQLITE_OK)
+    sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+  else
+    report_error(ctx, rc, errmsg);
+  cJSON_free(text);
   sqlite3_free(errmsg);
   sample_run_free(&run);
 }

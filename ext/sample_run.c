@@ -11,6 +11,7 @@
 #include "relation.h"
 
 #include "core/facility.h"
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,13 +103,19 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
       return SQLITE_ERROR;
     }
     counts[c] = (size_t)run->opt.quota_counts[q];
-    total += (unsigned long long)run->opt.quota_counts[q];
+    /* The sum saturates at 2^64 - 1 instead of wrapping (2,048 counts
+     * of 2^53 would wrap to 0 and pass the check below). */
+    unsigned long long count = (unsigned long long)run->opt.quota_counts[q];
+    total = count > ULLONG_MAX - total ? ULLONG_MAX : total + count;
   }
   if (total > n_main) {
+    char asked[40];
+    sqlite3_snprintf(sizeof asked, asked,
+                     total == ULLONG_MAX ? "more than 2^64" : "%llu", total);
     *errmsg = sqlite3_mprintf(
-        "option quota asks for %llu examples in all but the budget gives "
+        "option quota asks for %s examples in all but the budget gives "
         "%llu%s; lower the counts or raise the budget",
-        total, (unsigned long long)n_main,
+        asked, (unsigned long long)n_main,
         run->n_contrast ? " after the contrast share" : "");
     ss_free(counts);
     return SQLITE_ERROR;
@@ -157,8 +164,9 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
       .method = main_q->method,
       .dim = main_q->dim,
   };
+  call_guard_reading(&run->guard, "pool", q.pool);
   int rc = pool_read(db, &q, &run->t3, errmsg);
-  if (rc != SQLITE_OK) return rc;
+  if (rc != SQLITE_OK) return call_guard_read_failed(&run->guard, rc, errmsg);
   const SelectPool *cand = &run->t3.sel;
   size_t k = (size_t)run->n_contrast;
   const float **avec = ss_malloc_array(run->res.n_rows + 1, sizeof *avec);
@@ -189,10 +197,13 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     rc = SQLITE_ERROR;
     goto cleanup;
   }
-  if (select_contrast(cand, excluded, avec, anorm, n_anchor, k,
-                      run->opt.dedup, picks, n_picks,
-                      &run->contrast_skipped) != SELECT_OK) {
-    rc = SQLITE_NOMEM;
+  int src = select_contrast(cand, excluded, avec, anorm, n_anchor, k,
+                            run->opt.dedup, picks, n_picks,
+                            &run->contrast_skipped);
+  if (src != SELECT_OK) {
+    rc = src == SELECT_ESTOPPED
+             ? call_guard_stopped(&run->guard, "choosing the contrast rows", errmsg)
+             : SQLITE_NOMEM;
     goto cleanup;
   }
   if (*n_picks < k && !run->opt.allow_short) {
@@ -318,8 +329,9 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
   const SampleOptions *opt = &run->opt;
   int rc, optional;
   if (run->method->method == METHOD_COSSIM) {
+    call_guard_reading(&run->guard, "reference", q->reference);
     rc = pool_read_reference(db, q, &run->ref, errmsg);
-    if (rc != SQLITE_OK) return rc;
+    if (rc != SQLITE_OK) return call_guard_read_failed(&run->guard, rc, errmsg);
     q->dim = run->ref.dim;
     if (!(opt->dedup > 0 || opt->contrast > 0 || for_report)) {
       q->score_means = run->ref.means;
@@ -328,8 +340,9 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
   }
   rc = optional_embeddings(db, run, for_report, q, &optional, errmsg);
   if (rc != SQLITE_OK) return rc;
-  rc = pool_read(db, q, &run->pd, errmsg);
-  if (rc == SQLITE_ERROR && optional) {
+  call_guard_reading(&run->guard, "pool", q->pool);
+  rc = call_guard_read_failed(&run->guard, pool_read(db, q, &run->pd, errmsg), errmsg);
+  if (rc == SQLITE_ERROR && optional && !run->guard.reentered) {
     /* The report reads embeddings where it can; this pool's are unusable,
      * so describe the selection without them (as safety_sample works). */
     run->no_embeddings = *errmsg; /* a message body: the reason itself */
@@ -337,6 +350,7 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
     if (run->no_embeddings == NULL) return SQLITE_NOMEM;
     q->need_embeddings = 0;
     rc = pool_read(db, q, &run->pd, errmsg);
+    rc = call_guard_read_failed(&run->guard, rc, errmsg);
   }
   if (rc != SQLITE_OK) return rc;
   run->embeddings = q->need_embeddings;
@@ -402,8 +416,25 @@ static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
 }
 
 /* The message of a failed select_run_extra (SQLITE_ERROR), or NOMEM. */
-static int select_failure(const SampleRun *run, int src, size_t bad_category,
+static int select_failure(SampleRun *run, int src, size_t bad_category,
                           char **errmsg) {
+  if (src == SELECT_ESTOPPED)
+    return call_guard_stopped(&run->guard, "selecting", errmsg);
+  if (src == SELECT_ENOMEM) {
+    /* Say what the selection keeps (the read's arrays fitted). */
+    const SelectPool *p = &run->pd.sel;
+    int cossim = run->method->method == METHOD_COSSIM;
+    *errmsg = sqlite3_mprintf(
+        "out of memory selecting with %s (%llu eligible examples, %llu "
+        "%scategories, %llu dimensions%s); raise the memory SQLite may use "
+        "(PRAGMA hard_heap_limit, soft_heap_limit) or narrow the pool with "
+        "options.behavior or options.categories",
+        run->method->name, (unsigned long long)p->n,
+        (unsigned long long)p->n_cat, cossim ? "reference " : "",
+        (unsigned long long)p->dim,
+        cossim ? "; cossim keeps a score per example and category" : "");
+    return SQLITE_NOMEM;
+  }
   if (src == SELECT_EZERO_PROTOTYPE) {
     *errmsg = sqlite3_mprintf(
         "the prototype of category '%s' is a zero vector (its members' "
@@ -464,10 +495,8 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
                            int for_report, SampleRun *run, char **errmsg) {
   size_t n_picks = 0;
   ContrastPick *picks = NULL;
-  memset(run, 0, sizeof *run);
-  options_init(&run->opt);
-  *errmsg = NULL;
-  int rc = sample_plan(db, argc, argv, run, errmsg);
+  int rc = call_guard_begin(&run->guard, db, errmsg);
+  if (rc == SQLITE_OK) rc = sample_plan(db, argc, argv, run, errmsg);
   if (rc != SQLITE_OK) return rc;
   sqlite3_int64 n_main = run->n - run->n_contrast;
   PoolQuery q = main_query(run, for_report);
@@ -487,6 +516,9 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
 
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg) {
+  memset(run, 0, sizeof *run);
+  options_init(&run->opt);
+  *errmsg = NULL;
   int rc = sample_run_body(db, argc, argv, for_report, run, errmsg);
   if (rc != SQLITE_OK && *errmsg != NULL) {
     /* The one place the message gets its function's name. */
@@ -502,6 +534,7 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
 }
 
 void sample_run_free(SampleRun *run) {
+  call_guard_end(&run->guard);
   if (run->pool_cats.owned) {
     for (size_t c = 0; c < run->pool_cats.n; c++) ss_free(run->pool_cats.names[c]);
     ss_free(run->pool_cats.names);

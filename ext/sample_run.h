@@ -8,6 +8,7 @@
 #define SAFETY_SAMPLE_RUN_H
 
 #include "common.h"
+#include "call_guard.h"
 #include "core/labels.h"
 #include "core/methods.h"
 #include "core/options.h"
@@ -35,6 +36,9 @@ typedef struct {
 } RunCategories;
 
 typedef struct {
+  /* Re-entry, the read snapshot and the interrupt checks (call_guard.h):
+   * from the start of sample_run to sample_run_free. */
+  CallGuard guard;
   /* The arguments, resolved. */
   const MethodInfo *method; /* the method table's row (core/methods.h) */
   SampleOptions opt;        /* opt.behavior_mask is the filter in force: a
@@ -66,7 +70,9 @@ typedef struct {
  * none, with the reason in no_embeddings), and keep the pool's categories.
  * Returns SQLITE_OK or an error code with *errmsg the message, prefixed
  * here once with the caller's name ("safety_sample: ..." or, for_report,
- * "safety_report: ..."; sqlite3_free it).  sample_run_free releases *run either way.
+ * "safety_report: ..."; sqlite3_free it).  sample_run_free releases *run
+ * either way, and ends the call's guard: until then every read of the call
+ * shares one snapshot and the core's long loops stop on an interrupt.
  */
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg);

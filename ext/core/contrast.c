@@ -26,6 +26,7 @@ static int anchor_list_fill(AnchorList *a, const SelectPool *cand,
   a->list = list;
   a->cap = cap;
   a->len = a->pos = 0;
+  if (core_tick((uint64_t)cand->n * cand->dim + 1)) return 0;
   for (size_t i = 0; i < cand->n; i++)
     if (!excluded || !excluded[i])
       heap_push(list, &a->len, cap,
@@ -62,6 +63,7 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
       for (; l->pos < l->len && pick == SIZE_MAX; l->pos++) {
         size_t i = l->list[l->pos].example;
         if (taken[i]) continue;
+        if (core_tick((uint64_t)*n_out * cand->dim + 1)) goto cleanup;
         int near = 0;
         for (size_t r = 0; dedup > 0 && r < *n_out && !near; r++) {
           size_t e = out[r].candidate;
@@ -89,6 +91,7 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
   }
   rc = SELECT_OK;
 cleanup:
+  if (core_stopped()) rc = SELECT_ESTOPPED;
   for (size_t a = 0; lists && a < used; a++) ss_free(lists[a].list);
   ss_free(lists);
   ss_free(taken);

@@ -64,7 +64,8 @@ typedef int (*FlTryPick)(void *ctx, size_t member, double gain);
  * Greedy facility location: offers candidates in greedy order until k were
  * taken or none is left; *n_picked says how many were taken, and
  * *evaluations (when not NULL) how many gains were computed exactly.
- * Returns 0, or 1 when out of memory.
+ * Returns 0, 1 when out of memory, or 2 when the thread's stop check said
+ * stop (stop.h).
  */
 int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
                     void *ctx, size_t *n_picked, size_t *evaluations);

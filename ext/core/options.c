@@ -6,6 +6,7 @@
 #include "options.h"
 
 #include "alloc.h"
+#include "json_strict.h"
 #include "labels.h"
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -298,8 +299,12 @@ static void unknown_option(const char *key, char err[OPTIONS_ERRLEN]) {
 
 int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]) {
-  int rc = 0;
   options_init(out);
+  /* A NUL byte in a name would cut it short without a word (cJSON ends
+   * its strings there). */
+  if (json_strict_no_nul(json, len, err, OPTIONS_ERRLEN) != JSON_STRICT_OK)
+    return 2;
+  int rc = 0;
   const char *end = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
   /* cJSON stops after the object: anything but white space after it (bytes
@@ -314,6 +319,10 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
     snprintf(err, OPTIONS_ERRLEN,
              "options must be a JSON object such as '{\"seed\": 1}'");
     rc = 2;
+  } else {
+    /* cJSON keeps both copies of a key given twice: refuse it. */
+    int src = json_strict_unique_keys(root, "option", err, OPTIONS_ERRLEN);
+    rc = src == JSON_STRICT_ENOMEM ? 1 : src == JSON_STRICT_INVALID ? 2 : 0;
   }
   for (const cJSON *item = root ? root->child : NULL; rc == 0 && item != NULL;
        item = item->next) {

@@ -81,7 +81,8 @@ enum {
   SELECT_OK = 0,
   SELECT_ENOMEM = 1,
   SELECT_EZERO_PROTOTYPE = 2, /* *bad_category says which category */
-  SELECT_ETOO_LARGE = 3       /* fl: *bad_category has > FL_MAX_MEMBERS */
+  SELECT_ETOO_LARGE = 3,      /* fl: *bad_category has > FL_MAX_MEMBERS */
+  SELECT_ESTOPPED = 4         /* the thread's stop check said stop (stop.h) */
 };
 
 /*
@@ -123,6 +124,12 @@ int select_run(const SelectPool *pool, SelectMethod method, size_t n,
                SelectFill fill, uint64_t seed, SelectResult *out,
                size_t *bad_category);
 void select_result_free(SelectResult *r);
+
+/* pss: above this many prototype cells (categories x dimensions) the
+ * prototypes are made one category at a time, so that memory does not
+ * grow with the number of categories (the same bits either way; the tests
+ * lower it to compare the two). */
+extern size_t select_one_pass_cells;
 
 /* select_run with the options beyond the paper (extra may be NULL: the contract). */
 int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,

@@ -17,6 +17,7 @@
 #include "heap.h"
 #include "prng.h"
 #include "select.h"
+#include "stop.h"
 
 /* Working state of one selection. */
 typedef struct {

@@ -73,6 +73,7 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
   CossimPick *cp = ctx;
   const SelectPool *p = s->pool;
   size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  if (core_tick((uint64_t)p->n * 4)) return 0; /* a pass over the pool */
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
       heap_push(cp->heap, &h, cap, (Scored){cossim_row(p, cp->scores, i)[c], i});
@@ -171,8 +172,8 @@ static size_t pick_fl(Selection *s, size_t c, size_t take, void *ctx,
   }
   FlProblem fl = {m, p->dim, vec, norm, state, 0};
   FlPick fp = {s, c, members, m};
-  if (facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL) != 0)
-    *rc = SELECT_ENOMEM;
+  int frc = facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL);
+  if (frc != 0) *rc = frc == 2 ? SELECT_ESTOPPED : SELECT_ENOMEM;
 cleanup:
   ss_free(vec);
   ss_free(norm);
