@@ -63,10 +63,12 @@ CREATE INDEX IF NOT EXISTS reference_examples_by_category
   ON reference_examples(category);
 
 -- The pool safety_sample() reads: one row per (example, category); an
--- example with no category has one row with NULL category.
+-- example with no category has one row with NULL category.  instruction
+-- (the prompt text) is read only when an option names it:
+-- {"group": "instruction"} selects at most one response per prompt.
 CREATE VIEW IF NOT EXISTS safety_pool AS
   SELECT e.id AS id, c.category AS category, e.behavior AS behavior,
-         m.embedding AS embedding
+         m.embedding AS embedding, e.instruction AS instruction
   FROM examples AS e
   LEFT JOIN example_categories AS c ON c.example_id = e.id
   LEFT JOIN embeddings AS m ON m.example_id = e.id;
