@@ -7,6 +7,7 @@
  * Only this symbol is exported (-fvisibility=hidden elsewhere).
  */
 #include "common.h"
+#include "truncation_sql.h"
 
 #include <cblas.h>
 #include <cjson/cJSON.h>
@@ -80,7 +81,7 @@ static int (*const module_registrations[])(sqlite3 *) = {
     safety_register_vector, safety_register_label, safety_register_refusal,
     safety_register_embed,
     safety_register_jsonl,  safety_register_sample, safety_register_pool_reader,
-    safety_register_report,
+    safety_register_report, safety_register_truncation,
 };
 
 __attribute__((visibility("default"))) int sqlite3_safetysample_init(

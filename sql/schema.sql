@@ -73,6 +73,15 @@ CREATE VIEW IF NOT EXISTS safety_pool AS
   LEFT JOIN example_categories AS c ON c.example_id = e.id
   LEFT JOIN embeddings AS m ON m.example_id = e.id;
 
+-- safety_pool without the responses that were cut off at a token limit
+-- (is_truncated(), a function of the extension: load it before reading this
+-- view).  Pass it as the pool to keep such responses out of a selection:
+--   SELECT * FROM safety_sample('pss-b', 100, '{"pool": "safety_pool_complete"}');
+-- Examples without a response stay in.
+CREATE VIEW IF NOT EXISTS safety_pool_complete AS
+  SELECT p.* FROM safety_pool AS p JOIN examples AS e ON e.id = p.id
+  WHERE e.response IS NULL OR NOT is_truncated(e.response);
+
 -- The reference set safety_sample() reads for cossim.
 CREATE VIEW IF NOT EXISTS safety_reference AS
   SELECT category, embedding FROM reference_examples;

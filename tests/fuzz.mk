@@ -14,7 +14,7 @@
 # $(BUILD)/fuzz/<name>-crash-* (replay: $(BUILD)/fuzz/fuzz_<name> FILE).
 
 # Targets on the pure C cores: the fuzzer plus PURE_SRC, no SQLite.
-FUZZ_PURE := vec_blob vec_json refusal embed options select facility
+FUZZ_PURE := vec_blob vec_json refusal embed options select facility truncation
 # Targets through an in-process SQLite: every ext/*.c, -DSQLITE_CORE.
 FUZZ_SQL  := sql jsonl oom
 
