@@ -158,6 +158,15 @@ def check_options(opts, base):
     return fill, dedup, contrast, quota, group
 
 
+def same_value(a, b):
+    """SQL equality of two group values (1 = 1.0; NULL only with NULL)."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, (bytes, str)) or isinstance(b, (bytes, str)):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
 def read_pool(conn, p, opts, beh, cats_opt):
     """Reads the pool; sets p.behavior, p.eligible, p.cats, p.blobs,
     p.group (id -> group value, every id of the pool)."""
@@ -169,32 +178,37 @@ def read_pool(conn, p, opts, beh, cats_opt):
         cols += ", " + quote_ident(p.group_col)
     rows = conn.execute("SELECT %s FROM %s"
                         % (cols, quote_ident(pool))).fetchall()
-    behavior, blobs, allcats, group = {}, {}, {}, {}
+    behavior, blobs, allcats, group, first = {}, {}, {}, {}, {}
     for row in rows:
         rid, cat, b, emb = row[:4]
         if rid in behavior and behavior[rid] != b:
             raise SampleError("example %d has two behaviours" % rid)
         behavior[rid] = b
-        if p.group_col is not None:
-            # reading: one example has one group value (like one behaviour)
-            if rid in group and group[rid] != row[4]:
-                raise SampleError("example %d has two values of %s"
-                                  % (rid, p.group_col))
-            group[rid] = row[4]
         allcats.setdefault(rid, set())
         if emb is not None:
             blobs.setdefault(rid, emb)
+        if p.group_col is not None:
+            first.setdefault(rid, row[4])    # for the contrast candidates
         if beh is not None and b not in beh:
             continue
         if cats_opt is not None and cat not in cats_opt:
             continue
+        if p.group_col is not None:
+            # reading: an example's group is the value of its eligible
+            # rows; two different values there are an error.
+            if rid in group and not same_value(group[rid], row[4]):
+                raise SampleError("example %d has two values of %s"
+                                  % (rid, p.group_col))
+            group.setdefault(rid, row[4])
         allcats[rid].add(cat)
     p.all_behavior = behavior
     p.behavior = {i: behavior[i] for i in allcats if allcats[i]}
     p.eligible = sorted(p.behavior)
     p.cats = {i: {c for c in allcats[i] if c is not None} for i in p.eligible}
     p.blobs = blobs
-    p.group = group if p.group_col is not None else {i: None for i in behavior}
+    if p.group_col is None:
+        group = {}
+    p.group = {i: group[i] if i in group else first.get(i) for i in behavior}
 
 
 def load_vectors(p, ids, what="example"):
