@@ -6,8 +6,9 @@
 #ifndef SAFETY_COMMON_H
 #define SAFETY_COMMON_H
 
-#include "alloc.h"
+#include "core/alloc.h"
 #include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
 #include <stdarg.h>
 
 #define SAFETY_VERSION "0.1.0"
@@ -27,33 +28,12 @@ void safety_result_error(sqlite3_context *ctx, const char *fn, const char *fmt,
                          ...);
 char *safety_error_text(const char *fn, const char *fmt, ...);
 char *safety_error_vtext(const char *fn, const char *fmt, va_list ap);
-/* msg without a leading "<fn>: " (to re-prefix a message for another
- * function); "" for NULL. */
-const char *safety_error_body(const char *msg, const char *fn);
 /* Sets pVtab->zErrMsg (freeing any previous message). */
 void safety_vtab_error(sqlite3_vtab *vtab, const char *fn, const char *fmt,
                        ...);
 
-/*
- * Reads an SQL value as a vector: a float32 BLOB or JSON array text.  SQL
- * NULL gives *out == NULL and VEC_OK.  On VEC_EINVALID err holds the reason
- * (without prefix); the caller adds the function name and argument number.
- * *out is freed with ss_free.
- */
-int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
-                        char *err);
-
-/* Sets a float32 BLOB result, taking ownership of v (ss_malloc'ed). */
-void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim);
-
-/* Registration of each module; each returns an SQLite result code. */
-int safety_register_vector(sqlite3 *db);
-int safety_register_label(sqlite3 *db);
+/* The registration function of the module that is not a row of
+ * safety_sample.c's table yet; it returns an SQLite result code. */
 int safety_register_refusal(sqlite3 *db);
-int safety_register_embed(sqlite3 *db);
-int safety_register_jsonl(sqlite3 *db);
-int safety_register_sample(sqlite3 *db);
-int safety_register_pool_reader(sqlite3 *db);
-int safety_register_report(sqlite3 *db);
 
 #endif

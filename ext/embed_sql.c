@@ -8,7 +8,9 @@
  * bytes; numbers as their text.
  */
 #include "common.h"
-#include "embed.h"
+#include "sql_functions.h"
+#include "vec_value.h"
+#include "core/embed.h"
 
 #include <math.h>
 
@@ -43,7 +45,7 @@ static int arg_dim(sqlite3_context *ctx, sqlite3_value *v, size_t *dim) {
 }
 
 /* safety_embed(text [, dim]): unit-length lexical embedding as a BLOB. */
-static void fn_safety_embed(sqlite3_context *ctx, int argc,
+void fn_safety_embed(sqlite3_context *ctx, int argc,
                             sqlite3_value **argv) {
   size_t dim = EMBED_DEFAULT_DIM;
   const void *text;
@@ -85,13 +87,4 @@ static void fn_safety_embed(sqlite3_context *ctx, int argc,
       sqlite3_result_error_nomem(ctx);
   }
   ss_free(v);
-}
-
-int safety_register_embed(sqlite3 *db) {
-  int rc = sqlite3_create_function_v2(db, "safety_embed", 1, SAFETY_PURE, NULL,
-                                      fn_safety_embed, NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_create_function_v2(db, "safety_embed", 2, SAFETY_PURE, NULL,
-                                    fn_safety_embed, NULL, NULL, NULL);
-  return rc;
 }

@@ -7,8 +7,6 @@
  */
 #include "common.h"
 
-#include <string.h>
-
 char *safety_error_vtext(const char *fn, const char *fmt, va_list ap) {
   char *body = sqlite3_vmprintf(fmt, ap);
   char *text = NULL;
@@ -40,13 +38,6 @@ void safety_result_error(sqlite3_context *ctx, const char *fn, const char *fmt,
   }
   sqlite3_result_error(ctx, text, -1);
   sqlite3_free(text);
-}
-
-const char *safety_error_body(const char *msg, const char *fn) {
-  size_t n = strlen(fn);
-  if (msg != NULL && strncmp(msg, fn, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
-    return msg + n + 2;
-  return msg ? msg : "";
 }
 
 void safety_vtab_error(sqlite3_vtab *vtab, const char *fn, const char *fmt,

@@ -3,6 +3,9 @@
  * behavior_type(harmful_request, refusal) -> 'T1'..'T4'.
  */
 #include "common.h"
+#include "sql_functions.h"
+
+#include "core/labels.h"
 
 /* Reads a 0/1 flag. Returns 0 or 1, -1 for NULL, -2 for anything else. */
 static int flag_value(sqlite3_value *v) {
@@ -23,9 +26,8 @@ static int flag_value(sqlite3_value *v) {
 }
 
 /* behavior_type(h, r): T1 (1,1), T2 (1,0), T3 (0,0), T4 (0,1). */
-static void fn_behavior_type(sqlite3_context *ctx, int argc,
+void fn_behavior_type(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv) {
-  static const char *const names[2][2] = {{"T3", "T4"}, {"T2", "T1"}};
   static const char *const what[2] = {"harmful_request", "refusal"};
   int flag[2];
   (void)argc;
@@ -52,10 +54,6 @@ static void fn_behavior_type(sqlite3_context *ctx, int argc,
     sqlite3_result_null(ctx);
     return;
   }
-  sqlite3_result_text(ctx, names[flag[0]][flag[1]], 2, SQLITE_STATIC);
-}
-
-int safety_register_label(sqlite3 *db) {
-  return sqlite3_create_function_v2(db, "behavior_type", 2, SAFETY_PURE, NULL,
-                                    fn_behavior_type, NULL, NULL, NULL);
+  sqlite3_result_text(ctx, behavior_name(behavior_of_flags(flag[0], flag[1])),
+                      2, SQLITE_STATIC);
 }

@@ -8,9 +8,10 @@
  * exact bytes).
  */
 #include "common.h"
+#include "sql_functions.h"
 #include "sample_run.h"
-#include "sha256.h"
-#include "vector.h"
+#include "core/sha256.h"
+#include "core/vector.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -39,12 +40,12 @@ static void hash_floats(Sha256 *h, const float *v, size_t dim) {
 }
 
 /* The examples of a pool: id, behaviour, embedding (dim 0 when unread). */
-static void hash_examples(Sha256 *h, const PoolData *pd, int embeddings) {
+static void hash_examples(Sha256 *h, const Pool *pd, int embeddings) {
   const SelectPool *p = &pd->sel;
   sha256_u64(h, (uint64_t)p->n);
   for (size_t i = 0; i < p->n; i++) {
     unsigned char b = pd->behavior[i];
-    sha256_u64(h, (uint64_t)pd->ids[i]);
+    sha256_u64(h, (uint64_t)pd->sel.ids[i]);
     sha256_update(h, &b, 1);
     if (embeddings)
       hash_floats(h, select_vec(p, i), p->dim);
@@ -71,7 +72,7 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
   static const char hex[] = "0123456789abcdef";
   Sha256 h;
   unsigned char digest[32];
-  const PoolData *pd = &run->pd;
+  const Pool *pd = &run->pd;
   sha256_init(&h);
   hash_string(&h, "safety_sample fingerprint v1");
   hash_examples(&h, pd, run->embeddings);
@@ -81,14 +82,14 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
     hash_string(&h, pc->names[c]);
     sha256_u64(&h, (uint64_t)(pc->start[c + 1] - pc->start[c]));
     for (size_t j = pc->start[c]; j < pc->start[c + 1]; j++)
-      sha256_u64(&h, (uint64_t)pd->ids[pc->member[j]]);
+      sha256_u64(&h, (uint64_t)pd->sel.ids[pc->member[j]]);
   }
-  if (run->meth == METHOD_COSSIM) {
+  if (run->method->method == METHOD_COSSIM) {
     hash_string(&h, "reference");
-    sha256_u64(&h, (uint64_t)pd->n_cat_names);
-    for (size_t c = 0; c < pd->n_cat_names; c++) {
+    sha256_u64(&h, (uint64_t)pd->sel.n_cat);
+    for (size_t c = 0; c < pd->sel.n_cat; c++) {
       hash_string(&h, pd->cat_names[c]);
-      hash_floats(&h, pd->ref_means + c * pd->sel.dim, pd->sel.dim);
+      hash_floats(&h, pd->sel.ref_means + c * pd->sel.dim, pd->sel.dim);
     }
   }
   if (run->n_contrast > 0) {
@@ -127,7 +128,7 @@ static cJSON *count_table(const SampleRun *run) {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL) goto fail;
     cJSON_AddItemToArray(arr, o);
-    const char *b = sample_behavior_text(order[i]->behavior);
+    const char *b = behavior_name(order[i]->behavior);
     if (!(order[i]->category ? cJSON_AddStringToObject(o, "category", order[i]->category)
                              : cJSON_AddNullToObject(o, "category")) ||
         !(b ? cJSON_AddStringToObject(o, "behavior", b)
@@ -158,7 +159,7 @@ static double cos_of(const float *a, double na, const float *b, double nb,
  * Returns 0 when out of memory.
  */
 static int embedding_stats(const SampleRun *run, cJSON *o) {
-  const PoolData *pd = &run->pd;
+  const Pool *pd = &run->pd;
   const SelectPool *p = &pd->sel;
   const RunCategories *pc = &run->pool_cats;
   size_t dim = p->dim, cells;
@@ -233,7 +234,7 @@ static cJSON *build_report(const SampleRun *run) {
   int ok = o != NULL;
   if (!ok) return NULL;
   ok &= cJSON_AddStringToObject(o, "version", SAFETY_VERSION) != NULL;
-  ok &= cJSON_AddStringToObject(o, "method", run->method) != NULL;
+  ok &= cJSON_AddStringToObject(o, "method", run->method->name) != NULL;
   ok &= cJSON_AddNumberToObject(o, "budget", run->budget) != NULL;
   item = run->options ? cJSON_Parse((const char *)sqlite3_value_text(run->options))
                       : cJSON_CreateNull();
@@ -243,14 +244,14 @@ static cJSON *build_report(const SampleRun *run) {
              : cJSON_AddNullToObject(o, "task_size")) != NULL;
   ok &= cJSON_AddNumberToObject(o, "n", (double)run->n) != NULL;
   ok &= cJSON_AddNumberToObject(o, "seed", (double)opt->seed) != NULL;
-  if (run->mask == 0) {
+  if (run->opt.behavior_mask == 0) {
     ok &= cJSON_AddStringToObject(o, "behavior", "any") != NULL;
   } else {
     item = cJSON_AddArrayToObject(o, "behavior");
     ok &= item != NULL;
     for (int t = 1; ok && t <= 4; t++)
-      if (run->mask >> t & 1) {
-        cJSON *s = cJSON_CreateString(sample_behavior_text(t));
+      if (run->opt.behavior_mask >> t & 1) {
+        cJSON *s = cJSON_CreateString(behavior_name(t));
         ok &= s != NULL && cJSON_AddItemToArray(item, s);
       }
   }
@@ -276,7 +277,7 @@ static cJSON *build_report(const SampleRun *run) {
   item = cJSON_AddObjectToObject(o, "stages");
   ok &= item != NULL;
   for (int s = 0; ok && s < 3; s++)
-    ok &= cJSON_AddNumberToObject(item, sample_stage_text(s), (double)stage[s]) != NULL;
+    ok &= cJSON_AddNumberToObject(item, stage_name(s), (double)stage[s]) != NULL;
   ok &= cJSON_AddNumberToObject(o, "fill", (double)stage[STAGE_FILL]) != NULL;
   ok &= cJSON_AddNumberToObject(o, "dedup_skipped",
                                 (double)(run->res.dedup_skipped +
@@ -305,7 +306,7 @@ static cJSON *build_report(const SampleRun *run) {
 }
 
 /* safety_report(method, budget [, options]) */
-static void fn_safety_report(sqlite3_context *ctx, int argc,
+void fn_safety_report(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv) {
   SampleRun run;
   char *errmsg = NULL;
@@ -327,18 +328,8 @@ static void fn_safety_report(sqlite3_context *ctx, int argc,
     else
       sqlite3_result_error_code(ctx, rc);
   } else {
-    /* The run's messages name safety_sample; this is safety_report. */
-    safety_result_error(ctx, FN, "%s",
-                        safety_error_body(errmsg, "safety_sample"));
+    sqlite3_result_error(ctx, errmsg, -1); /* "safety_report: ..." */
   }
   sqlite3_free(errmsg);
   sample_run_free(&run);
-}
-
-int safety_register_report(sqlite3 *db) {
-  int rc = SQLITE_OK;
-  for (int n = 2; rc == SQLITE_OK && n <= 3; n++)
-    rc = sqlite3_create_function_v2(db, "safety_report", n, SQLITE_UTF8, NULL,
-                                    fn_safety_report, NULL, NULL, NULL);
-  return rc;
 }

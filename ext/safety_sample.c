@@ -2,12 +2,14 @@
  * safety_sample.c — the extension's entry point.
  *
  * SQLite derives the entry point from the file name (safety_sample.so ->
- * sqlite3_safetysample_init).  It registers every module's functions and
- * the two build-report functions safety_version() and safety_debug().
+ * sqlite3_safetysample_init).  It registers every SQL function and
+ * virtual table from one table (functions[], modules[] below, with their
+ * flags), among them the build-report functions safety_version() and
+ * safety_debug().
  * Only this symbol is exported (-fvisibility=hidden elsewhere).
  */
 #include "common.h"
-#include "truncation_sql.h"
+#include "sql_functions.h"
 
 #include <cblas.h>
 #include <cjson/cJSON.h>
@@ -76,13 +78,86 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
   sqlite3_result_text(ctx, text, -1, sqlite3_free);
 }
 
-/* Every module's registration, in the order they are called. */
-static int (*const module_registrations[])(sqlite3 *) = {
-    safety_register_vector, safety_register_label, safety_register_refusal,
-    safety_register_embed,
-    safety_register_jsonl,  safety_register_sample, safety_register_pool_reader,
-    safety_register_report, safety_register_truncation,
+/* ---- the registration table ---- */
+
+#define FLAGS_PURE SAFETY_PURE
+/* Depends on the database or the build, not only its arguments. */
+#define FLAGS_VOLATILE (SQLITE_UTF8 | SQLITE_INNOCUOUS)
+
+/* Every SQL function of the extension with its arguments and flags: a
+ * scalar has xFunc; an aggregate xStep and xFinal; a window function also
+ * xValue and xInverse.  To add a function: its entry point in its file,
+ * declared in sql_functions.h, and a row here. */
+static const struct {
+  const char *name;
+  int nargs;
+  int flags;
+  SqlFunc xFunc, xStep;
+  void (*xFinal)(sqlite3_context *);
+  void (*xValue)(sqlite3_context *);
+  SqlFunc xInverse;
+} functions[] = {
+    {"safety_version", 0, FLAGS_PURE, fn_safety_version, 0, 0, 0, 0},
+    {"safety_debug", 0, FLAGS_VOLATILE, fn_safety_debug, 0, 0, 0, 0},
+    {"vec_f32", 1, FLAGS_PURE, fn_vec_f32, 0, 0, 0, 0},
+    {"vec_json", 1, FLAGS_PURE, fn_vec_json, 0, 0, 0, 0},
+    {"vec_dim", 1, FLAGS_PURE, fn_vec_dim, 0, 0, 0, 0},
+    {"vec_norm", 1, FLAGS_PURE, fn_vec_norm, 0, 0, 0, 0},
+    {"vec_normalize", 1, FLAGS_PURE, fn_vec_normalize, 0, 0, 0, 0},
+    {"cosine", 2, FLAGS_PURE, fn_cosine, 0, 0, 0, 0},
+    {"cosine_distance", 2, FLAGS_PURE, fn_cosine_distance, 0, 0, 0, 0},
+    {"prototype", 1, FLAGS_PURE, 0, prototype_step, prototype_final,
+     prototype_value, prototype_inverse},
+    {"behavior_type", 2, FLAGS_PURE, fn_behavior_type, 0, 0, 0, 0},
+    {"safety_embed", 1, FLAGS_PURE, fn_safety_embed, 0, 0, 0, 0},
+    {"safety_embed", 2, FLAGS_PURE, fn_safety_embed, 0, 0, 0, 0},
+    {"is_truncated", 1, FLAGS_PURE, fn_is_truncated, 0, 0, 0, 0},
+    /* Reads the database: neither deterministic nor innocuous. */
+    {"safety_report", 2, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
+    {"safety_report", 3, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
+    /* Internal: only pool_read can pass it its pointer argument. */
+    {READ_POOL_FN, 5, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, read_pool_step,
+     read_pool_final, 0, 0},
 };
+
+/* Every virtual table (table-valued function) of the extension. */
+static const struct {
+  const char *name;
+  const sqlite3_module *module;
+} modules[] = {
+    {"safety_sample", &safety_sample_module},
+    /* File readers; their xConnect makes them SQLITE_VTAB_DIRECTONLY. */
+    {"jsonl_each", &jsonl_module},
+    {"csv_each", &csv_module},
+};
+
+/* Modules whose files register themselves still (refusal_sql.c: the
+ * refusal functions); rows of the tables above once they move. */
+static int (*const registrations[])(sqlite3 *) = {
+    safety_register_refusal,
+};
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+static int register_all(sqlite3 *db) {
+  int rc = SQLITE_OK;
+  for (size_t i = 0; rc == SQLITE_OK && i < COUNT(functions); i++)
+    rc = functions[i].xValue
+             ? sqlite3_create_window_function(
+                   db, functions[i].name, functions[i].nargs,
+                   functions[i].flags, NULL, functions[i].xStep,
+                   functions[i].xFinal, functions[i].xValue,
+                   functions[i].xInverse, NULL)
+             : sqlite3_create_function_v2(
+                   db, functions[i].name, functions[i].nargs,
+                   functions[i].flags, NULL, functions[i].xFunc,
+                   functions[i].xStep, functions[i].xFinal, NULL);
+  for (size_t i = 0; rc == SQLITE_OK && i < COUNT(modules); i++)
+    rc = sqlite3_create_module(db, modules[i].name, modules[i].module, NULL);
+  for (size_t i = 0; rc == SQLITE_OK && i < COUNT(registrations); i++)
+    rc = registrations[i](db);
+  return rc;
+}
 
 __attribute__((visibility("default"))) int sqlite3_safetysample_init(
     sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
@@ -94,16 +169,7 @@ __attribute__((visibility("default"))) int sqlite3_safetysample_init(
                                   sqlite3_libversion());
     return SQLITE_ERROR;
   }
-  rc = sqlite3_create_function_v2(db, "safety_version", 0, SAFETY_PURE, NULL,
-                                  fn_safety_version, NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_create_function_v2(db, "safety_debug", 0,
-                                    SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL,
-                                    fn_safety_debug, NULL, NULL, NULL);
-  for (size_t i = 0; rc == SQLITE_OK &&
-                     i < sizeof module_registrations / sizeof *module_registrations;
-       i++)
-    rc = module_registrations[i](db);
+  rc = register_all(db);
   if (rc != SQLITE_OK && pzErrMsg != NULL && *pzErrMsg == NULL)
     *pzErrMsg = safety_error_text("safety_sample", "registration failed: %s",
                                   sqlite3_errstr(rc));

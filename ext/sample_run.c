@@ -8,101 +8,12 @@
 #include "common.h"
 #include "sample_run.h"
 
-#include "facility.h"
+#include "relation.h"
+
+#include "core/facility.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FN "safety_sample"
-
-/* The methods: name, selection, whether the default behaviour filter is T1. */
-static const struct {
-  const char *name;
-  SelectMethod method;
-  int t1_only;
-} sample_methods[] = {
-    {"random", METHOD_RANDOM, 0}, {"random-b", METHOD_RANDOM, 1},
-    {"sss", METHOD_SSS, 0},       {"sss-b", METHOD_SSS, 1},
-    {"pss", METHOD_PSS, 0},       {"pss-b", METHOD_PSS, 1},
-    {"cossim", METHOD_COSSIM, 0}, {"cossim-b", METHOD_COSSIM, 1},
-    {"fl", METHOD_FL, 0},         {"fl-b", METHOD_FL, 1},
-};
-#define N_METHODS (sizeof sample_methods / sizeof *sample_methods)
-
-const char *sample_behavior_text(int code) {
-  static const char *const text[5] = {NULL, "T1", "T2", "T3", "T4"};
-  return code >= 1 && code <= 4 ? text[code] : NULL;
-}
-
-const char *sample_stage_text(int stage) {
-  return stage == STAGE_CATEGORY ? "category"
-         : stage == STAGE_FILL   ? "fill"
-                                 : "contrast";
-}
-
-/* Parses the budget into a count n (fractions need the task size).  On
- * error sets *errmsg. */
-static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
-                         char **errmsg) {
-  static const char how[] =
-      "pass a count such as 10, or a fraction of the fine-tuning set such as "
-      "0.0005 (0.05 %)";
-  const SampleOptions *o = &run->opt;
-  double b;
-  switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-      b = (double)sqlite3_value_int64(v);
-      break;
-    case SQLITE_FLOAT:
-      b = sqlite3_value_double(v);
-      break;
-    case SQLITE_NULL:
-      *errmsg = safety_error_text(FN, "budget is NULL; %s", how);
-      return SQLITE_ERROR;
-    default:
-      *errmsg = safety_error_text(FN, "budget must be a number, got '%.40s'; %s",
-                                  (const char *)sqlite3_value_text(v), how);
-      return SQLITE_ERROR;
-  }
-  run->budget = b;
-  run->task_size = -1;
-  if (!(b > 0)) {
-    *errmsg = safety_error_text(FN, "budget must be positive, got %g; %s", b, how);
-    return SQLITE_ERROR;
-  }
-  if (b >= 1) {
-    if (b != floor(b)) {
-      *errmsg = safety_error_text(
-          FN, "budget %g is not a whole number; a budget of 1 or more is a "
-              "count of examples (a fraction must be below 1)",
-          b);
-      return SQLITE_ERROR;
-    }
-    if (b > 9007199254740992.0) {
-      *errmsg = safety_error_text(FN, "budget %g is too large; the largest "
-                                      "count is 2^53", b);
-      return SQLITE_ERROR;
-    }
-    run->n = (sqlite3_int64)b;
-    return SQLITE_OK;
-  }
-  sqlite3_int64 task = o->task_size;
-  if (task < 0) {
-    int rc = pool_count_task(db, o->task ? o->task : "task_examples", b, &task,
-                             errmsg);
-    if (rc != SQLITE_OK) return rc;
-  }
-  run->task_size = task;
-  run->n = (sqlite3_int64)floor(b * (double)task + 0.5);
-  if (run->n < 1) {
-    *errmsg = safety_error_text(
-        FN, "budget %g of a fine-tuning set of %lld examples rounds to 0 "
-            "examples; raise the budget or give a whole-number count",
-        b, (long long)task);
-    return SQLITE_ERROR;
-  }
-  return SQLITE_OK;
-}
 
 /* Words for the eligibility filter in messages ("T1", "T1, T3", "every"). */
 static void describe_filter(unsigned mask, char *buf, size_t size) {
@@ -134,26 +45,28 @@ static long find_name(char *const *names, size_t n, const char *name) {
 /* Copies the pool's categories (before cossim replaces them). */
 static int keep_pool_categories(SampleRun *run, int copy) {
   RunCategories *rc = &run->pool_cats;
-  const PoolData *pd = &run->pd;
-  size_t n = pd->n_cat_names, n_mem = pd->cat_start ? pd->cat_start[n] : 0;
+  const Pool *pd = &run->pd;
+  size_t n = pd->sel.n_cat, n_mem = pd->sel.cat_start ? pd->sel.cat_start[n] : 0;
   rc->n = n;
   if (!copy) {
     rc->names = pd->cat_names;
-    rc->start = pd->cat_start;
-    rc->member = pd->cat_member;
+    rc->start = pd->sel.cat_start;
+    rc->member = pd->sel.cat_member;
     rc->owned = 0;
     return 1;
   }
   rc->owned = 1;
   rc->names = ss_malloc_array(n, sizeof(char *));
-  rc->start = ss_malloc_array(n + 1, sizeof(size_t));
-  rc->member = ss_malloc_array(n_mem, sizeof(size_t));
-  if (!rc->names || !rc->start || !rc->member) {
+  size_t *start = ss_malloc_array(n + 1, sizeof(size_t));
+  size_t *member = ss_malloc_array(n_mem, sizeof(size_t));
+  rc->start = start;
+  rc->member = member;
+  if (!rc->names || !start || !member) {
     rc->n = 0;
     return 0;
   }
-  memcpy(rc->start, pd->cat_start, (n + 1) * sizeof(size_t));
-  if (n_mem) memcpy(rc->member, pd->cat_member, n_mem * sizeof(size_t));
+  memcpy(start, pd->sel.cat_start, (n + 1) * sizeof(size_t));
+  if (n_mem) memcpy(member, pd->sel.cat_member, n_mem * sizeof(size_t));
   for (size_t c = 0; c < n; c++) {
     size_t len = strlen(pd->cat_names[c]);
     if ((rc->names[c] = ss_malloc(len + 1)) == NULL) {
@@ -168,22 +81,23 @@ static int keep_pool_categories(SampleRun *run, int copy) {
 /* Explicit quotas: counts per category index of the method's categories. */
 static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
                            char **errmsg) {
-  const PoolData *pd = &run->pd;
-  size_t *counts = ss_malloc_array(pd->n_cat_names,
+  const Pool *pd = &run->pd;
+  size_t *counts = ss_malloc_array(pd->sel.n_cat,
                                    sizeof(size_t));
   unsigned long long total = 0;
   if (counts == NULL) return SQLITE_NOMEM;
-  memset(counts, 0, (pd->n_cat_names ? pd->n_cat_names : 1) * sizeof(size_t));
+  memset(counts, 0, (pd->sel.n_cat ? pd->sel.n_cat : 1) * sizeof(size_t));
   for (size_t q = 0; q < run->opt.n_quota; q++) {
-    long c = find_name(pd->cat_names, pd->n_cat_names, run->opt.quota_names[q]);
+    long c = find_name(pd->cat_names, pd->sel.n_cat, run->opt.quota_names[q]);
     if (c < 0) {
-      *errmsg = safety_error_text(
-          FN, "option quota names category '%s', which %s; check the name "
-              "(category names are case-sensitive)%s",
+      *errmsg = sqlite3_mprintf(
+          "option quota names category '%s', which %s; check the name "
+          "(category names are case-sensitive)%s",
           run->opt.quota_names[q],
-          run->meth == METHOD_COSSIM ? "is not a category of the reference set"
-                                     : "no eligible example has",
-          run->meth == METHOD_COSSIM ? "" : " and options.behavior");
+          run->method->method == METHOD_COSSIM
+              ? "is not a category of the reference set"
+              : "no eligible example has",
+          run->method->method == METHOD_COSSIM ? "" : " and options.behavior");
       ss_free(counts);
       return SQLITE_ERROR;
     }
@@ -191,9 +105,9 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
     total += (unsigned long long)run->opt.quota_counts[q];
   }
   if (total > n_main) {
-    *errmsg = safety_error_text(
-        FN, "option quota asks for %llu examples in all but the budget gives "
-            "%llu%s; lower the counts or raise the budget",
+    *errmsg = sqlite3_mprintf(
+        "option quota asks for %llu examples in all but the budget gives "
+        "%llu%s; lower the counts or raise the budget",
         total, (unsigned long long)n_main,
         run->n_contrast ? " after the contrast share" : "");
     ss_free(counts);
@@ -201,6 +115,33 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
   }
   *out = counts;
   return SQLITE_OK;
+}
+
+/* Anchors: the chosen T1 examples in rank order (their vectors and norms
+ * into avec, anorm; returns how many); candidates already in the
+ * selection are marked in excluded. */
+static size_t contrast_anchors(const SampleRun *run, const SelectPool *cand,
+                               const float **avec, double *anorm,
+                               unsigned char *excluded) {
+  size_t n_anchor = 0;
+  memset(excluded, 0, cand->n ? cand->n : 1);
+  for (size_t r = 0; r < run->res.n_rows; r++) {
+    size_t e = run->res.rows[r].example;
+    if (run->pd.behavior[e] == BEHAVIOR_T1) {
+      avec[n_anchor] = select_vec(&run->pd.sel, e);
+      anorm[n_anchor++] = run->pd.sel.norms[e];
+    }
+    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (cand->ids[mid] < run->pd.sel.ids[e])
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < cand->n && cand->ids[lo] == run->pd.sel.ids[e]) excluded[lo] = 1;
+  }
+  return n_anchor;
 }
 
 /* The contrast rows: T3 look-alikes of the chosen T1 examples. */
@@ -211,7 +152,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
    * category filter: only what the contrast needs is set). */
   PoolQuery q = {
       .pool = main_q->pool,
-      .behavior_mask = 1u << 3,
+      .behavior_mask = 1u << BEHAVIOR_T3,
       .need_embeddings = 1,
       .method = main_q->method,
       .dim = main_q->dim,
@@ -219,7 +160,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   int rc = pool_read(db, &q, &run->t3, errmsg);
   if (rc != SQLITE_OK) return rc;
   const SelectPool *cand = &run->t3.sel;
-  size_t n_anchor = 0, k = (size_t)run->n_contrast;
+  size_t k = (size_t)run->n_contrast;
   const float **avec = ss_malloc_array(run->res.n_rows + 1, sizeof *avec);
   double *anorm = ss_malloc_array(run->res.n_rows + 1, sizeof *anorm);
   unsigned char *excluded = ss_malloc(cand->n ? cand->n : 1);
@@ -229,40 +170,22 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   if (cand->n > 0 && cand->dim != run->pd.sel.dim) {
-    *errmsg = safety_error_text(
-        FN, "option contrast: the T3 examples have %llu-dimensional "
-            "embeddings but the selected ones have %llu (dimension mismatch "
-            "%llu vs %llu); every embedding must come from the same model",
+    *errmsg = sqlite3_mprintf(
+        "option contrast: the T3 examples have %llu-dimensional "
+        "embeddings but the selected ones have %llu (dimension mismatch "
+        "%llu vs %llu); every embedding must come from the same model",
         (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim,
         (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim);
     rc = SQLITE_ERROR;
     goto cleanup;
   }
-  /* Anchors: the chosen T1 examples in rank order; candidates already in
-   * the selection are excluded. */
-  memset(excluded, 0, cand->n ? cand->n : 1);
-  for (size_t r = 0; r < run->res.n_rows; r++) {
-    size_t e = run->res.rows[r].example;
-    if (run->pd.behavior[e] == 1) {
-      avec[n_anchor] = select_vec(&run->pd.sel, e);
-      anorm[n_anchor++] = run->pd.sel.norms[e];
-    }
-    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (cand->ids[mid] < run->pd.ids[e])
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo < cand->n && cand->ids[lo] == run->pd.ids[e]) excluded[lo] = 1;
-  }
+  size_t n_anchor = contrast_anchors(run, cand, avec, anorm, excluded);
   if (n_anchor == 0) {
-    *errmsg = safety_error_text(
-        FN, "option contrast looks for T3 examples that resemble the chosen "
-            "T1 examples, but the %s selection has no T1 example; include "
-            "\"T1\" in options.behavior or leave out contrast",
-        run->method);
+    *errmsg = sqlite3_mprintf(
+        "option contrast looks for T3 examples that resemble the chosen "
+        "T1 examples, but the %s selection has no T1 example; include "
+        "\"T1\" in options.behavior or leave out contrast",
+        run->method->name);
     rc = SQLITE_ERROR;
     goto cleanup;
   }
@@ -273,12 +196,11 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   if (*n_picks < k && !run->opt.allow_short) {
-    *errmsg = safety_error_text(
-        FN, "option contrast reserves %llu of %lld rows for T3 look-alikes, "
-            "but only %llu T3 examples %s; lower contrast, add T3 examples "
-            "(benign, answered) to the pool, or pass \"allow_short\": true",
-        (unsigned long long)k, (long long)run->n,
-        (unsigned long long)*n_picks,
+    *errmsg = sqlite3_mprintf(
+        "option contrast reserves %llu of %lld rows for T3 look-alikes, "
+        "but only %llu T3 examples %s; lower contrast, add T3 examples "
+        "(benign, answered) to the pool, or pass \"allow_short\": true",
+        (unsigned long long)k, (long long)run->n, (unsigned long long)*n_picks,
         run->contrast_skipped ? "remain after dedup" : "are available");
     rc = SQLITE_ERROR;
     goto cleanup;
@@ -296,7 +218,7 @@ cleanup:
 /* The selected rows, contrast rows last. */
 static int build_rows(SampleRun *run, const ContrastPick *picks,
                       size_t n_picks) {
-  const PoolData *pd = &run->pd;
+  const Pool *pd = &run->pd;
   size_t total = run->res.n_rows + n_picks;
   run->rows = ss_malloc_array(total, sizeof(RunRow));
   if (run->rows == NULL) return SQLITE_NOMEM;
@@ -304,7 +226,7 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
     const SelectRow *r = &run->res.rows[i];
     size_t e = r->example;
     run->rows[i] = (RunRow){
-        .id = pd->ids[e],
+        .id = pd->sel.ids[e],
         .category = r->category >= 0 ? pd->cat_names[r->category] : NULL,
         .behavior = pd->behavior[e],
         .score = r->score,
@@ -321,12 +243,12 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
     /* The anchor's row: the picks[j].anchor-th T1 row. */
     const RunRow *anchor = NULL;
     for (size_t i = 0, t1 = 0; i < run->res.n_rows && !anchor; i++)
-      if (run->rows[i].behavior == 1 && t1++ == picks[j].anchor)
+      if (run->rows[i].behavior == BEHAVIOR_T1 && t1++ == picks[j].anchor)
         anchor = &run->rows[i];
     run->rows[run->res.n_rows + j] = (RunRow){
-        .id = run->t3.ids[e],
+        .id = run->t3.sel.ids[e],
         .category = anchor ? anchor->category : NULL,
-        .behavior = 3,
+        .behavior = BEHAVIOR_T3,
         .score = picks[j].score,
         .has_score = 1,
         .stage = STAGE_CONTRAST,
@@ -338,166 +260,145 @@ static int build_rows(SampleRun *run, const ContrastPick *picks,
   return SQLITE_OK;
 }
 
-static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
-                           int for_report, SampleRun *run, char **errmsg) {
-  size_t m, *quota_counts = NULL, n_picks = 0;
-  ContrastPick *picks = NULL;
-  int rc = SQLITE_OK;
-
-  memset(run, 0, sizeof *run);
-  options_init(&run->opt);
-  *errmsg = NULL;
-
-  /* method */
-  const char *method = (const char *)sqlite3_value_text(argv[0]);
-  for (m = 0; method != NULL && m < N_METHODS; m++)
-    if (sqlite3_stricmp(method, sample_methods[m].name) == 0) break;
-  if (method == NULL || m == N_METHODS) {
-    *errmsg = safety_error_text(
-        FN, "unknown method '%s'; the known methods are random, random-b, "
-            "sss, sss-b, pss, pss-b, cossim, cossim-b, fl, fl-b",
-        method ? method : "NULL");
-    return SQLITE_ERROR;
-  }
-  run->method = sample_methods[m].name;
-  run->meth = sample_methods[m].method;
-
-  /* options */
-  if (argc >= 3 && sqlite3_value_type(argv[2]) != SQLITE_NULL) {
-    char err[OPTIONS_ERRLEN];
-    const char *text = (const char *)sqlite3_value_text(argv[2]);
-    if (text == NULL) return SQLITE_NOMEM;
-    run->options = argv[2];
-    int orc = options_parse(text, (size_t)sqlite3_value_bytes(argv[2]),
-                            &run->opt, err);
-    if (orc == 1) return SQLITE_NOMEM;
-    if (orc != 0) {
-      *errmsg = safety_error_text(FN, "%s", err);
-      return SQLITE_ERROR;
-    }
-  }
+/* The PoolQuery of the main read: the relations, the eligibility filter
+ * and what the method needs. */
+static PoolQuery main_query(const SampleRun *run, int for_report) {
   const SampleOptions *opt = &run->opt;
-  if (opt->fill == FILL_SCORE && run->meth != METHOD_COSSIM) {
-    *errmsg = safety_error_text(
-        FN, "option fill \"score\" is only for cossim and cossim-b; use "
-            "\"random\" or \"none\" with %s",
-        run->method);
-    return SQLITE_ERROR;
-  }
-  if (opt->fill == FILL_NONE && run->meth == METHOD_RANDOM) {
-    *errmsg = safety_error_text(
-        FN, "option fill \"none\" would return nothing for %s, which has no "
-            "category quotas (every row is a fill); drop the option",
-        run->method);
-    return SQLITE_ERROR;
-  }
-  if (opt->quota != QUOTA_OPT_UNIFORM && run->meth == METHOD_RANDOM) {
-    *errmsg = safety_error_text(
-        FN, "option quota applies to the category methods (sss, pss, fl, "
-            "cossim and their -b forms); %s draws without categories",
-        run->method);
-    return SQLITE_ERROR;
-  }
-  SelectFill fill = opt->fill == FILL_NONE       ? SELECT_FILL_NONE
-                    : opt->fill == FILL_RANDOM   ? SELECT_FILL_RANDOM
-                    : opt->fill == FILL_SCORE    ? SELECT_FILL_SCORE
-                    : run->meth == METHOD_COSSIM ? SELECT_FILL_SCORE
-                                                 : SELECT_FILL_RANDOM;
-  run->mask = opt->behavior_mask;
-  if (run->mask == 0 && sample_methods[m].t1_only) run->mask = 1u << 1;
-
-  /* budget, and the contrast share of it */
-  rc = sample_budget(db, argv[1], run, errmsg);
-  if (rc != SQLITE_OK) return rc;
-  run->n_contrast = (sqlite3_int64)floor(opt->contrast * (double)run->n);
-  sqlite3_int64 n_main = run->n - run->n_contrast;
-
-  /* relations */
-  PoolQuery q = {
+  const MethodInfo *m = run->method;
+  return (PoolQuery){
       .pool = opt->pool ? opt->pool : "safety_pool",
       .reference = opt->reference ? opt->reference : "safety_reference",
-      .behavior_mask = run->mask,
+      .behavior_mask = opt->behavior_mask,
       .categories = opt->categories,
       .n_categories = opt->n_categories,
-      .need_embeddings = run->meth == METHOD_PSS ||
-                         run->meth == METHOD_COSSIM || run->meth == METHOD_FL,
-      .method = run->method,
-      .want_sums = run->meth == METHOD_PSS,
-      .skip_category = run->meth == METHOD_COSSIM && opt->categories == NULL &&
+      .need_embeddings = m->embeddings,
+      .method = m->name,
+      .want_sums = m->prototype_sums,
+      .skip_category = m->method == METHOD_COSSIM && opt->categories == NULL &&
                        !for_report,
   };
-  /* cossim: the reference set first, so that the pool's embeddings can be
-   * checked against its dimension and, when nothing else needs them,
-   * scored as they arrive instead of being kept (one pass, no copy). */
-  if (run->meth == METHOD_COSSIM) {
-    rc = pool_read_reference(db, &q, &run->ref, errmsg);
+}
+
+/* Embeddings a method without them still reads: for dedup and contrast
+ * (required), and for the report (when the pool has them).  Sets
+ * q->need_embeddings and *optional (read for the report only). */
+static int optional_embeddings(sqlite3 *db, SampleRun *run, int for_report,
+                               PoolQuery *q, int *optional, char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  int required = opt->dedup > 0 || opt->contrast > 0;
+  *optional = 0;
+  if (q->need_embeddings || !(required || for_report)) return SQLITE_OK;
+  int has = relation_has_column(db, q->pool, "embedding");
+  if (has == 0 && required) {
+    *errmsg = sqlite3_mprintf(
+        "option %s needs embeddings, but the pool relation \"%s\" has "
+        "no column embedding; add one (vec_f32 BLOBs) or leave out %s",
+        opt->dedup > 0 ? "dedup" : "contrast", q->pool,
+        opt->dedup > 0 ? "dedup" : "contrast");
+    return SQLITE_ERROR;
+  }
+  if (has == 0) {
+    run->no_embeddings = sqlite3_mprintf(
+        "the pool relation has no embedding column");
+    if (run->no_embeddings == NULL) return SQLITE_NOMEM;
+  }
+  if (has == 1) {
+    q->need_embeddings = 1;
+    *optional = !required;
+  }
+  return SQLITE_OK;
+}
+
+/* Reads the relations: cossim's reference set first, so that the pool's
+ * embeddings can be checked against its dimension and, when nothing else
+ * needs them, scored as they arrive instead of being kept (one pass, no
+ * copy); then the eligible pool. */
+static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
+                          PoolQuery *q, char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  int rc, optional;
+  if (run->method->method == METHOD_COSSIM) {
+    rc = pool_read_reference(db, q, &run->ref, errmsg);
     if (rc != SQLITE_OK) return rc;
-    q.dim = run->ref.dim;
+    q->dim = run->ref.dim;
     if (!(opt->dedup > 0 || opt->contrast > 0 || for_report)) {
-      q.score_means = run->ref.means;
-      q.score_k = run->ref.n;
+      q->score_means = run->ref.means;
+      q->score_k = run->ref.n;
     }
   }
-  int optional = 0; /* embeddings read for the report only */
-  if (!q.need_embeddings && (opt->dedup > 0 || opt->contrast > 0 || for_report)) {
-    int has = pool_relation_has_column(db, q.pool, "embedding");
-    if (has == 0 && (opt->dedup > 0 || opt->contrast > 0)) {
-      *errmsg = safety_error_text(
-          FN, "option %s needs embeddings, but the pool relation \"%s\" has "
-              "no column embedding; add one (vec_f32 BLOBs) or leave out %s",
-          opt->dedup > 0 ? "dedup" : "contrast", q.pool,
-          opt->dedup > 0 ? "dedup" : "contrast");
-      return SQLITE_ERROR;
-    }
-    if (has == 0) {
-      run->no_embeddings = sqlite3_mprintf(
-          "the pool relation has no embedding column");
-      if (run->no_embeddings == NULL) return SQLITE_NOMEM;
-    }
-    if (has == 1) {
-      q.need_embeddings = 1;
-      optional = !(opt->dedup > 0 || opt->contrast > 0);
-    }
-  }
-  rc = pool_read(db, &q, &run->pd, errmsg);
+  rc = optional_embeddings(db, run, for_report, q, &optional, errmsg);
+  if (rc != SQLITE_OK) return rc;
+  rc = pool_read(db, q, &run->pd, errmsg);
   if (rc == SQLITE_ERROR && optional) {
     /* The report reads embeddings where it can; this pool's are unusable,
      * so describe the selection without them (as safety_sample works). */
-    const char *why = safety_error_body(*errmsg, FN);
-    run->no_embeddings = sqlite3_mprintf("%s", why);
-    sqlite3_free(*errmsg);
+    run->no_embeddings = *errmsg; /* a message body: the reason itself */
     *errmsg = NULL;
     if (run->no_embeddings == NULL) return SQLITE_NOMEM;
-    q.need_embeddings = 0;
-    rc = pool_read(db, &q, &run->pd, errmsg);
+    q->need_embeddings = 0;
+    rc = pool_read(db, q, &run->pd, errmsg);
   }
   if (rc != SQLITE_OK) return rc;
-  run->embeddings = q.need_embeddings;
-  if ((sqlite3_int64)run->pd.sel.n < n_main) {
-    if (!opt->allow_short) {
-      char filter[40];
-      describe_filter(run->mask, filter, sizeof filter);
-      *errmsg = safety_error_text(
-          FN, "only %llu eligible examples (%s%s) for a budget of %lld%s; "
-              "lower the budget, widen options.behavior or "
-              "options.categories, or pass \"allow_short\": true to take "
-              "them all",
-          (unsigned long long)run->pd.sel.n, filter,
-          opt->categories ? ", listed categories" : "", (long long)n_main,
-          run->n_contrast ? " (after the contrast share)" : "");
-      return SQLITE_ERROR;
-    }
-    n_main = (sqlite3_int64)run->pd.sel.n;
+  run->embeddings = q->need_embeddings;
+  return SQLITE_OK;
+}
+
+/* Fewer eligible examples than rows asked for: an error unless
+ * allow_short, which lowers *n_main to what there is. */
+static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
+                          char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  if ((sqlite3_int64)run->pd.sel.n >= *n_main) return SQLITE_OK;
+  if (!opt->allow_short) {
+    char filter[40];
+    describe_filter(opt->behavior_mask, filter, sizeof filter);
+    *errmsg = sqlite3_mprintf(
+        "only %llu eligible examples (%s%s) for a budget of %lld%s; "
+        "lower the budget, widen options.behavior or "
+        "options.categories, or pass \"allow_short\": true to take "
+        "them all",
+        (unsigned long long)run->pd.sel.n, filter,
+        opt->categories ? ", listed categories" : "", (long long)*n_main,
+        run->n_contrast ? " (after the contrast share)" : "");
+    return SQLITE_ERROR;
   }
-  if (for_report && !keep_pool_categories(run, run->meth == METHOD_COSSIM))
-    return SQLITE_NOMEM;
-  if (run->meth == METHOD_COSSIM) pool_use_reference(&run->pd, &run->ref);
+  *n_main = (sqlite3_int64)run->pd.sel.n;
+  return SQLITE_OK;
+}
+
+/* The message of a failed select_run_extra (SQLITE_ERROR), or NOMEM. */
+static int select_failure(const SampleRun *run, int src, size_t bad_category,
+                          char **errmsg) {
+  if (src == SELECT_EZERO_PROTOTYPE) {
+    *errmsg = sqlite3_mprintf(
+        "the prototype of category '%s' is a zero vector (its members' "
+        "embeddings cancel out), so cosine to it is undefined; check the "
+        "embeddings of that category",
+        run->pd.cat_names[bad_category]);
+    return SQLITE_ERROR;
+  }
+  if (src == SELECT_ETOO_LARGE) {
+    size_t members = run->pd.sel.cat_start[bad_category + 1] -
+                     run->pd.sel.cat_start[bad_category];
+    *errmsg = sqlite3_mprintf(
+        "%s compares every pair of a category's members, and category "
+        "'%s' has %llu eligible members (the limit is %d); narrow it with "
+        "options.behavior or options.categories, or use pss",
+        run->method->name, run->pd.cat_names[bad_category],
+        (unsigned long long)members, FL_MAX_MEMBERS);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_NOMEM;
+}
+
+/* The main selection of n_main rows from the eligible pool. */
+static int select_main(SampleRun *run, sqlite3_int64 n_main, char **errmsg) {
+  const SampleOptions *opt = &run->opt;
+  size_t *quota_counts = NULL;
   if (opt->quota == QUOTA_OPT_EXPLICIT) {
-    rc = explicit_quotas(run, (size_t)n_main, &quota_counts, errmsg);
+    int rc = explicit_quotas(run, (size_t)n_main, &quota_counts, errmsg);
     if (rc != SQLITE_OK) return rc;
   }
-
-  /* selection */
   SelectExtra extra = {
       .dedup = opt->dedup,
       .quota = opt->quota == QUOTA_OPT_PROPORTIONAL ? SELECT_QUOTA_PROPORTIONAL
@@ -506,47 +407,45 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
       .quota_counts = quota_counts,
   };
   size_t bad_category = 0;
-  int src = select_run_extra(&run->pd.sel, run->meth, (size_t)n_main, fill,
-                             (uint64_t)opt->seed, &extra, &run->res,
+  int src = select_run_extra(&run->pd.sel, run->method->method, (size_t)n_main,
+                             run->fill, (uint64_t)opt->seed, &extra, &run->res,
                              &bad_category);
   ss_free(quota_counts);
-  if (src == SELECT_ENOMEM) return SQLITE_NOMEM;
-  if (src == SELECT_EZERO_PROTOTYPE) {
-    *errmsg = safety_error_text(
-        FN, "the prototype of category '%s' is a zero vector (its members' "
-            "embeddings cancel out), so cosine to it is undefined; check the "
-            "embeddings of that category",
-        run->pd.cat_names[bad_category]);
-    return SQLITE_ERROR;
-  }
-  if (src == SELECT_ETOO_LARGE) {
-    size_t members = run->pd.cat_start[bad_category + 1] -
-                     run->pd.cat_start[bad_category];
-    *errmsg = safety_error_text(
-        FN, "%s compares every pair of a category's members, and category "
-            "'%s' has %llu eligible members (the limit is %d); narrow it with "
-            "options.behavior or options.categories, or use pss",
-        run->method, run->pd.cat_names[bad_category],
-        (unsigned long long)members, FL_MAX_MEMBERS);
-    return SQLITE_ERROR;
-  }
-  if (opt->dedup > 0 && fill != SELECT_FILL_NONE &&
+  if (src != SELECT_OK) return select_failure(run, src, bad_category, errmsg);
+  if (opt->dedup > 0 && run->fill != SELECT_FILL_NONE &&
       (sqlite3_int64)run->res.n_rows < n_main && !opt->allow_short) {
-    *errmsg = safety_error_text(
-        FN, "option dedup %g left only %llu examples for a budget of %lld "
-            "(%llu near-duplicates skipped); raise the threshold, lower the "
-            "budget, or pass \"allow_short\": true",
+    *errmsg = sqlite3_mprintf(
+        "option dedup %g left only %llu examples for a budget of %lld "
+        "(%llu near-duplicates skipped); raise the threshold, lower the "
+        "budget, or pass \"allow_short\": true",
         opt->dedup, (unsigned long long)run->res.n_rows, (long long)n_main,
         (unsigned long long)run->res.dedup_skipped);
     return SQLITE_ERROR;
   }
+  return SQLITE_OK;
+}
 
-  /* contrast */
-  if (run->n_contrast > 0) {
+static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
+                           int for_report, SampleRun *run, char **errmsg) {
+  size_t n_picks = 0;
+  ContrastPick *picks = NULL;
+  memset(run, 0, sizeof *run);
+  options_init(&run->opt);
+  *errmsg = NULL;
+  int rc = sample_plan(db, argc, argv, run, errmsg);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_int64 n_main = run->n - run->n_contrast;
+  PoolQuery q = main_query(run, for_report);
+  rc = read_relations(db, run, for_report, &q, errmsg);
+  if (rc == SQLITE_OK) rc = check_eligible(run, &n_main, errmsg);
+  if (rc != SQLITE_OK) return rc;
+  int cossim = run->method->method == METHOD_COSSIM;
+  if (for_report && !keep_pool_categories(run, cossim)) return SQLITE_NOMEM;
+  if (cossim) pool_use_reference(&run->pd, &run->ref);
+  rc = select_main(run, n_main, errmsg);
+  if (rc == SQLITE_OK && run->n_contrast > 0)
     rc = run_contrast(db, &q, run, &picks, &n_picks, errmsg);
-    if (rc != SQLITE_OK) return rc;
-  }
-  rc = build_rows(run, picks, n_picks);
+  if (rc == SQLITE_OK) rc = build_rows(run, picks, n_picks);
   ss_free(picks);
   return rc;
 }
@@ -554,6 +453,13 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg) {
   int rc = sample_run_body(db, argc, argv, for_report, run, errmsg);
+  if (rc != SQLITE_OK && *errmsg != NULL) {
+    /* The one place the message gets its function's name. */
+    char *body = *errmsg;
+    *errmsg = sqlite3_mprintf(
+        "%s: %s", for_report ? "safety_report" : "safety_sample", body);
+    sqlite3_free(body);
+  }
   /* An error whose message could not be formatted ran out of memory; a
    * bare SQLITE_ERROR would read "SQL logic error". */
   if (rc == SQLITE_ERROR && *errmsg == NULL) rc = SQLITE_NOMEM;
@@ -564,8 +470,8 @@ void sample_run_free(SampleRun *run) {
   if (run->pool_cats.owned) {
     for (size_t c = 0; c < run->pool_cats.n; c++) ss_free(run->pool_cats.names[c]);
     ss_free(run->pool_cats.names);
-    ss_free(run->pool_cats.start);
-    ss_free(run->pool_cats.member);
+    ss_free((void *)run->pool_cats.start);
+    ss_free((void *)run->pool_cats.member);
   }
   memset(&run->pool_cats, 0, sizeof run->pool_cats);
   select_result_free(&run->res);

@@ -8,9 +8,11 @@
 #define SAFETY_SAMPLE_RUN_H
 
 #include "common.h"
-#include "options.h"
+#include "core/labels.h"
+#include "core/methods.h"
+#include "core/options.h"
 #include "pool_read.h"
-#include "select.h"
+#include "core/select.h"
 
 /* One selected row. */
 typedef struct {
@@ -28,24 +30,24 @@ typedef struct {
 typedef struct {
   size_t n;
   char **names;
-  size_t *start, *member;
+  const size_t *start, *member;
   int owned; /* copies (cossim replaces the pool's categories) */
 } RunCategories;
 
 typedef struct {
   /* The arguments, resolved. */
-  const char *method;       /* canonical name, e.g. "pss-b" */
-  SelectMethod meth;
-  SampleOptions opt;
+  const MethodInfo *method; /* the method table's row (core/methods.h) */
+  SampleOptions opt;        /* opt.behavior_mask is the filter in force: a
+                               -b method's default T1 included */
+  SelectFill fill;          /* the fill in force */
   sqlite3_value *options;   /* as given (NULL when absent) */
   double budget;
   sqlite3_int64 task_size;  /* -1 when the budget is a count */
   sqlite3_int64 n;          /* rows asked for, contrast share included */
   sqlite3_int64 n_contrast; /* the contrast share: floor(contrast * n) */
-  unsigned mask;            /* behaviour filter (0 = any) */
   /* The data. */
-  PoolData pd;              /* eligible examples; cossim: reference categories */
-  PoolData t3;              /* contrast candidates (every T3 example) */
+  Pool pd;              /* eligible examples; cossim: reference categories */
+  Pool t3;              /* contrast candidates (every T3 example) */
   RefSet ref;               /* cossim: the reference set, until moved to pd */
   int embeddings;           /* pd holds embeddings */
   char *no_embeddings;      /* report: why not (sqlite3_malloc'ed) */
@@ -62,16 +64,18 @@ typedef struct {
  * options value is no options).  for_report: also read the embeddings of
  * methods that do not need them when the pool has them (falling back to
  * none, with the reason in no_embeddings), and keep the pool's categories.
- * Returns SQLITE_OK or an error code with *errmsg a "safety_sample: ..."
- * message (sqlite3_free it).  sample_run_free releases *run either way.
+ * Returns SQLITE_OK or an error code with *errmsg the message, prefixed
+ * here once with the caller's name ("safety_sample: ..." or, for_report,
+ * "safety_report: ..."; sqlite3_free it).  sample_run_free releases *run either way.
  */
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg);
 void sample_run_free(SampleRun *run);
 
-/* "T1".."T4" or NULL. */
-const char *sample_behavior_text(int code);
-/* "category", "fill" or "contrast". */
-const char *sample_stage_text(int stage);
+/* sample_plan.c: the method, the options and their checks, the budget as
+ * a count (run->n, run->n_contrast).  SQLITE_OK or an error code with
+ * *errmsg the message body (sample_run adds the function's name). */
+int sample_plan(sqlite3 *db, int argc, sqlite3_value **argv, SampleRun *run,
+                char **errmsg);
 
 #endif

@@ -2,15 +2,16 @@
  * sample_vtab.c — the table-valued function safety_sample(method, budget
  * [, options]) of contract §7.
  *
- * sample_run.c parses the arguments and options, reads the relations
- * (pool_read.c) and runs the selection (select.c, which knows nothing of
- * SQLite); this file only returns the chosen rows.  The structure follows
+ * sample_run.c runs the call (sample_plan.c: arguments and options;
+ * pool_read.c: the relations; core/select.c: the selection, which knows
+ * nothing of SQLite); this file only returns the chosen rows.  The structure follows
  * SQLite's ext/misc/series.c: an eponymous-only virtual table whose hidden
  * columns carry the arguments.
  * It only ever runs SELECT statements, so it works under
  * PRAGMA query_only = 1 and never changes the database.
  */
 #include "common.h"
+#include "sql_functions.h"
 #include "sample_run.h"
 
 #include <string.h>
@@ -134,15 +135,15 @@ static int sampleFilter(sqlite3_vtab_cursor *cursor, int idxNum,
     for (size_t i = 0; i < run.n_rows; i++) {
       const RunRow *r = &run.rows[i];
       cur->rows[i] = (SampleRow){r->id, r->category,
-                                 sample_behavior_text(r->behavior), r->score,
+                                 behavior_name(r->behavior), r->score,
                                  r->has_score, r->stage};
     }
     cur->n_rows = run.n_rows;
     /* The rows point into the category names: the cursor keeps them. */
     cur->names = run.pd.cat_names;
-    cur->n_names = run.pd.n_cat_names;
+    cur->n_names = run.pd.sel.n_cat;
     run.pd.cat_names = NULL;
-    run.pd.n_cat_names = 0;
+    run.pd.sel.n_cat = 0;
   }
   sample_run_free(&run);
   if (errmsg != NULL) {
@@ -186,7 +187,7 @@ static int sampleColumn(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx,
       sqlite3_result_int64(ctx, (sqlite3_int64)cur->pos + 1);
       break;
     case SAMPLE_COL_STAGE:
-      sqlite3_result_text(ctx, sample_stage_text(r->stage), -1, SQLITE_STATIC);
+      sqlite3_result_text(ctx, stage_name(r->stage), -1, SQLITE_STATIC);
       break;
     default: /* hidden argument columns */
       if (cur->args[col - SAMPLE_COL_METHOD])
@@ -243,7 +244,7 @@ static int sampleBestIndex(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   return SQLITE_OK;
 }
 
-static sqlite3_module sample_module = {
+const sqlite3_module safety_sample_module = {
     .iVersion = 0,
     .xConnect = sampleConnect,
     .xBestIndex = sampleBestIndex,
@@ -256,7 +257,3 @@ static sqlite3_module sample_module = {
     .xColumn = sampleColumn,
     .xRowid = sampleRowid,
 };
-
-int safety_register_sample(sqlite3 *db) {
-  return sqlite3_create_module(db, "safety_sample", &sample_module, NULL);
-}

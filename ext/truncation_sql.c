@@ -1,17 +1,17 @@
 /*
- * truncation_sql.c — the SQL side of the cut-off detector:
+ * truncation_sql.c — the SQL side of the cut-off detector (registered by
+ * the table in safety_sample.c):
  *   is_truncated(response) -> 1 when the response looks cut off at a token
  *                             limit (truncation.c gives the rule), else 0
  * TEXT is read as UTF-8, a BLOB as its bytes; NULL gives NULL; an INTEGER or
  * REAL is an error.  Deterministic and innocuous, so views may use it:
  *   ... WHERE NOT is_truncated(e.response)
  */
-#include "common.h"
-#include "truncation.h"
-#include "truncation_sql.h"
+#include "core/truncation.h"
+#include "sql_functions.h"
 
 /* is_truncated(response) */
-static void fn_is_truncated(sqlite3_context *ctx, int argc,
+void fn_is_truncated(sqlite3_context *ctx, int argc,
                             sqlite3_value **argv) {
   (void)argc;
   const char *p;
@@ -41,9 +41,4 @@ static void fn_is_truncated(sqlite3_context *ctx, int argc,
   }
   int n = sqlite3_value_bytes(argv[0]);
   sqlite3_result_int(ctx, truncation_is_cut(p, p ? (size_t)n : 0));
-}
-
-int safety_register_truncation(sqlite3 *db) {
-  return sqlite3_create_function_v2(db, "is_truncated", 1, SAFETY_PURE, NULL,
-                                    fn_is_truncated, NULL, NULL, NULL);
 }

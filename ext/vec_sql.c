@@ -7,42 +7,12 @@
  * and reports invalid input as "<fn>: argument N: <reason>".
  */
 #include "common.h"
-#include "vector.h"
+#include "sql_functions.h"
+#include "core/vector.h"
+#include "vec_value.h"
 
 #include <math.h>
 #include <string.h>
-
-int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
-                        char *err) {
-  *out = NULL;
-  *dim = 0;
-  switch (sqlite3_value_type(val)) {
-    case SQLITE_NULL:
-      return VEC_OK;
-    case SQLITE_BLOB: {
-      const void *p = sqlite3_value_blob(val);
-      int n = sqlite3_value_bytes(val);
-      return vec_from_blob(p, (size_t)n, out, dim, err);
-    }
-    case SQLITE_TEXT: {
-      const char *t = (const char *)sqlite3_value_text(val);
-      int n = sqlite3_value_bytes(val);
-      if (t == NULL) return VEC_ENOMEM;
-      return vec_from_json(t, (size_t)n, out, dim, err);
-    }
-    default:
-      sqlite3_snprintf(VEC_ERRLEN, err,
-                       "expected a float32 BLOB or JSON array text, got %s",
-                       sqlite3_value_type(val) == SQLITE_INTEGER ? "an INTEGER"
-                                                                 : "a REAL");
-      return VEC_EINVALID;
-  }
-}
-
-void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim) {
-  sqlite3_result_blob64(ctx, v, (sqlite3_uint64)dim * sizeof(float),
-                        sqlite3_free);
-}
 
 /*
  * Reads argument i of fn as a vector.  Returns 1 with *out set (NULL for
@@ -61,7 +31,7 @@ static int arg_vector(sqlite3_context *ctx, const char *fn,
 }
 
 /* vec_f32(v): the canonical BLOB of v (validates; converts JSON). */
-static void fn_vec_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void fn_vec_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   float *v;
   size_t dim;
@@ -70,7 +40,7 @@ static void fn_vec_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 /* vec_json(v): JSON text that parses back to the identical BLOB. */
-static void fn_vec_json(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void fn_vec_json(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   float *v;
   size_t dim;
@@ -85,7 +55,7 @@ static void fn_vec_json(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 /* vec_dim(v): number of elements. */
-static void fn_vec_dim(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void fn_vec_dim(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   float *v;
   size_t dim;
@@ -95,7 +65,7 @@ static void fn_vec_dim(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 /* vec_norm(v): L2 norm. */
-static void fn_vec_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void fn_vec_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   float *v;
   size_t dim;
@@ -105,7 +75,7 @@ static void fn_vec_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 /* vec_normalize(v): v / |v|; a zero vector has no direction. */
-static void fn_vec_normalize(sqlite3_context *ctx, int argc,
+void fn_vec_normalize(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv) {
   (void)argc;
   float *v;
@@ -256,13 +226,13 @@ done:
 }
 
 /* cosine(a, b): cosine similarity in [-1, 1]. */
-static void fn_cosine(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void fn_cosine(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   cosine_common(ctx, argv, "cosine", 0);
 }
 
 /* cosine_distance(a, b): 1 - cosine(a, b). */
-static void fn_cosine_distance(sqlite3_context *ctx, int argc,
+void fn_cosine_distance(sqlite3_context *ctx, int argc,
                                sqlite3_value **argv) {
   (void)argc;
   cosine_common(ctx, argv, "cosine_distance", 1);
@@ -311,19 +281,19 @@ static void prototype_add(sqlite3_context *ctx, sqlite3_value **argv,
   ss_free(v);
 }
 
-static void prototype_step(sqlite3_context *ctx, int argc,
+void prototype_step(sqlite3_context *ctx, int argc,
                            sqlite3_value **argv) {
   (void)argc;
   prototype_add(ctx, argv, 1.0);
 }
 
-static void prototype_inverse(sqlite3_context *ctx, int argc,
+void prototype_inverse(sqlite3_context *ctx, int argc,
                               sqlite3_value **argv) {
   (void)argc;
   prototype_add(ctx, argv, -1.0);
 }
 
-static void prototype_value(sqlite3_context *ctx) {
+void prototype_value(sqlite3_context *ctx) {
   PrototypeState *st = sqlite3_aggregate_context(ctx, 0);
   if (st == NULL || st->sum == NULL || st->count <= 0) {
     sqlite3_result_null(ctx);
@@ -338,42 +308,11 @@ static void prototype_value(sqlite3_context *ctx) {
   safety_result_vector(ctx, mean, st->dim);
 }
 
-static void prototype_final(sqlite3_context *ctx) {
+void prototype_final(sqlite3_context *ctx) {
   prototype_value(ctx);
   PrototypeState *st = sqlite3_aggregate_context(ctx, 0);
   if (st != NULL) {
     ss_free(st->sum);
     st->sum = NULL;
   }
-}
-
-/* The scalar functions of this module, registered by one loop. */
-static const struct {
-  const char *name;
-  int nargs;
-  void (*fn)(sqlite3_context *, int, sqlite3_value **);
-} vector_functions[] = {
-    {"vec_f32", 1, fn_vec_f32},
-    {"vec_json", 1, fn_vec_json},
-    {"vec_dim", 1, fn_vec_dim},
-    {"vec_norm", 1, fn_vec_norm},
-    {"vec_normalize", 1, fn_vec_normalize},
-    {"cosine", 2, fn_cosine},
-    {"cosine_distance", 2, fn_cosine_distance},
-};
-
-int safety_register_vector(sqlite3 *db) {
-  int rc = SQLITE_OK;
-  for (size_t i = 0;
-       rc == SQLITE_OK && i < sizeof vector_functions / sizeof *vector_functions;
-       i++)
-    rc = sqlite3_create_function_v2(db, vector_functions[i].name,
-                                    vector_functions[i].nargs, SAFETY_PURE, NULL,
-                                    vector_functions[i].fn, NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_create_window_function(db, "prototype", 1, SAFETY_PURE, NULL,
-                                        prototype_step, prototype_final,
-                                        prototype_value, prototype_inverse,
-                                        NULL);
-  return rc;
 }

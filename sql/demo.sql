@@ -18,11 +18,12 @@
 --      model responses = 5,634 examples, T1 when the human label is action 0
 --      (refuses), T2 otherwise; 12 harm categories (types_of_harm);
 --      safety_embed(prompt) embeddings.
---   2. The reference set for cossim: the prompts whose Do-Not-Answer id is
---      a multiple of 10 (94 prompts, 3 to 14 per category) become
---      reference_examples (category, prompt, embedding) and are removed from
---      the pool, so no method can pick a reference prompt (held out).  The
---      pool keeps 845 prompts x 6 = 5,070 examples, 1,380 of them T1.
+--   2. The reference set for cossim: sql/make_reference.sql with its
+--      defaults (share 0.1, at least 3 per category, seed 0) makes 10 % of
+--      each category's prompts (94 prompts, 3 to 14 per category)
+--      reference_examples and holds their examples out of safety_pool
+--      (reference_holdout; nothing is deleted), so no method can pick a
+--      reference prompt.  The pool keeps 845 prompts x 6 = 5,070 examples.
 --   3. task_examples: 20,000 generated placeholder rows ("Placeholder
 --      fine-tuning example 1 of 20000", ...).  Only their count matters: it
 --      turns the fractional budgets into counts (0.05 % -> 10).  Load a real
@@ -38,29 +39,17 @@
 --      the models the picks come from, and the cut-off picks.
 
 .timer off
-.headers on
-.mode column --wrap 0
 .print "safety_sample demo: Do-Not-Answer (bundled), every method at three budgets"
 
 -- 1. Layout and data.
 .read sql/schema.sql
 .read sql/import_do_not_answer.sql
 
--- 2. Held-out reference set for cossim: every prompt with id % 10 = 0.
-CREATE TEMP TABLE demo_heldout AS
-  SELECT id FROM examples
-  WHERE source = 'do-not-answer' AND CAST(source_key AS INTEGER) % 10 = 0;
-INSERT INTO reference_examples (category, text, embedding)
-  SELECT c.category, e.instruction, m.embedding
-  FROM examples AS e
-  JOIN example_categories AS c ON c.example_id = e.id
-  JOIN embeddings AS m ON m.example_id = e.id
-  WHERE e.id IN (SELECT id FROM temp.demo_heldout)
-    AND e.source_key LIKE '%/GPT4'          -- one row per prompt
-  ORDER BY e.id;
-DELETE FROM embeddings WHERE example_id IN (SELECT id FROM temp.demo_heldout);
-DELETE FROM example_categories WHERE example_id IN (SELECT id FROM temp.demo_heldout);
-DELETE FROM examples WHERE id IN (SELECT id FROM temp.demo_heldout);
+-- 2. Held-out reference set for cossim (defaults: share 0.1, at least 3
+--    per category, seed 0).
+.read sql/make_reference.sql
+.headers on
+.mode column --wrap 0
 
 -- 3. The fine-tuning set: 20,000 generated placeholder rows.
 INSERT INTO task_examples (id, instruction, input, output)
@@ -87,9 +76,9 @@ INSERT INTO analysis_labels VALUES
   ('Treat Chatbot as a Human', 'treat chatbot as a human');
 
 .print
-SELECT (SELECT count(*) FROM examples) AS pool_examples,
-       (SELECT count(*) FROM examples WHERE behavior = 'T1') AS T1,
-       (SELECT count(*) FROM examples WHERE behavior = 'T2') AS T2,
+SELECT (SELECT count(DISTINCT id) FROM safety_pool) AS pool_examples,
+       (SELECT count(DISTINCT id) FROM safety_pool WHERE behavior = 'T1') AS T1,
+       (SELECT count(DISTINCT id) FROM safety_pool WHERE behavior = 'T2') AS T2,
        (SELECT count(DISTINCT category) FROM example_categories) AS categories,
        (SELECT count(*) FROM reference_examples) AS reference_prompts,
        (SELECT count(*) FROM task_examples) AS task_examples,

@@ -3,14 +3,16 @@
 -- its harm categories, its behaviour and a safety_embed() embedding of the
 -- prompt.
 --
--- Expects (sqlite3 shell):
---   * a database with sql/schema.sql applied;
---   * the extension loaded (jsonl_each, is_refusal and safety_embed);
---   * the parameter :path naming the file.  One object per line:
+-- Parameters (sqlite3 shell, .parameter set NAME VALUE):
+--   :path   the JSON Lines file (default: the bundled
+--           tests/data/beavertails-style/sample.jsonl, relative to the
+--           repository root).  One object per line:
 --       {"prompt": "...", "response": "...", "is_safe": true|false,
 --        "category": {"animal_abuse": false, ..., "violence,...": true}}
 --     (BeaverTails' own field names; category holds its 14 harm categories
 --     as booleans and may be absent).  Other fields are ignored.
+-- Needs a database with sql/schema.sql applied and the extension loaded
+-- (jsonl_each, is_refusal, safety_embed).
 --
 --   sqlite3 my.db -cmd ".load ./build/safety_sample" \
 --     -cmd ".parameter set :path 'beavertails_30k_train.jsonl'" \
@@ -46,18 +48,30 @@
 -- that a refusal (T1) sits in its prompt's harm category.
 --
 -- Running it again on the same path replaces that file's rows (other files
--- are kept).  Everything happens in one savepoint and the script stops at
--- the first error (.bail on), so a bad file writes nothing; in an
--- interactive session type ROLLBACK after an error.  A line that is not one
--- JSON object, or lacks a text "prompt" or "response" or a boolean "is_safe",
--- fails with "CHECK constraint failed: import_beavertails: ..."; jsonl_each
--- reports malformed JSON with the file and line.  To find a bad line:
+-- are kept).  A line that is not one JSON object, or lacks a text "prompt"
+-- or "response" or a boolean "is_safe", fails with "CHECK constraint
+-- failed: import_beavertails: ..."; jsonl_each reports malformed JSON with
+-- the file and line.  To find a bad line:
 --   SELECT line, value FROM jsonl_each(:path) WHERE json_type(value, '$.prompt') IS NOT 'text';
-.bail on
-SAVEPOINT import_beavertails;
+--
+-- All or nothing: every write happens in ONE statement (the INSERT that
+-- fires the trigger below), so any failure — the extension not loaded, a
+-- bad line, a constraint — leaves the database as it was, with or without
+-- -bail; the shell's settings are not touched.  The last line says what
+-- was written, or that nothing was.
 
--- One row per non-blank line, validated.
+DROP TABLE IF EXISTS temp.import_beavertails_check;
+DROP TABLE IF EXISTS temp.import_beavertails;
 DROP TABLE IF EXISTS temp.bt_rows;
+DROP TABLE IF EXISTS temp.bt_cats;
+DROP TABLE IF EXISTS temp.bt_prompt;
+
+CREATE TEMP TABLE import_beavertails_check (
+  loaded INTEGER CONSTRAINT "import_beavertails: the safety_sample extension is not loaded (jsonl_each, is_refusal, safety_embed); load it first: .load ./build/safety_sample"
+    CHECK (loaded = 2)
+);
+CREATE TEMP TABLE import_beavertails (path TEXT, summary TEXT);
+-- One row per non-blank line, validated.
 CREATE TEMP TABLE bt_rows (
   line       INTEGER PRIMARY KEY,
   example_id INTEGER,
@@ -75,86 +89,96 @@ CREATE TEMP TABLE bt_rows (
   n_true     INTEGER,  -- categories that are true
   n_bad      INTEGER   -- category values that are not booleans
 );
-INSERT INTO bt_rows (line, kind, prompt, response, is_safe, cat_type, category, n_true, n_bad)
-  SELECT line, kind, prompt, response,
-         CASE WHEN safe_type IN ('true', 'false') OR (safe_type = 'integer' AND is_safe IN (0, 1))
-              THEN is_safe END,
-         cat_type, category,
-         (SELECT count(*) FROM json_each(category) WHERE type = 'true'),
-         (SELECT count(*) FROM json_each(category) WHERE type NOT IN ('true', 'false'))
-  FROM (SELECT line, json_type(value) AS kind,
-               CASE WHEN json_type(value, '$.prompt') = 'text' THEN json_extract(value, '$.prompt') END AS prompt,
-               CASE WHEN json_type(value, '$.response') = 'text' THEN json_extract(value, '$.response') END AS response,
-               json_type(value, '$.is_safe') AS safe_type,
-               json_extract(value, '$.is_safe') AS is_safe,
-               json_type(value, '$.category') AS cat_type,
-               CASE WHEN json_type(value, '$.category') = 'object' THEN json_extract(value, '$.category') END AS category
-        FROM jsonl_each(:path));
-
 -- The true categories of each line.
-DROP TABLE IF EXISTS temp.bt_cats;
-CREATE TEMP TABLE bt_cats AS
-  SELECT r.line, c.key AS category
-  FROM temp.bt_rows AS r, json_each(r.category) AS c WHERE c.type = 'true';
-
+CREATE TEMP TABLE bt_cats (line INTEGER, category TEXT);
 -- The prompt-level label (see the head comment).
-DROP TABLE IF EXISTS temp.bt_prompt;
-CREATE TEMP TABLE bt_prompt AS
-  SELECT prompt, max(NOT is_safe OR n_true > 0) AS harmful
-  FROM temp.bt_rows GROUP BY prompt;
+CREATE TEMP TABLE bt_prompt (prompt TEXT PRIMARY KEY, harmful INTEGER, embedding BLOB);
 
--- Replace an earlier import of this file.
-DELETE FROM embeddings WHERE example_id IN
-  (SELECT id FROM examples WHERE source = 'beavertails'
-     AND substr(source_key, 1, length(:path) + 1) = :path || ':');
-DELETE FROM example_categories WHERE example_id IN
-  (SELECT id FROM examples WHERE source = 'beavertails'
-     AND substr(source_key, 1, length(:path) + 1) = :path || ':');
-DELETE FROM examples WHERE source = 'beavertails'
-  AND substr(source_key, 1, length(:path) + 1) = :path || ':';
+CREATE TEMP TRIGGER import_beavertails_run AFTER INSERT ON import_beavertails BEGIN
+  INSERT INTO bt_rows (line, kind, prompt, response, is_safe, cat_type, category, n_true, n_bad)
+    SELECT line, kind, prompt, response,
+           CASE WHEN safe_type IN ('true', 'false') OR (safe_type = 'integer' AND is_safe IN (0, 1))
+                THEN is_safe END,
+           cat_type, category,
+           (SELECT count(*) FROM json_each(category) WHERE type = 'true'),
+           (SELECT count(*) FROM json_each(category) WHERE type NOT IN ('true', 'false'))
+    FROM (SELECT j.line, json_type(j.value) AS kind,
+                 CASE WHEN json_type(j.value, '$.prompt') = 'text' THEN json_extract(j.value, '$.prompt') END AS prompt,
+                 CASE WHEN json_type(j.value, '$.response') = 'text' THEN json_extract(j.value, '$.response') END AS response,
+                 json_type(j.value, '$.is_safe') AS safe_type,
+                 json_extract(j.value, '$.is_safe') AS is_safe,
+                 json_type(j.value, '$.category') AS cat_type,
+                 CASE WHEN json_type(j.value, '$.category') = 'object' THEN json_extract(j.value, '$.category') END AS category
+          FROM jsonl_each(NEW.path) AS j);
+  SELECT RAISE(ABORT, 'import_beavertails: the file has no records (no non-blank line)')
+    WHERE NOT EXISTS (SELECT 1 FROM bt_rows);
+  INSERT INTO bt_cats
+    SELECT r.line, c.key FROM bt_rows AS r, json_each(r.category) AS c WHERE c.type = 'true';
+  INSERT INTO bt_prompt (prompt, harmful, embedding)
+    SELECT prompt, max(NOT is_safe OR n_true > 0), safety_embed(prompt) FROM bt_rows GROUP BY prompt;
 
--- ids continue after the largest one present, in line order.
-UPDATE temp.bt_rows SET example_id = w.base + w.rn
-  FROM (SELECT line, row_number() OVER (ORDER BY line) AS rn,
-               (SELECT coalesce(max(id), 0) FROM main.examples) AS base
-        FROM temp.bt_rows) AS w
-  WHERE w.line = bt_rows.line;
+  -- Replace an earlier import of this file.
+  DELETE FROM embeddings WHERE example_id IN
+    (SELECT id FROM examples WHERE source = 'beavertails'
+       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || ':');
+  DELETE FROM example_categories WHERE example_id IN
+    (SELECT id FROM examples WHERE source = 'beavertails'
+       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || ':');
+  DELETE FROM examples WHERE source = 'beavertails'
+    AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || ':';
 
-INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
-  SELECT r.example_id, 'beavertails', :path || ':' || r.line, r.prompt, '', r.response,
-         p.harmful, is_refusal(r.response)
-  FROM temp.bt_rows AS r JOIN temp.bt_prompt AS p USING (prompt)
-  ORDER BY r.example_id;
+  -- ids continue after the largest one present, in line order.
+  UPDATE bt_rows SET example_id = w.base + w.rn
+    FROM (SELECT line, row_number() OVER (ORDER BY line) AS rn,
+                 (SELECT coalesce(max(id), 0) FROM examples) AS base
+          FROM bt_rows) AS w
+    WHERE w.line = bt_rows.line;
 
-INSERT INTO example_categories (example_id, category)
-  SELECT r.example_id, c.category
-  FROM temp.bt_rows AS r JOIN temp.bt_cats AS c USING (line)
-  UNION
-  SELECT r.example_id, pc.category
-  FROM temp.bt_rows AS r
-  JOIN temp.bt_prompt AS p ON p.prompt = r.prompt AND p.harmful = 1
-  JOIN (SELECT DISTINCT r2.prompt, c2.category
-        FROM temp.bt_rows AS r2 JOIN temp.bt_cats AS c2 USING (line)) AS pc ON pc.prompt = r.prompt
-  WHERE r.n_true = 0;
+  INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
+    SELECT r.example_id, 'beavertails', NEW.path || ':' || r.line, r.prompt, '', r.response,
+           p.harmful, is_refusal(r.response)
+    FROM bt_rows AS r JOIN bt_prompt AS p USING (prompt)
+    ORDER BY r.example_id;
 
--- One embedding per distinct prompt, shared by its responses.
-DROP TABLE IF EXISTS temp.bt_prompt_vec;
-CREATE TEMP TABLE bt_prompt_vec AS
-  SELECT prompt, safety_embed(prompt) AS embedding FROM temp.bt_prompt;
-INSERT INTO embeddings (example_id, model, embedding)
-  SELECT r.example_id, 'safety_embed', v.embedding
-  FROM temp.bt_rows AS r JOIN temp.bt_prompt_vec AS v USING (prompt)
-  WHERE v.embedding IS NOT NULL;
+  INSERT INTO example_categories (example_id, category)
+    SELECT r.example_id, c.category
+    FROM bt_rows AS r JOIN bt_cats AS c USING (line)
+    UNION
+    SELECT r.example_id, pc.category
+    FROM bt_rows AS r
+    JOIN bt_prompt AS p ON p.prompt = r.prompt AND p.harmful = 1
+    JOIN (SELECT DISTINCT r2.prompt, c2.category
+          FROM bt_rows AS r2 JOIN bt_cats AS c2 USING (line)) AS pc ON pc.prompt = r.prompt
+    WHERE r.n_true = 0;
 
-SELECT printf('import_beavertails: %d examples from %s (T1 %d, T2 %d, T3 %d, T4 %d), %d category rows, %d embeddings',
-              count(*), :path,
-              sum(e.behavior = 'T1'), sum(e.behavior = 'T2'), sum(e.behavior = 'T3'), sum(e.behavior = 'T4'),
-              (SELECT count(*) FROM example_categories WHERE example_id IN (SELECT example_id FROM temp.bt_rows)),
-              (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM temp.bt_rows)))
-  FROM temp.bt_rows AS r JOIN examples AS e ON e.id = r.example_id;
+  -- One embedding per distinct prompt, shared by its responses.
+  INSERT INTO embeddings (example_id, model, embedding)
+    SELECT r.example_id, 'safety_embed', p.embedding
+    FROM bt_rows AS r JOIN bt_prompt AS p USING (prompt)
+    WHERE p.embedding IS NOT NULL;
 
-DROP TABLE temp.bt_prompt_vec;
+  UPDATE import_beavertails SET summary =
+    (SELECT printf('import_beavertails: %d examples from %s (T1 %d, T2 %d, T3 %d, T4 %d), %d category rows, %d embeddings',
+                   count(*), NEW.path,
+                   sum(e.behavior = 'T1'), sum(e.behavior = 'T2'), sum(e.behavior = 'T3'), sum(e.behavior = 'T4'),
+                   (SELECT count(*) FROM example_categories WHERE example_id IN (SELECT example_id FROM bt_rows)),
+                   (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM bt_rows)))
+     FROM bt_rows AS r JOIN examples AS e ON e.id = r.example_id)
+    WHERE rowid = NEW.rowid;
+END;
+
+-- The extension check (its own message), then the one statement that writes.
+INSERT INTO import_beavertails_check
+  SELECT (SELECT count(*) FROM pragma_module_list WHERE name = 'jsonl_each')
+       + (SELECT count(*) > 0 FROM pragma_function_list WHERE name = 'safety_embed');
+INSERT INTO import_beavertails (path)
+  VALUES (coalesce(:path, 'tests/data/beavertails-style/sample.jsonl'));
+
+SELECT coalesce((SELECT summary FROM temp.import_beavertails),
+                'import_beavertails: nothing written; the database is unchanged (see the error above)') AS summary;
+
 DROP TABLE temp.bt_prompt;
 DROP TABLE temp.bt_cats;
 DROP TABLE temp.bt_rows;
-RELEASE import_beavertails;
+DROP TABLE temp.import_beavertails;
+DROP TABLE temp.import_beavertails_check;

@@ -3,12 +3,14 @@
 -- see tests/data/safety-tuned-llamas/SOURCE.md) into the layout of
 -- sql/schema.sql.
 --
--- Expects (sqlite3 shell — it reads the file with the shell's readfile()):
---   * a database with sql/schema.sql applied;
---   * the extension loaded (is_refusal and safety_embed);
---   * the parameter :path naming the file: ONE JSON array of objects
---     {"instruction": "...", "input": "...", "output": "..."} (not JSON
---     Lines; "input" may be absent and is then '').
+-- Parameters (sqlite3 shell — it reads the file with the shell's readfile()):
+--   :path   ONE JSON array of objects {"instruction": "...", "input": "...",
+--           "output": "..."} (not JSON Lines; "input" may be absent and is
+--           then '').  Default: the bundled
+--           tests/data/safety-tuned-llamas/sample.json (relative to the
+--           repository root).
+-- Needs a database with sql/schema.sql applied and the extension loaded
+-- (is_refusal, safety_embed).
 --
 --   sqlite3 my.db -cmd ".load ./build/safety_sample" \
 --     -cmd ".parameter set :path 'safety_only_data_Instructions.json'" \
@@ -38,26 +40,34 @@
 -- split before relying on it.  The outputs mix flat refusals (T1) with
 -- explanations and corrections, which is_refusal scores as compliance (T2).
 --
--- Running it again on the same path replaces that file's rows.  The script
--- stops at the first error (.bail on) inside one savepoint, so a bad file
--- writes nothing; in an interactive session type ROLLBACK after an error.
--- An unreadable file, a file that is not a JSON array, or an item without
--- a text "instruction" or "output" fails with
--- "CHECK constraint failed: import_safety_tuned_llamas: ...".
-.bail on
-SAVEPOINT import_safety_tuned_llamas;
+-- Running it again on the same path replaces that file's rows.  An
+-- unreadable file, a file that is not a JSON array, or an item without a
+-- text "instruction" or "output" fails with "CHECK constraint failed:
+-- import_safety_tuned_llamas: ...".
+--
+-- All or nothing: every write happens in ONE statement (the INSERT that
+-- fires the trigger below), so any failure — the extension not loaded, a
+-- bad item, a constraint — leaves the database as it was, with or without
+-- -bail; the shell's settings are not touched.  The last line says what
+-- was written, or that nothing was.
 
-DROP TABLE IF EXISTS temp.stl_file;
-CREATE TEMP TABLE stl_file (
+DROP TABLE IF EXISTS temp.import_safety_tuned_llamas_check;
+DROP TABLE IF EXISTS temp.import_safety_tuned_llamas;
+DROP TABLE IF EXISTS temp.stl_rows;
+
+CREATE TEMP TABLE import_safety_tuned_llamas_check (
+  loaded INTEGER CONSTRAINT "import_safety_tuned_llamas: the safety_sample extension is not loaded (is_refusal, safety_embed); load it first: .load ./build/safety_sample"
+    CHECK (loaded = 2)
+);
+CREATE TEMP TABLE import_safety_tuned_llamas (
+  path    TEXT,
   content TEXT
     CONSTRAINT "import_safety_tuned_llamas: cannot read the file named by :path (set it with .parameter set :path 'file.json'; readfile() needs the sqlite3 shell)"
       CHECK (content IS NOT NULL)
     CONSTRAINT "import_safety_tuned_llamas: the file is not one JSON array (for JSON Lines use sql/import_beavertails.sql's approach)"
-      CHECK (json_valid(content) AND json_type(content) = 'array')
+      CHECK (json_valid(content) AND json_type(content) = 'array'),
+  summary TEXT
 );
-INSERT INTO stl_file SELECT CAST(readfile(:path) AS TEXT);
-
-DROP TABLE IF EXISTS temp.stl_rows;
 CREATE TEMP TABLE stl_rows (
   item        INTEGER PRIMARY KEY,  -- 0-based index in the array
   example_id  INTEGER,
@@ -70,48 +80,66 @@ CREATE TEMP TABLE stl_rows (
   output      TEXT CONSTRAINT "import_safety_tuned_llamas: every item needs a text 'output'"
                 CHECK (typeof(output) = 'text')
 );
-INSERT INTO stl_rows (item, kind, instruction, input, output)
-  SELECT CAST(a.key AS INTEGER), a.type,
-         CASE WHEN json_type(a.value, '$.instruction') = 'text' THEN json_extract(a.value, '$.instruction') END,
-         CASE WHEN json_type(a.value, '$.input') IS NULL OR json_type(a.value, '$.input') = 'null' THEN ''
-              WHEN json_type(a.value, '$.input') = 'text' THEN json_extract(a.value, '$.input') END,
-         CASE WHEN json_type(a.value, '$.output') = 'text' THEN json_extract(a.value, '$.output') END
-  FROM temp.stl_file AS f, json_each(f.content) AS a;
 
--- Replace an earlier import of this file.
-DELETE FROM embeddings WHERE example_id IN
-  (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
-     AND substr(source_key, 1, length(:path) + 1) = :path || '#');
-DELETE FROM example_categories WHERE example_id IN
-  (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
-     AND substr(source_key, 1, length(:path) + 1) = :path || '#');
-DELETE FROM examples WHERE source = 'safety-tuned-llamas'
-  AND substr(source_key, 1, length(:path) + 1) = :path || '#';
+CREATE TEMP TRIGGER import_safety_tuned_llamas_run AFTER INSERT ON import_safety_tuned_llamas BEGIN
+  INSERT INTO stl_rows (item, kind, instruction, input, output)
+    SELECT CAST(a.key AS INTEGER), a.type,
+           CASE WHEN json_type(a.value, '$.instruction') = 'text' THEN json_extract(a.value, '$.instruction') END,
+           CASE WHEN json_type(a.value, '$.input') IS NULL OR json_type(a.value, '$.input') = 'null' THEN ''
+                WHEN json_type(a.value, '$.input') = 'text' THEN json_extract(a.value, '$.input') END,
+           CASE WHEN json_type(a.value, '$.output') = 'text' THEN json_extract(a.value, '$.output') END
+    FROM json_each(NEW.content) AS a;
+  SELECT RAISE(ABORT, 'import_safety_tuned_llamas: the array is empty')
+    WHERE NOT EXISTS (SELECT 1 FROM stl_rows);
 
-UPDATE temp.stl_rows SET example_id = w.base + w.rn
-  FROM (SELECT item, row_number() OVER (ORDER BY item) AS rn,
-               (SELECT coalesce(max(id), 0) FROM main.examples) AS base
-        FROM temp.stl_rows) AS w
-  WHERE w.item = stl_rows.item;
+  -- Replace an earlier import of this file.
+  DELETE FROM embeddings WHERE example_id IN
+    (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
+       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || '#');
+  DELETE FROM example_categories WHERE example_id IN
+    (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
+       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || '#');
+  DELETE FROM examples WHERE source = 'safety-tuned-llamas'
+    AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || '#';
 
-INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
-  SELECT example_id, 'safety-tuned-llamas', :path || '#' || item, instruction, input, output,
-         1, is_refusal(output)
-  FROM temp.stl_rows ORDER BY example_id;
+  UPDATE stl_rows SET example_id = w.base + w.rn
+    FROM (SELECT item, row_number() OVER (ORDER BY item) AS rn,
+                 (SELECT coalesce(max(id), 0) FROM examples) AS base
+          FROM stl_rows) AS w
+    WHERE w.item = stl_rows.item;
 
-INSERT INTO embeddings (example_id, model, embedding)
-  SELECT example_id, 'safety_embed', e
-  FROM (SELECT example_id,
-               safety_embed(CASE WHEN input = '' THEN instruction
-                                 ELSE instruction || char(10, 10) || input END) AS e
-        FROM temp.stl_rows)
-  WHERE e IS NOT NULL;
+  INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
+    SELECT example_id, 'safety-tuned-llamas', NEW.path || '#' || item, instruction, input, output,
+           1, is_refusal(output)
+    FROM stl_rows ORDER BY example_id;
 
-SELECT printf('import_safety_tuned_llamas: %d examples from %s (T1 %d, T2 %d), %d embeddings',
-              count(*), :path, sum(e.behavior = 'T1'), sum(e.behavior = 'T2'),
-              (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM temp.stl_rows)))
-  FROM temp.stl_rows AS r JOIN examples AS e ON e.id = r.example_id;
+  INSERT INTO embeddings (example_id, model, embedding)
+    SELECT example_id, 'safety_embed', e
+    FROM (SELECT example_id,
+                 safety_embed(CASE WHEN input = '' THEN instruction
+                                   ELSE instruction || char(10, 10) || input END) AS e
+          FROM stl_rows)
+    WHERE e IS NOT NULL;
+
+  UPDATE import_safety_tuned_llamas SET summary =
+    (SELECT printf('import_safety_tuned_llamas: %d examples from %s (T1 %d, T2 %d), %d embeddings',
+                   count(*), NEW.path, sum(e.behavior = 'T1'), sum(e.behavior = 'T2'),
+                   (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM stl_rows)))
+     FROM stl_rows AS r JOIN examples AS e ON e.id = r.example_id)
+    WHERE rowid = NEW.rowid;
+END;
+
+-- The extension check (its own message), then the one statement that writes.
+INSERT INTO import_safety_tuned_llamas_check
+  SELECT (SELECT count(*) > 0 FROM pragma_function_list WHERE name = 'is_refusal')
+       + (SELECT count(*) > 0 FROM pragma_function_list WHERE name = 'safety_embed');
+INSERT INTO import_safety_tuned_llamas (path, content)
+  SELECT p, CAST(readfile(p) AS TEXT)
+  FROM (SELECT coalesce(:path, 'tests/data/safety-tuned-llamas/sample.json') AS p);
+
+SELECT coalesce((SELECT summary FROM temp.import_safety_tuned_llamas),
+                'import_safety_tuned_llamas: nothing written; the database is unchanged (see the error above)') AS summary;
 
 DROP TABLE temp.stl_rows;
-DROP TABLE temp.stl_file;
-RELEASE import_safety_tuned_llamas;
+DROP TABLE temp.import_safety_tuned_llamas;
+DROP TABLE temp.import_safety_tuned_llamas_check;

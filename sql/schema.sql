@@ -62,16 +62,28 @@ CREATE TABLE IF NOT EXISTS reference_examples (
 CREATE INDEX IF NOT EXISTS reference_examples_by_category
   ON reference_examples(category);
 
+-- Examples held out of the pool because their prompt is a reference
+-- example (sql/make_reference.sql writes both; nothing is deleted).  To
+-- return them: DELETE FROM reference_examples WHERE id IN (SELECT
+-- reference_id FROM reference_holdout); DELETE FROM reference_holdout;
+CREATE TABLE IF NOT EXISTS reference_holdout (
+  example_id   INTEGER NOT NULL,  -- examples.id, left out of safety_pool
+  reference_id INTEGER NOT NULL,  -- the reference_examples row of its prompt
+  PRIMARY KEY (example_id, reference_id)
+) WITHOUT ROWID;
+
 -- The pool safety_sample() reads: one row per (example, category); an
--- example with no category has one row with NULL category.  instruction
--- (the prompt text) is read only when an option names it:
--- {"group": "instruction"} selects at most one response per prompt.
+-- example with no category has one row with NULL category.  Examples in
+-- reference_holdout are left out.  instruction (the prompt text) is read
+-- only when an option names it: {"group": "instruction"} selects at most
+-- one response per prompt.
 CREATE VIEW IF NOT EXISTS safety_pool AS
   SELECT e.id AS id, c.category AS category, e.behavior AS behavior,
          m.embedding AS embedding, e.instruction AS instruction
   FROM examples AS e
   LEFT JOIN example_categories AS c ON c.example_id = e.id
-  LEFT JOIN embeddings AS m ON m.example_id = e.id;
+  LEFT JOIN embeddings AS m ON m.example_id = e.id
+  WHERE e.id NOT IN (SELECT example_id FROM reference_holdout);
 
 -- safety_pool without the responses that were cut off at a token limit
 -- (is_truncated(), a function of the extension: load it before reading this

@@ -13,10 +13,10 @@
 # for the run, so the committed one never changes; a finding is saved as
 # $(BUILD)/fuzz/<name>-crash-* (replay: $(BUILD)/fuzz/fuzz_<name> FILE).
 
-# Targets on the pure C cores: the fuzzer plus PURE_SRC, no SQLite.
+# Targets on the core (ext/core/): the fuzzer plus CORE_SRC, no SQLite.
 FUZZ_PURE := vec_blob vec_json refusal embed options select facility truncation
-# Targets through an in-process SQLite: every ext/*.c, -DSQLITE_CORE.
-FUZZ_SQL  := sql jsonl oom
+# Targets through an in-process SQLite: both floors, -DSQLITE_CORE.
+FUZZ_SQL  := sql jsonl csv oom
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
@@ -24,7 +24,7 @@ FUZZ         ?= $(FUZZ_PURE) $(FUZZ_SQL)
 FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_CFLAGS  := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-                -Iext -Itests/fuzz
+                -Itests/fuzz
 FUZZ_HDR     := $(wildcard tests/fuzz/*.h) $(EXT_HDR)
 # clang and its runtime libraries (Debian: clang, libclang-rt-dev).
 FUZZ_RT      := libclang_rt.fuzzer-$(shell uname -m).a
@@ -44,12 +44,12 @@ fuzz-deps:
 $(FUZZ_BUILD):
 	mkdir -p $@
 
-$(FUZZ_PURE:%=$(FUZZ_BUILD)/fuzz_%): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(PURE_SRC) $(FUZZ_HDR) | fuzz-deps $(FUZZ_BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -DSAFETY_STANDALONE -o $@ $< $(PURE_SRC) $(EXT_LIBS)
+$(FUZZ_PURE:%=$(FUZZ_BUILD)/fuzz_%): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(FUZZ_HDR) | fuzz-deps $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CORE_INC) -o $@ $< $(CORE_SRC) $(EXT_LIBS)
 
 # (fuzz_oom.c includes fuzz_sql.c, hence that prerequisite.)
 $(FUZZ_SQL:%=$(FUZZ_BUILD)/fuzz_%): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_sql.c $(EXT_SRC) $(FUZZ_HDR) | fuzz-deps $(FUZZ_BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -DSQLITE_CORE -o $@ $< $(EXT_SRC) $(EXT_LIBS) -lsqlite3
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iext -DSQLITE_CORE -o $@ $< $(EXT_SRC) $(EXT_LIBS) -lsqlite3
 
 fuzz-build: deps $(FUZZ:%=$(FUZZ_BUILD)/fuzz_%)
 

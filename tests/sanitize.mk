@@ -68,8 +68,8 @@ $(SAN_EXT): $(EXT_SRC) $(EXT_HDR) ext/exports.map $(MAKEFILE_LIST) | $(SAN_BUILD
 $(SAN_BUILD)/tests/sqltest: tests/sqltest.c $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
 	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) -o $@ $< -lsqlite3 $(SAN_LINK)
 
-$(SAN_BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h $(PURE_SRC) $(EXT_HDR) $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
-	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) -DSAFETY_STANDALONE -Iext -o $@ $< $(PURE_SRC) $(EXT_LIBS) $(SAN_LINK)
+$(SAN_BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h tests/c/random_pool.h $(CORE_SRC) $(CORE_HDR) $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
+	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) $(CORE_INC) -o $@ $< $(CORE_SRC) $(EXT_LIBS) $(SAN_LINK)
 
 sanitize: deps $(SAN_EXT) $(SAN_BUILD)/tests/sqltest $(SAN_UNIT_BIN)
 	@echo "sanitize: $(SAN_CC) -fsanitize=$(SANITIZERS), build in $(SAN_BUILD)"

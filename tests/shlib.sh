@@ -30,6 +30,21 @@ check_contains() {
   esac
 }
 
+# check_unchanged NAME NEEDLE SHELLARGS...: runs the sqlite3 shell on the
+# database file $DB in the directory $tmp with SHELLARGS (the caller sets
+# both), once without and once with -bail; after each run the file must be
+# byte-identical and the output (stdout and stderr) must contain NEEDLE.
+check_unchanged() {
+  local name=$1 needle=$2 before out bail
+  shift 2
+  before=$(sha256sum <"$DB")
+  for bail in "" -bail; do
+    out=$(cd "$tmp" && sqlite3 $bail "$DB" "$@" 2>&1)
+    check_contains "$name (${bail:-no -bail}): the message" "$needle" "$out"
+    check "$name (${bail:-no -bail}): the database file is byte-identical" "$before" "$(sha256sum <"$DB")"
+  done
+}
+
 # finish: the summary line; exit status 1 on any failure.
 finish() {
   echo "$passed passed, $failed failed"

@@ -1,5 +1,5 @@
 /*
- * test_embed.c — unit tests of the lexical embedder (ext/embed.c): the hash
+ * test_embed.c — unit tests of the lexical embedder (ext/core/embed.c): the hash
  * and log building blocks, pinned outputs (same bytes on every machine),
  * determinism, unit length, dim handling, normalisation, texts with no
  * words, cancellation at a tiny dim, paraphrases closer than unrelated
@@ -7,6 +7,7 @@
  */
 #include "check.h"
 #include "embed.h"
+#include "hash.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,22 +36,22 @@ static double cos_of(const char *a, const char *b) {
 
 /* FNV-1a of the bytes of a float vector, to pin whole outputs. */
 static unsigned long long digest(const float *v, size_t n) {
-  return (unsigned long long)embed_fnv1a(EMBED_FNV_BASIS, v, n * sizeof *v);
+  return (unsigned long long)hash_fnv1a(HASH_FNV_BASIS, v, n * sizeof *v);
 }
 
 static void test_building_blocks(void) {
   /* Published FNV-1a 64 test vectors. */
-  CHECK(embed_fnv1a(EMBED_FNV_BASIS, "", 0) == 0xcbf29ce484222325ULL, "fnv1a('')");
-  CHECK(embed_fnv1a(EMBED_FNV_BASIS, "a", 1) == 0xaf63dc4c8601ec8cULL, "fnv1a('a')");
-  CHECK(embed_fnv1a(EMBED_FNV_BASIS, "foobar", 6) == 0x85944171f73967e8ULL,
+  CHECK(hash_fnv1a(HASH_FNV_BASIS, "", 0) == 0xcbf29ce484222325ULL, "fnv1a('')");
+  CHECK(hash_fnv1a(HASH_FNV_BASIS, "a", 1) == 0xaf63dc4c8601ec8cULL, "fnv1a('a')");
+  CHECK(hash_fnv1a(HASH_FNV_BASIS, "foobar", 6) == 0x85944171f73967e8ULL,
         "fnv1a('foobar')");
   /* Continuing a state equals hashing the concatenation (bigram rule). */
-  CHECK(embed_fnv1a(embed_fnv1a(EMBED_FNV_BASIS, "foo", 3), "bar", 3) ==
+  CHECK(hash_fnv1a(hash_fnv1a(HASH_FNV_BASIS, "foo", 3), "bar", 3) ==
             0x85944171f73967e8ULL,
         "fnv1a continues");
-  CHECK(embed_fmix64(0) == 0, "fmix64(0) is 0");
-  CHECK(embed_fmix64(1) == 0xb456bcfc34c2cb2cULL, "fmix64(1) = %016llx",
-        (unsigned long long)embed_fmix64(1));
+  CHECK(hash_fmix64(0) == 0, "fmix64(0) is 0");
+  CHECK(hash_fmix64(1) == 0xb456bcfc34c2cb2cULL, "fmix64(1) = %016llx",
+        (unsigned long long)hash_fmix64(1));
   /* embed_log against the C library over the range of term frequencies. */
   double worst = 0;
   for (int x = 1; x <= 100000; x++) {

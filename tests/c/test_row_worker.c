@@ -20,6 +20,7 @@
  * ASan/LSan; it is also clean under clang -fsanitize=thread).
  */
 #include "check.h"
+#include "hash.h"
 #include "row_worker.h"
 #include "vector.h"
 
@@ -80,13 +81,27 @@ typedef struct {
   RowBatch b;
   RowJob jobs[8];
   float *data;
+  double norm[8];   /* where tb_run points jobs without a norm_out */
+  uint64_t hash[8]; /* ... and without a hash_out */
 } TestBatch;
 
 static void tb_init(TestBatch *t, size_t dim, size_t n) {
   memset(t->jobs, 0, sizeof t->jobs);
+  memset(t->norm, 0, sizeof t->norm);
+  memset(t->hash, 0, sizeof t->hash);
   t->data = xmalloc(8 * dim * sizeof(float));
   memset(t->data, 0, 8 * dim * sizeof(float));
   t->b = (RowBatch){.jobs = t->jobs, .data = t->data, .n = n, .cap = 8};
+}
+
+/* row_batch_run, with jobs that name no norm_out or hash_out pointed at
+ * t->norm[j] and t->hash[j]. */
+static size_t tb_run(const RowSpec *spec, TestBatch *t) {
+  for (size_t j = 0; j < t->b.n; j++) {
+    if (t->jobs[j].norm_out == NULL) t->jobs[j].norm_out = &t->norm[j];
+    if (t->jobs[j].hash_out == NULL) t->jobs[j].hash_out = &t->hash[j];
+  }
+  return row_batch_run(spec, &t->b);
 }
 
 /* The means (seeded with mean_seed) and a batch of n jobs for dim. */
@@ -131,7 +146,7 @@ static void test_good_jobs(void) {
     t.jobs[1] = (RowJob){.same_as = store, .sum = sum_b, .hash = 1, .id = 11};
     t.jobs[2] = (RowJob){.id = 12};
     t.jobs[3] = (RowJob){.store = store2 + 1, .sum = sum_a, .id = 13};
-    size_t done = row_batch_run(&m.spec, &t.b);
+    size_t done = tb_run(&m.spec, &t);
     vec_axpy(want_a, 1.0, x, dim);
     vec_axpy(want_b, 1.0, x2, dim);
     vec_axpy(want_a, 1.0, x4, dim);
@@ -146,8 +161,8 @@ static void test_good_jobs(void) {
       const float *xj = t.data + j * dim;
       long double s = 0;
       for (size_t i = 0; i < dim; i++) s += (long double)xj[i] * xj[i];
-      ok &= t.jobs[j].norm == vec_norm(xj, dim);
-      ok &= fabs(t.jobs[j].norm - sqrt((double)s)) <= 1e-13 * sqrt((double)s);
+      ok &= t.norm[j] == vec_norm(xj, dim);
+      ok &= fabs(t.norm[j] - sqrt((double)s)) <= 1e-13 * sqrt((double)s);
     }
     CHECK(ok, "dim %zu: norms are vec_norm bit for bit", dim);
     CHECK(memcmp(store, x, dim * sizeof(float)) == 0 && store[dim] == -12345.0f,
@@ -171,10 +186,10 @@ static void test_good_jobs(void) {
           "dim %zu: sum of jobs 0 and 3 is vec_axpy(1.0) bit for bit", dim);
     CHECK(memcmp(sum_b, want_b, dim * sizeof(double)) == 0,
           "dim %zu: a repeat row adds to its own sum", dim);
-    CHECK(t.jobs[0].vec_hash == row_hash_vector(x, dim) &&
-              t.jobs[1].vec_hash == t.jobs[0].vec_hash,
+    CHECK(t.hash[0] == hash_vector(x, dim) &&
+              t.hash[1] == t.hash[0],
           "dim %zu: hash of a row and of its repeat", dim);
-    CHECK(t.jobs[2].vec_hash == 0 && t.jobs[3].vec_hash == 0,
+    CHECK(t.hash[2] == 0 && t.hash[3] == 0,
           "dim %zu: no hash unless asked", dim);
     CHECK(t.jobs[0].id == 11 && t.jobs[0].tag == 5 && t.jobs[1].id == 11,
           "dim %zu: id and tag are left alone", dim);
@@ -212,19 +227,19 @@ static void test_outputs_and_same_hash(void) {
                          .hash_out = &hash_unused, .sum = sum, .id = 1};
     double norm_after = -1;
     t.jobs[3] = (RowJob){.norm_out = &norm_after, .id = 2}; /* a good row */
-    size_t done = row_batch_run(&m.spec, &t.b);
+    size_t done = tb_run(&m.spec, &t);
     CHECK(done == 3 && norm_after == -1,
           "dim %zu: the batch stops at the differing row (%zu of 4 done)", dim, done);
     CHECK(t.jobs[0].status == ROW_OK && t.jobs[1].status == ROW_OK,
           "dim %zu: a repeat row with the first row's hash is ROW_OK", dim);
     CHECK(t.jobs[2].status == ROW_DIFFERENT,
           "dim %zu: a repeat row with another hash is ROW_DIFFERENT", dim);
-    CHECK(hash0 == row_hash_vector(x, dim) && hash0 == t.jobs[0].vec_hash,
+    CHECK(hash0 == hash_vector(x, dim),
           "dim %zu: hash_out receives the row's hash", dim);
     CHECK(norms[0] == vec_norm(x, dim) && norms[1] == norms[0] &&
               norms[2] == vec_norm(x3, dim),
           "dim %zu: norm_out receives the norm, of a failing repeat row too", dim);
-    CHECK(hash_unused == row_hash_vector(x3, dim),
+    CHECK(hash_unused == hash_vector(x3, dim),
           "dim %zu: hash_out is written before the comparison", dim);
     int untouched = 1;
     for (size_t i = 0; i < dim; i++) untouched &= sum[i] == 0.0;
@@ -292,7 +307,7 @@ static void test_bad_jobs(void) {
     t.jobs[0] = (RowJob){.store = cases[ci].same_as ? NULL : store,
                          .same_as = cases[ci].same_as ? stored : NULL,
                          .scores = scores, .sum = sum, .hash = 1};
-    size_t done = row_batch_run(&m.spec, &t.b);
+    size_t done = tb_run(&m.spec, &t);
     const RowJob *j = &t.jobs[0];
     CHECK(done == 1 && j->status == cases[ci].status,
           "%s: status %d (want %d), done %zu", cases[ci].what, j->status,
@@ -302,7 +317,7 @@ static void test_bad_jobs(void) {
             "%s: bad_element %lld is_nan %d (want %lld %d)", cases[ci].what,
             j->bad_element, j->bad_is_nan, cases[ci].bad, cases[ci].is_nan);
     int untouched = scores[0] == 0 && scores[1] == 0 && scores[2] == 0 &&
-                    j->vec_hash == 0;
+                    t.hash[0] == 0;
     for (size_t i = 0; i < dim; i++) untouched &= store[i] == 42.0f && sum[i] == 0;
     CHECK(untouched, "%s: a failed job stores, scores, sums and hashes nothing",
           cases[ci].what);
@@ -320,13 +335,13 @@ static void test_bad_jobs(void) {
       t.data[i] = big ? (i % 2 ? -FLT_MAX : FLT_MAX) : (i == 200 ? FLT_TRUE_MIN : 0.0f);
     double score;
     t.jobs[0] = (RowJob){.scores = &score};
-    size_t done = row_batch_run(&m2.spec, &t.b);
-    CHECK(done == 1 && t.jobs[0].status == ROW_OK && t.jobs[0].norm > 0 &&
-              isfinite(t.jobs[0].norm) &&
-              t.jobs[0].norm == vec_norm(t.data, d) &&
+    size_t done = tb_run(&m2.spec, &t);
+    CHECK(done == 1 && t.jobs[0].status == ROW_OK && t.norm[0] > 0 &&
+              isfinite(t.norm[0]) &&
+              t.norm[0] == vec_norm(t.data, d) &&
               score == ref_score(t.data, m2.mf, 0, d),
           "%s vector: ROW_OK, norm %.17g", big ? "FLT_MAX" : "one-denormal",
-          t.jobs[0].norm);
+          t.norm[0]);
     free(t.data);
     means_free(&m2);
   }
@@ -350,7 +365,8 @@ static void test_batch_stops(void) {
       for (size_t j = 0; j < n; j++) {
         for (size_t i = 0; i < dim; i++) stores[j][i] = 42.0f;
         t.jobs[j] = (RowJob){.store = stores[j], .sum = sum, .hash = 1,
-                             .status = 77, .norm = -1.0};
+                             .status = 77};
+        t.norm[j] = -1.0;
       }
       float *xa = t.data + at * dim;
       if (kind == 0) xa[at % dim] = NAN;
@@ -362,7 +378,7 @@ static void test_batch_stops(void) {
       }
       double want[6] = {0};
       for (size_t j = 0; j < at; j++) vec_axpy(want, 1.0, t.data + j * dim, dim);
-      size_t done = row_batch_run(&m.spec, &t.b);
+      size_t done = tb_run(&m.spec, &t);
       static const int st[3] = {ROW_NONFINITE, ROW_ZERO, ROW_DIFFERENT};
       CHECK(done == at + 1 && t.jobs[at].status == st[kind],
             "kind %d bad at %zu: done %zu status %d", kind, at, done,
@@ -372,8 +388,8 @@ static void test_batch_stops(void) {
         ok &= t.jobs[j].status == ROW_OK &&
               memcmp(stores[j], t.data + j * dim, sizeof stores[j]) == 0;
       for (size_t j = at + 1; j < n; j++) {
-        ok &= t.jobs[j].status == 77 && t.jobs[j].norm == -1.0 &&
-              t.jobs[j].vec_hash == 0;
+        ok &= t.jobs[j].status == 77 && t.norm[j] == -1.0 &&
+              t.hash[j] == 0;
         for (size_t i = 0; i < dim; i++) ok &= stores[j][i] == 42.0f;
       }
       ok &= memcmp(sum, want, sizeof sum) == 0;
@@ -383,7 +399,7 @@ static void test_batch_stops(void) {
     }
   TestBatch t;
   tb_init(&t, dim, 0);
-  CHECK(row_batch_run(&m.spec, &t.b) == 0, "an empty batch does nothing");
+  CHECK(tb_run(&m.spec, &t) == 0, "an empty batch does nothing");
   free(t.data);
   means_free(&m);
 }
@@ -395,19 +411,19 @@ static void test_hash(void) {
   int ok = 1, lengths = 1;
   for (size_t n = 1; n <= 40; n++) {
     fill(v, n + 1, &seed);
-    uint64_t h = row_hash_vector(v, n);
-    ok &= h == row_hash_vector(v, n);
+    uint64_t h = hash_vector(v, n);
+    ok &= h == hash_vector(v, n);
     for (size_t byte = 0; byte < 4 * n; byte++)
       for (int bit = 0; bit < 8; bit++) {
         memcpy(w, v, sizeof v);
         ((unsigned char *)w)[byte] ^= (unsigned char)(1u << bit);
-        ok &= row_hash_vector(w, n) != h;
+        ok &= hash_vector(w, n) != h;
       }
     float z[41] = {0};
-    lengths &= row_hash_vector(z, n) != row_hash_vector(z, n + 1);
+    lengths &= hash_vector(z, n) != hash_vector(z, n + 1);
     memcpy(w, v, sizeof v);
     w[n] = 0.0f;
-    lengths &= row_hash_vector(w, n) != row_hash_vector(w, n + 1);
+    lengths &= hash_vector(w, n) != hash_vector(w, n + 1);
   }
   CHECK(ok, "a one-bit change anywhere in rows of 1..40 floats changes the hash");
   CHECK(lengths, "a row and the same row with a zero appended hash apart");
@@ -488,7 +504,7 @@ static void reference(const Workload *w, Outputs *o) {
   for (size_t t = 0; t < w->n; t++) {
     const float *x = w->x + t * dim;
     o->norm[t] = vec_norm(x, dim);
-    o->hash[t] = row_hash_vector(x, dim);
+    o->hash[t] = hash_vector(x, dim);
     if (w->first[t] == t) {
       memcpy(o->store + t * dim, x, dim * sizeof(float));
       for (size_t c = 0; c < K_MEANS; c++)
@@ -532,8 +548,6 @@ static int collect(void *ctx, RowBatch *b, size_t done) {
       c->fail_done = done;
       return c->code;
     }
-    c->o->norm[job->tag] = job->norm;
-    if (job->hash) c->o->hash[job->tag] = job->vec_hash;
   }
   c->sizes_ok &= done == b->n;
   if (c->stop_at_call && c->calls == c->stop_at_call) return 7;
@@ -597,12 +611,15 @@ static int feed(const Workload *w, Outputs *o, Collector *c, const Feed *f,
     /* a zeroed job, even from a batch slot used before */
     ok &= job->store == NULL && job->same_as == NULL && job->scores == NULL &&
           job->sum == NULL && job->hash == 0 && job->status == 0 &&
-          job->norm == 0 && job->vec_hash == 0 && job->bad_element == 0 &&
+          job->norm_out == NULL && job->hash_out == NULL &&
+          job->bad_element == 0 &&
           job->tag == 0 && job->id == 0;
     memcpy(data, w->x + t * dim, dim * sizeof(float));
     job->id = 1000 + (int64_t)t;
     job->tag = t;
     job->hash = 1;
+    job->norm_out = o->norm + t;
+    job->hash_out = o->hash + t;
     job->sum = o->sums + w->cat[t] * dim;
     if (w->first[t] == t) {
       job->store = o->store + t * dim;

@@ -128,6 +128,21 @@ write("jsonl", [
     b"\x00",
 ])
 
+write("csv", [
+    b"\x00" + b'a,b,c\n1,"x, y","he said ""hi"""\n\n"multi\nline",2,3\r\n4,5,6',
+    b"\x01" + b'id,text\r\n1,"two\r\nlines"\r\n2,plain\r\n',
+    b"\x02" + b'id,name\n1,caf\xc3\xa9\n',
+    b"\x00" + b'a,b\n1,2\n3\n',
+    b"\x00" + b'a,b\n1,"oops\n2,3\n',
+    b"\x00" + b'a,a\n1,2\n',
+    b"\x00" + b'a,,c\n',
+    b"\x00" + b'a,b\n1,\xff\n',
+    b"\x00" + b'a,b\n1,x"y\n1,"x"y\n',
+    b"\x00" + b'a\n\x01\t\\\n\x00\n',
+    b"\x03" + b'n,"quoted, name"\n1,\n"",""\n' + b'"' + b"x\n" * 2000 + b'",1\n',
+    b"\x00",
+])
+
 # facility: m, dim, k, flags (bit 0: no sgemm cache), pass mask, then per
 # member dim element bytes and a state byte (< 192 candidate, < 224 selected).
 fac = []

@@ -27,12 +27,12 @@ check "it leaves demo.db" "yes" "$([ -s "$tmp/out/demo.db" ] && echo yes || echo
 check "design card: 10 T1 rows over 10 categories, ranks 1..10, cosine scores" "10|10|10|55|1" \
   "$(q "SELECT count(*), sum(behavior = 'T1'), count(DISTINCT category), sum(rank),
                min(score > 0 AND score <= 1) FROM safety_sample('pss-b', 0.0005)")"
-check "demo.db holds the pool, the held-out reference set and 20,000 task rows" "5070|1380|94|20000|12" \
-  "$(q "SELECT (SELECT count(*) FROM examples), (SELECT count(*) FROM examples WHERE behavior = 'T1'),
+check "demo.db holds the pool, the held-out reference set and 20,000 task rows" "5634|5070|94|20000|12" \
+  "$(q "SELECT (SELECT count(*) FROM examples), (SELECT count(DISTINCT id) FROM safety_pool),
                (SELECT count(*) FROM reference_examples), (SELECT count(*) FROM task_examples),
                (SELECT count(DISTINCT category) FROM safety_reference)")"
 check "no reference prompt is left in the pool" "0" \
-  "$(q "SELECT count(*) FROM examples WHERE instruction IN (SELECT text FROM reference_examples)")"
+  "$(q "SELECT count(*) FROM safety_pool AS p JOIN examples AS e ON e.id = p.id WHERE e.instruction IN (SELECT text FROM reference_examples)")"
 
 # The export: 100 lines, each a JSON object with exactly the Alpaca keys, in
 # the rank order of the pss-b selection at 0.5 %.

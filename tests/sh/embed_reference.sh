@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # embed_reference.sh — checks safety_embed against an independent Python
-# implementation of the algorithm exactly as ext/embed.h documents it
+# implementation of the algorithm exactly as ext/core/embed.h documents it
 # (words, FNV-1a 64 + fmix64, signed buckets, 1 + ln tf, unit length):
 # the float32 BLOBs must be byte-identical.  It also shows that Python's
 # sqlite3 module can load the extension (Debian's /usr/bin/python3 can).

@@ -5,7 +5,11 @@
 # write: counts, ids, labels and behaviour types, categories, embeddings,
 # re-import, that every exported line parses as JSON with the right keys,
 # the seeded order of the mix (against a Python computation of the
-# documented hash), and the error messages for bad input.
+# documented hash), and the error messages for bad input; that a failed
+# import (no extension, a missing field, a bad value) leaves the database
+# file byte-identical with and without -bail; sql/make_reference.sql.
+# (sql/import_do_not_answer.sql and sql/import_xstest.sql: in
+# tests/sh/import_dna_xstest.sh.)
 #
 # Everything runs in a scratch directory (the recipes take the file names
 # as .parameter values, relative to the shell's working directory).
@@ -93,9 +97,33 @@ check_contains "beavertails: a prompt that is not text" \
 printf '{"prompt": "a", "response": "b", "is_safe": true}\n{"prompt": "a", "response": "b", "is_safe": true}\n{"prompt": "a",\n' > "$tmp/bad_json.jsonl"
 check_contains "beavertails: malformed JSON names the file and line 3" \
   "jsonl_each: bad_json.jsonl line 3: malformed JSON" "$(rd import_beavertails.sql bad_json.jsonl)"
-check_contains "beavertails: no :path set" \
-  "jsonl_each: the path is NULL" "$(q ".read $REPO/sql/import_beavertails.sql")"
+check_contains "beavertails: no :path set: the bundled sample (relative to the repository root)" \
+  "jsonl_each: cannot open 'tests/data/beavertails-style/sample.jsonl'" "$(q ".read $REPO/sql/import_beavertails.sql")"
 check "beavertails: failed imports wrote nothing" "$before" "$(q "SELECT count(*) FROM examples")"
+check_unchanged "beavertails: without the extension" \
+  "CHECK constraint failed: import_beavertails: the safety_sample extension is not loaded (jsonl_each, is_refusal, safety_embed); load it first" \
+  -cmd ".parameter set :path bt.jsonl" ".read $REPO/sql/import_beavertails.sql"
+{ cat "$tmp/bt.jsonl"; printf '{"prompt": "a", "is_safe": true}\n'; } > "$tmp/bt_no_response.jsonl"
+check_unchanged "beavertails: a file whose last line lacks a field" \
+  "CHECK constraint failed: import_beavertails: every line needs a text field 'response'" \
+  -cmd ".load $EXT" -cmd ".parameter set :path bt_no_response.jsonl" ".read $REPO/sql/import_beavertails.sql"
+check_unchanged "beavertails: a bad value (a category that is not a boolean)" \
+  "CHECK constraint failed: import_beavertails: 'category' must be an object of booleans" \
+  -cmd ".load $EXT" -cmd ".parameter set :path bad_cat.jsonl" ".read $REPO/sql/import_beavertails.sql"
+cp "$tmp/bt.jsonl" "$tmp/bt_copy.jsonl"
+check_contains "beavertails: a second file coexists" "import_beavertails: 9 examples from bt_copy.jsonl" \
+  "$(rd import_beavertails.sql bt_copy.jsonl)"
+check "beavertails: both files' rows; the first file's ids unchanged" "bt.jsonl|9|101|109
+bt_copy.jsonl|9|110|118" \
+  "$(q "SELECT substr(source_key, 1, instr(source_key, ':') - 1), count(*), min(id), max(id) FROM examples
+        WHERE source = 'beavertails' GROUP BY 1 ORDER BY 1")"
+check_contains "beavertails: re-importing the copy replaces only its rows" "import_beavertails: 9 examples from bt_copy.jsonl" \
+  "$(rd import_beavertails.sql bt_copy.jsonl)"
+check "beavertails: still 18 rows, the first file's ids unchanged" "18|9" \
+  "$(q "SELECT count(*), sum(id BETWEEN 101 AND 109 AND source_key LIKE 'bt.jsonl:%') FROM examples WHERE source = 'beavertails'")"
+q "DELETE FROM embeddings WHERE example_id IN (SELECT id FROM examples WHERE source_key LIKE 'bt_copy.jsonl:%');
+   DELETE FROM example_categories WHERE example_id IN (SELECT id FROM examples WHERE source_key LIKE 'bt_copy.jsonl:%');
+   DELETE FROM examples WHERE source_key LIKE 'bt_copy.jsonl:%'" >/dev/null
 
 # ---- import_safety_tuned_llamas.sql ----------------------------------------
 check "safety-tuned-llamas: import prints a summary" \
@@ -121,11 +149,29 @@ check_contains "safety-tuned-llamas: an item without output" \
   "CHECK constraint failed: import_safety_tuned_llamas: every item needs a text 'output'" \
   "$(rd import_safety_tuned_llamas.sql no_output.json)"
 check "safety-tuned-llamas: failed imports wrote nothing" "$before" "$(q "SELECT count(*) FROM examples")"
+check_unchanged "safety-tuned-llamas: without the extension" \
+  "CHECK constraint failed: import_safety_tuned_llamas: the safety_sample extension is not loaded (is_refusal, safety_embed)" \
+  -cmd ".parameter set :path stl.json" ".read $REPO/sql/import_safety_tuned_llamas.sql"
+check_unchanged "safety-tuned-llamas: an item lacking a field" \
+  "CHECK constraint failed: import_safety_tuned_llamas: every item needs a text 'output'" \
+  -cmd ".load $EXT" -cmd ".parameter set :path no_output.json" ".read $REPO/sql/import_safety_tuned_llamas.sql"
+printf '[{"instruction": "x", "input": 3, "output": "y"}]' > "$tmp/bad_input.json"
+check_unchanged "safety-tuned-llamas: a bad value (input not text)" \
+  "CHECK constraint failed: import_safety_tuned_llamas: 'input' must be text when present" \
+  -cmd ".load $EXT" -cmd ".parameter set :path bad_input.json" ".read $REPO/sql/import_safety_tuned_llamas.sql"
 
 # ---- import_alpaca.sql -----------------------------------------------------
 check "alpaca: import prints a summary" \
-  "import_alpaca: 7 task examples from alpaca.jsonl (task_examples now holds 7)" \
+  "import_alpaca: 7 task examples from alpaca.jsonl (replaced 0 earlier rows; task_examples now holds 7)" \
   "$(rd import_alpaca.sql alpaca.jsonl)"
+check "alpaca: importing again replaces the fine-tuning set" \
+  "import_alpaca: 7 task examples from alpaca.jsonl (replaced 7 earlier rows; task_examples now holds 7)" \
+  "$(rd import_alpaca.sql alpaca.jsonl)"
+check "alpaca: :append 1 adds to it" \
+  "import_alpaca: 7 task examples from alpaca.jsonl (appended; task_examples now holds 14)" \
+  "$(rd import_alpaca.sql alpaca.jsonl -cmd ".parameter set :append 1")"
+check "alpaca: appended ids continue" "14|1|14" "$(q "SELECT count(*), min(id), max(id) FROM task_examples")"
+rd import_alpaca.sql alpaca.jsonl >/dev/null
 check "alpaca: rows, an input, and a missing input as ''" \
   "7|1|7|Translate the sentence into French.|The library opens at nine.|Name three primary colours.|" \
   "$(q "SELECT count(*), min(id), max(id), (SELECT instruction || '|' || input FROM task_examples WHERE id = 6), (SELECT instruction || '|' || input FROM task_examples WHERE id = 7) FROM task_examples")"
@@ -133,6 +179,14 @@ printf '{"instruction": "x", "input": "", "output": "y"}\n{"instruction": "x", "
 check_contains "alpaca: a line without output" \
   "CHECK constraint failed: import_alpaca: every line needs a text 'output'" "$(rd import_alpaca.sql alpaca_bad.jsonl)"
 check "alpaca: the failed import wrote nothing" "7" "$(q "SELECT count(*) FROM task_examples")"
+check_unchanged "alpaca: without the extension" \
+  "CHECK constraint failed: import_alpaca: the safety_sample extension is not loaded (jsonl_each)" \
+  -cmd ".parameter set :path alpaca.jsonl" ".read $REPO/sql/import_alpaca.sql"
+check_unchanged "alpaca: a line lacking a field" \
+  "CHECK constraint failed: import_alpaca: every line needs a text 'output'" \
+  -cmd ".load $EXT" -cmd ".parameter set :path alpaca_bad.jsonl" ".read $REPO/sql/import_alpaca.sql"
+check_unchanged "alpaca: a bad value (:append 2)" "CHECK constraint failed: import_alpaca: :append must be 0 or 1" \
+  -cmd ".load $EXT" -cmd ".parameter set :path alpaca.jsonl" -cmd ".parameter set :append 2" ".read $REPO/sql/import_alpaca.sql"
 
 # ---- with safety_sample (the lead's table-valued function) -----------------
 # pss-b over this pool: T1 only; categories theft and privacy_violation (one

@@ -120,7 +120,7 @@ SELECT * FROM jsonl_each(NULL);
 
 #test error: no path argument
 SELECT * FROM jsonl_each;
-#error jsonl_each: missing the path argument; call it as jsonl_each('file.jsonl')
+#error jsonl_each: missing the path argument; call it as jsonl_each('data.jsonl')
 
 #test error: too many arguments
 SELECT * FROM jsonl_each('a.jsonl', 'b.jsonl');

@@ -1,5 +1,5 @@
 -- pipeline.sql — safety_sample on pools that span many batches of the pool
--- reader's row worker (ext/row_worker.c): at dimension 128 a batch holds
+-- reader's row worker (ext/core/row_worker.c): at dimension 128 a batch holds
 -- 256 KiB / (128 * 4) = 512 rows, so the 6,616 rows of big are 13
 -- batches, more than the ring of 8.  For pss and cossim every row is
 -- eligible and makes one job, so job = row number r (0-based) and batch =

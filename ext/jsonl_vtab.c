@@ -1,5 +1,5 @@
 /*
- * jsonl.c — jsonl_each(path): the JSON Lines reader of section 5 of the
+ * jsonl_vtab.c — jsonl_each(path): the JSON Lines reader of section 5 of the
  * contract, as an eponymous-only table-valued function.
  *
  *   SELECT line, value FROM jsonl_each('data.jsonl');
@@ -18,102 +18,54 @@
  * The structure follows SQLite's ext/misc/series.c.
  */
 #include "common.h"
+#include "sql_functions.h"
+#include "file_source.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define FN "jsonl_each"
-#define JSONL_CHUNK 65536 /* bytes read from the file at a time */
 
-/* The virtual table: only the connection, for its length limit. */
-typedef struct {
-  sqlite3_vtab base;
-  sqlite3 *db;
-} JsonlVtab;
+static const FileReaderNames jsonl_names = {FN, "JSON Lines", "data.jsonl"};
 
-/* A cursor: the open file, a read-ahead chunk and the current line. */
+/* A cursor: the file and the current line. */
 typedef struct {
   sqlite3_vtab_cursor base;
-  FILE *f;
-  char *path;           /* the path argument, for messages */
   sqlite3_int64 lineno; /* line number of the current row */
   int eof;              /* no current row */
-  char *line;           /* current physical line (no newline), NUL-ended */
-  size_t len, cap;      /* its length and allocated size */
+  TextBuf line;         /* current physical line (no newline), NUL-ended */
   const char *value;    /* the JSON text inside line (trimmed) */
   size_t value_len;
-  size_t pos, end;      /* unread bytes of chunk are chunk[pos..end) */
-  char chunk[JSONL_CHUNK];
+  FileSource src;       /* last: it holds the read-ahead chunk */
 } JsonlCursor;
-
-/*
- * jsonlConnect: declares the table.  The hidden column `path` receives the
- * function's argument; its number must match JSONL_COLUMN_PATH.
- */
-static int jsonlConnect(sqlite3 *db, void *pAux, int argc,
-                        const char *const *argv, sqlite3_vtab **ppVtab,
-                        char **pzErr) {
-  (void)pAux;
-  (void)argc;
-  (void)argv;
-  (void)pzErr;
-  JsonlVtab *vt;
-  int rc = sqlite3_declare_vtab(
-      db, "CREATE TABLE x(line INTEGER, value TEXT, path HIDDEN)");
-/* Column numbers, in the order of the declaration above. */
-#define JSONL_COLUMN_LINE 0
-#define JSONL_COLUMN_VALUE 1
-#define JSONL_COLUMN_PATH 2
-  if (rc != SQLITE_OK) return rc;
-  rc = sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  if (rc != SQLITE_OK) return rc;
-  vt = ss_malloc(sizeof *vt);
-  if (vt == NULL) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof *vt);
-  vt->db = db;
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
-}
-
-/* jsonlDisconnect: frees the table. */
-static int jsonlDisconnect(sqlite3_vtab *pVtab) {
-  ss_free(pVtab);
-  return SQLITE_OK;
-}
 
 /* jsonlOpen: a new cursor with no file open yet. */
 static int jsonlOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor) {
   (void)pVtab;
   JsonlCursor *cur = ss_malloc(sizeof *cur);
   if (cur == NULL) return SQLITE_NOMEM;
-  memset(cur, 0, offsetof(JsonlCursor, chunk));
+  memset(cur, 0, offsetof(JsonlCursor, src));
+  file_source_init(&cur->src);
   cur->eof = 1;
   *ppCursor = &cur->base;
   return SQLITE_OK;
 }
 
-/* Closes the file and forgets the path (the line buffer is kept). */
+/* Closes the file (the line buffer is kept). */
 static void cursor_reset(JsonlCursor *cur) {
-  if (cur->f != NULL) fclose(cur->f);
-  cur->f = NULL;
-  sqlite3_free(cur->path);
-  cur->path = NULL;
+  file_source_close(&cur->src);
   cur->lineno = 0;
   cur->eof = 1;
-  cur->len = 0;
+  cur->line.len = 0;
   cur->value = NULL;
   cur->value_len = 0;
-  cur->pos = cur->end = 0;
 }
 
 /* jsonlClose: closes the file and frees the cursor. */
 static int jsonlClose(sqlite3_vtab_cursor *pCur) {
   JsonlCursor *cur = (JsonlCursor *)pCur;
   cursor_reset(cur);
-  ss_free(cur->line);
+  textbuf_free(&cur->line);
   ss_free(cur);
   return SQLITE_OK;
 }
@@ -122,106 +74,53 @@ static int jsonlClose(sqlite3_vtab_cursor *pCur) {
  * %s (the path), %lld (the current line number) and %s (detail, a piece of
  * text the caller formatted); returns SQLITE_ERROR. */
 static int cursor_error(JsonlCursor *cur, const char *fmt, const char *detail) {
-  safety_vtab_error(cur->base.pVtab, FN, fmt, cur->path, (long long)cur->lineno,
-                    detail);
+  safety_vtab_error(cur->base.pVtab, FN, fmt, cur->src.path,
+                    (long long)cur->lineno, detail);
   return SQLITE_ERROR;
 }
 
 /* cursor_error naming the column (1-based) of byte at in the current line. */
 static int column_error(JsonlCursor *cur, const char *fmt, const char *at) {
   char col[32];
-  sqlite3_snprintf(sizeof col, col, "%lld", (long long)(at - cur->line) + 1);
+  sqlite3_snprintf(sizeof col, col, "%lld", (long long)(at - cur->line.p) + 1);
   return cursor_error(cur, fmt, col);
-}
-
-/* Appends n bytes to the current line, growing it as needed (keeps room for
- * the closing NUL).  Returns SQLITE_OK, SQLITE_NOMEM or SQLITE_TOOBIG. */
-static int line_append(JsonlCursor *cur, const char *p, size_t n,
-                       size_t limit) {
-  if (cur->len + n > limit) return SQLITE_TOOBIG;
-  if (cur->len + n + 1 > cur->cap) {
-    size_t cap = cur->cap ? cur->cap : 256;
-    while (cap < cur->len + n + 1) cap *= 2;
-    char *q = ss_realloc(cur->line, cap);
-    if (q == NULL) return SQLITE_NOMEM;
-    cur->line = q;
-    cur->cap = cap;
-  }
-  memcpy(cur->line + cur->len, p, n);
-  cur->len += n;
-  cur->line[cur->len] = '\0';
-  return SQLITE_OK;
 }
 
 /*
  * Reads the next physical line into cur->line, without its '\n'.  Sets
  * *got to 0 at the end of the file.  Returns an SQLite result code; errors
- * are already reported.
+ * (read errors, NUL bytes, interrupts, over-long lines) are already
+ * reported.
  */
 static int read_line(JsonlCursor *cur, int *got) {
-  JsonlVtab *vt = (JsonlVtab *)cur->base.pVtab;
-  size_t limit = (size_t)sqlite3_limit(vt->db, SQLITE_LIMIT_LENGTH, -1);
+  size_t limit = file_source_limit(&cur->src);
   int any = 0;
-  cur->len = 0;
+  cur->line.len = 0;
   for (;;) {
-    if (cur->pos == cur->end) {
-      cur->pos = 0;
-      cur->end = fread(cur->chunk, 1, sizeof cur->chunk, cur->f);
-      if (cur->end == 0) {
-        if (ferror(cur->f)) {
-          cur->lineno++;
-          return cursor_error(cur, "%s line %lld: read error: %s", strerror(errno));
-        }
-        break; /* end of file */
-      }
-    }
+    const unsigned char *p;
+    size_t n;
+    int eol, rc = file_source_next(&cur->src, cur->base.pVtab, &jsonl_names,
+                                   &p, &n, &eol);
+    if (rc != SQLITE_OK) return rc;
+    if (n == 0) break; /* end of file */
     any = 1;
-    const char *start = cur->chunk + cur->pos;
-    const char *nl = memchr(start, '\n', cur->end - cur->pos);
-    size_t n = nl ? (size_t)(nl - start) : cur->end - cur->pos;
-    int rc = line_append(cur, start, n, limit);
+    rc = textbuf_append(&cur->line, p, n - (size_t)eol, limit);
     if (rc == SQLITE_TOOBIG) {
-      cur->lineno++;
       safety_vtab_error(cur->base.pVtab, FN,
                         "%s line %lld: the line is longer than SQLite's "
                         "length limit of %llu bytes; raise the limit or split "
                         "the record",
-                        cur->path, (long long)cur->lineno,
+                        cur->src.path, (long long)cur->src.seg_line,
                         (unsigned long long)limit);
       return SQLITE_ERROR;
     }
     if (rc != SQLITE_OK) return rc;
-    cur->pos += n + (nl != NULL);
-    if (nl != NULL) break;
+    if (eol) break;
   }
-  if (cur->line == NULL && line_append(cur, "", 0, limit) != SQLITE_OK)
+  if (cur->line.p == NULL && textbuf_append(&cur->line, "", 0, limit) != SQLITE_OK)
     return SQLITE_NOMEM;
   *got = any;
   return SQLITE_OK;
-}
-
-/* Length of the longest valid UTF-8 prefix of p[0..n). */
-static size_t utf8_valid_prefix(const unsigned char *p, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = p[i], k, min;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF) k = 1, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) k = 2, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) k = 3, min = 0x10000;
-    else return i;
-    unsigned cp = c & (0x3F >> k);
-    for (unsigned j = 1; j <= k; j++) {
-      if (i + j >= n || (p[i + j] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + j] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += k + 1;
-  }
-  return n;
 }
 
 /* JSON white space (RFC 8259); a line holds no '\n'. */
@@ -309,20 +208,12 @@ static void excerpt(const char *p, const char *end, char out[32]) {
  * with the message set.
  */
 static int check_line(JsonlCursor *cur) {
-  const char *p = cur->line, *end = cur->line + cur->len;
-  if (cur->lineno == 1 && cur->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-    p += 3; /* UTF-8 byte-order mark */
+  const char *p = cur->line.p, *end = cur->line.p + cur->line.len;
   while (p < end && is_space(*p)) p++;
   while (end > p && is_space(end[-1])) end--;
   cur->value = p;
   cur->value_len = (size_t)(end - p);
   if (cur->value_len == 0) return SQLITE_OK; /* blank line */
-  const char *nul = memchr(p, '\0', cur->value_len);
-  if (nul != NULL)
-    return column_error(cur,
-                        "%s line %lld: NUL byte at column %s; JSON Lines text "
-                        "cannot contain NUL bytes",
-                        nul);
   size_t ok = utf8_valid_prefix((const unsigned char *)p, cur->value_len);
   if (ok < cur->value_len)
     return column_error(cur,
@@ -330,8 +221,8 @@ static int check_line(JsonlCursor *cur) {
                         "file to UTF-8 (e.g. with iconv)",
                         p + ok);
   /* cJSON skips a byte-order mark where its text starts, but the value
-   * would not be JSON for SQLite's json functions: only the first line may
-   * start with one (skipped above). */
+   * would not be JSON for SQLite's json functions: only the file may start
+   * with one (the file source skips it). */
   if (cur->value_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
     return column_error(cur,
                         "%s line %lld: byte-order mark at column %s; only the "
@@ -349,7 +240,7 @@ static int check_line(JsonlCursor *cur) {
       char near[32], detail[320];
       excerpt(p + bad, end, near);
       sqlite3_snprintf(sizeof detail, detail, "column %lld near '%s': %s",
-                       (long long)(p + bad - cur->line) + 1, near, what);
+                       (long long)(p + bad - cur->line.p) + 1, near, what);
       return cursor_error(cur, "%s line %lld: malformed JSON at %s", detail);
     }
     while (stop < end && is_space(*stop)) stop++;
@@ -362,7 +253,7 @@ static int check_line(JsonlCursor *cur) {
     sqlite3_snprintf(sizeof where, where, "at the end of the line");
   else
     sqlite3_snprintf(sizeof where, where, "at column %lld near '%s'",
-                     (long long)(stop - cur->line) + 1, near);
+                     (long long)(stop - cur->line.p) + 1, near);
   return cursor_error(cur,
                       json ? "%s line %lld: more than one JSON value (%s); "
                              "put each record on its own line"
@@ -396,40 +287,12 @@ static int jsonlFilter(sqlite3_vtab_cursor *pCur, int idxNum,
                        const char *idxStr, int argc, sqlite3_value **argv) {
   (void)idxStr;
   JsonlCursor *cur = (JsonlCursor *)pCur;
-  sqlite3_vtab *vt = pCur->pVtab;
-  struct stat st;
   cursor_reset(cur);
-  if (idxNum != 1 || argc < 1) {
-    safety_vtab_error(vt, FN, "missing the path argument; call it as "
-                              "jsonl_each('file.jsonl')");
-    return SQLITE_ERROR;
-  }
-  const char *path = (const char *)sqlite3_value_text(argv[0]);
-  if (path == NULL) {
-    if (sqlite3_value_type(argv[0]) != SQLITE_NULL) return SQLITE_NOMEM;
-    safety_vtab_error(vt, FN,
-                      "the path is NULL; pass a file name, e.g. "
-                      "jsonl_each('data.jsonl') (in the sqlite3 shell: "
-                      ".parameter set :path 'data.jsonl')");
-    return SQLITE_ERROR;
-  }
-  cur->path = sqlite3_mprintf("%s", path);
-  if (cur->path == NULL) return SQLITE_NOMEM;
-  cur->f = fopen(path, "rb");
-  if (cur->f == NULL) {
-    safety_vtab_error(vt, FN,
-                      "cannot open '%s': %s; check the path (a relative path "
-                      "is relative to the current directory)",
-                      path, strerror(errno));
-    return SQLITE_ERROR;
-  }
-  if (fstat(fileno(cur->f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    safety_vtab_error(vt, FN,
-                      "'%s' is a directory; pass the path of a JSON Lines "
-                      "file inside it",
-                      path);
-    return SQLITE_ERROR;
-  }
+  if (idxNum != 1 || argc < 1) return SQLITE_ERROR; /* see xBestIndex */
+  int rc = file_source_open(&cur->src, pCur->pVtab, ((FileVtab *)pCur->pVtab)->db,
+                            &jsonl_names,
+                            argv[0]);
+  if (rc != SQLITE_OK) return rc;
   cur->eof = 0;
   return jsonlNext(pCur);
 }
@@ -444,15 +307,15 @@ static int jsonlColumn(sqlite3_vtab_cursor *pCur, sqlite3_context *ctx,
                        int i) {
   JsonlCursor *cur = (JsonlCursor *)pCur;
   switch (i) {
-    case JSONL_COLUMN_LINE:
+    case FILE_COLUMN_LINE:
       sqlite3_result_int64(ctx, cur->lineno);
       break;
-    case JSONL_COLUMN_VALUE:
+    case FILE_COLUMN_VALUE:
       sqlite3_result_text64(ctx, cur->value, (sqlite3_uint64)cur->value_len,
                             SQLITE_TRANSIENT, SQLITE_UTF8);
       break;
     default:
-      sqlite3_result_text(ctx, cur->path, -1, SQLITE_TRANSIENT);
+      sqlite3_result_text(ctx, cur->src.path, -1, SQLITE_TRANSIENT);
   }
   return SQLITE_OK;
 }
@@ -463,51 +326,19 @@ static int jsonlRowid(sqlite3_vtab_cursor *pCur, sqlite_int64 *pRowid) {
   return SQLITE_OK;
 }
 
-/*
- * jsonlBestIndex: the path argument is required.  A usable equality
- * constraint on `path` is passed to xFilter as argv[0] (idxNum 1).  If it
- * exists but is not usable in this plan, SQLITE_CONSTRAINT makes the planner
- * try another; if there is none, the call is an error.  Rows come in line
- * order, so ORDER BY line (ascending) costs nothing.
- */
+/* jsonlBestIndex: the path argument is required (file_vtab_best_index). */
 static int jsonlBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *info) {
-  int path_idx = -1, unusable = 0;
-  const struct sqlite3_index_constraint *c = info->aConstraint;
-  for (int i = 0; i < info->nConstraint; i++, c++) {
-    if (c->iColumn != JSONL_COLUMN_PATH || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
-      continue;
-    if (!c->usable)
-      unusable = 1;
-    else if (path_idx < 0)
-      path_idx = i;
-  }
-  if (path_idx < 0) {
-    if (unusable) return SQLITE_CONSTRAINT;
-    safety_vtab_error(pVtab, FN,
-                      "missing the path argument; call it as "
-                      "jsonl_each('file.jsonl')");
-    return SQLITE_ERROR;
-  }
-  info->aConstraintUsage[path_idx].argvIndex = 1;
-  info->aConstraintUsage[path_idx].omit = 1;
-  info->idxNum = 1;
-  info->estimatedCost = 100000.0;
-  info->estimatedRows = 10000;
-  if (info->nOrderBy == 1 && !info->aOrderBy[0].desc &&
-      (info->aOrderBy[0].iColumn == JSONL_COLUMN_LINE ||
-       info->aOrderBy[0].iColumn < 0))
-    info->orderByConsumed = 1;
-  return SQLITE_OK;
+  return file_vtab_best_index(pVtab, info, &jsonl_names);
 }
 
 /* Eponymous-only: no xCreate/xDestroy, so CREATE VIRTUAL TABLE is refused
  * and the module exists only as the table-valued function. */
-static sqlite3_module jsonl_module = {
+const sqlite3_module jsonl_module = {
     .iVersion = 0,
     .xCreate = 0,
-    .xConnect = jsonlConnect,
+    .xConnect = file_vtab_connect,
     .xBestIndex = jsonlBestIndex,
-    .xDisconnect = jsonlDisconnect,
+    .xDisconnect = file_vtab_disconnect,
     .xDestroy = 0,
     .xOpen = jsonlOpen,
     .xClose = jsonlClose,
@@ -517,7 +348,3 @@ static sqlite3_module jsonl_module = {
     .xColumn = jsonlColumn,
     .xRowid = jsonlRowid,
 };
-
-int safety_register_jsonl(sqlite3 *db) {
-  return sqlite3_create_module(db, "jsonl_each", &jsonl_module, NULL);
-}

@@ -57,13 +57,8 @@ enum {
 int embed_text(const void *text, size_t len, size_t dim, float *out,
                size_t *n_words);
 
-/* The building blocks, exposed for the unit tests and the documentation. */
-#define EMBED_FNV_BASIS 0xcbf29ce484222325ULL
-#define EMBED_FNV_PRIME 0x100000001b3ULL
-/* Continues an FNV-1a 64 hash state h over n bytes. */
-uint64_t embed_fnv1a(uint64_t h, const void *bytes, size_t n);
-/* MurmurHash3's 64-bit finaliser. */
-uint64_t embed_fmix64(uint64_t h);
+/* The building blocks, exposed for the unit tests and the documentation
+ * (the hashes, FNV-1a 64 and fmix64, are core/hash.h's). */
 /* Natural logarithm of x >= 1 with basic IEEE operations only. */
 double embed_log(double x);
 

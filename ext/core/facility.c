@@ -5,6 +5,7 @@
 #include "facility.h"
 
 #include "alloc.h"
+#include "heap.h"
 #include "vector.h"
 #include <cblas.h>
 #include <math.h>
@@ -131,29 +132,7 @@ static int lazy_before(const LazyEntry *a, const LazyEntry *b) {
   return a->member < b->member;
 }
 
-static void lazy_sift_down(LazyEntry *h, size_t n, size_t i) {
-  for (;;) {
-    size_t l = 2 * i + 1, r = l + 1, best = i;
-    if (l < n && lazy_before(&h[l], &h[best])) best = l;
-    if (r < n && lazy_before(&h[r], &h[best])) best = r;
-    if (best == i) return;
-    LazyEntry t = h[i];
-    h[i] = h[best];
-    h[best] = t;
-    i = best;
-  }
-}
-
-static void lazy_sift_up(LazyEntry *h, size_t i) {
-  while (i > 0) {
-    size_t parent = (i - 1) / 2;
-    if (!lazy_before(&h[i], &h[parent])) return;
-    LazyEntry t = h[i];
-    h[i] = h[parent];
-    h[parent] = t;
-    i = parent;
-  }
-}
+HEAP_DEFINE(lazy, LazyEntry, lazy_before)
 
 static LazyEntry lazy_pop(LazyEntry *h, size_t *n) {
   LazyEntry top = h[0];

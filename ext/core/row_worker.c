@@ -6,6 +6,8 @@
 #include "row_worker.h"
 
 #include "alloc.h"
+#include "hash.h"
+#include "scores.h"
 #include "vector.h"
 #include <math.h>
 #include <pthread.h>
@@ -34,25 +36,6 @@ static void stream_fence(void) {
 #endif
 }
 
-uint64_t row_hash_vector(const float *v, size_t n_floats) {
-  /* Four independent multiply-xorshift lanes over 8-byte words, then the
-   * tail byte by byte. */
-  const unsigned char *b = (const unsigned char *)v;
-  size_t n = n_floats * sizeof(float), i = 0;
-  uint64_t h[4] = {0x9E3779B97F4A7C15ULL, 0xBF58476D1CE4E5B9ULL,
-                   0x94D049BB133111EBULL, (uint64_t)n};
-  for (; i + 32 <= n; i += 32)
-    for (int l = 0; l < 4; l++) {
-      uint64_t w;
-      memcpy(&w, b + i + 8 * l, 8);
-      h[l] = (h[l] ^ w) * 0xFF51AFD7ED558CCDULL;
-      h[l] ^= h[l] >> 29;
-    }
-  uint64_t r = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
-  for (; i < n; i++) r = (r ^ b[i]) * 1099511628211ULL;
-  return r;
-}
-
 /*
  * One job.  The checks come in the order the one-thread reader made them:
  * finiteness (first bad element), then zero, then agreement with the
@@ -76,27 +59,24 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
       }
     return 0;
   }
-  job->norm = sqrt(aa);
-  if (job->norm_out != NULL) *job->norm_out = job->norm;
+  double norm = sqrt(aa);
+  if (job->norm_out != NULL) *job->norm_out = norm;
   if (job->same_as != NULL &&
       memcmp(x, job->same_as, dim * sizeof(float)) != 0) {
     job->status = ROW_DIFFERENT;
     return 0;
   }
   if (job->store != NULL) *streamed |= row_copy_stream(job->store, x, dim);
-  if (job->scores != NULL) {
-    vec_dot_many_bytes(x, s->means, s->k, dim, job->scores);
-    for (size_t c = 0; c < s->k; c++) job->scores[c] /= job->norm;
-  }
+  if (job->scores != NULL) score_cossim(x, norm, s->means, s->k, dim, job->scores);
   if (job->hash) {
-    job->vec_hash = row_hash_vector(x, dim);
-    if (job->hash_out != NULL) *job->hash_out = job->vec_hash;
-    if (job->same_hash != NULL && *job->same_hash != job->vec_hash) {
+    uint64_t h = hash_vector(x, dim);
+    if (job->hash_out != NULL) *job->hash_out = h;
+    if (job->same_hash != NULL && *job->same_hash != h) {
       job->status = ROW_DIFFERENT;
       return 0;
     }
   }
-  if (job->sum != NULL) vec_axpy(job->sum, 1.0, x, dim);
+  if (job->sum != NULL) prototype_sum_add(job->sum, x, dim);
   job->status = ROW_OK;
   return 1;
 }

@@ -28,7 +28,8 @@
 enum { ROW_OK = 0, ROW_NONFINITE, ROW_ZERO, ROW_DIFFERENT };
 
 /* One pool row's embedding work.  The reader sets the inputs; the worker
- * writes the results. */
+ * writes the status here and the norm and hash only where norm_out and
+ * hash_out point (each result is kept once: where its reader wants it). */
 typedef struct {
   /* inputs (NULL = not wanted) */
   float *store;          /* copy the vector here (its arena row) */
@@ -36,8 +37,8 @@ typedef struct {
   double *scores;        /* k scores x.m_c / |x| against the spec's means */
   double *sum;           /* add the vector to this prototype sum (dim) */
   int hash;              /* compute the hash of the vector's bytes */
-  double *norm_out;      /* also store the norm here */
-  uint64_t *hash_out;    /* with hash: also store the hash here */
+  double *norm_out;      /* store |x| here (once x is finite, non-zero) */
+  uint64_t *hash_out;    /* with hash: store the hash here */
   const uint64_t *same_hash; /* with hash, a repeat row: must hash to this
                                 (written by an earlier job) */
   int64_t id;            /* the example, for the reader's messages */
@@ -46,8 +47,6 @@ typedef struct {
   int status;            /* ROW_* */
   int bad_is_nan;        /* ROW_NONFINITE: NaN rather than infinite */
   long long bad_element; /* ROW_NONFINITE: the first non-finite element */
-  double norm;           /* |x| (valid when status is ROW_OK) */
-  uint64_t vec_hash;     /* with hash */
 } RowJob;
 
 /* What every job shares. */
@@ -68,11 +67,6 @@ typedef struct {
 /* Does jobs 0..n-1 of b in order; stops after the first job whose status
  * is not ROW_OK.  Returns the number of jobs done. */
 size_t row_batch_run(const RowSpec *spec, RowBatch *b);
-
-/* The hash of n floats' bytes that tells two rows of one example apart
- * when their vectors are not kept (cossim): a fast 64-bit mix, not a
- * cryptographic hash. */
-uint64_t row_hash_vector(const float *v, size_t n);
 
 /* Copies n floats (src of any alignment) to dst: with non-temporal
  * stores, which bypass the caches, where the machine has them (x86-64) and

@@ -38,9 +38,6 @@ typedef struct {
   double contrast;          /* share of n for T3 look-alikes, in [0, 1) */
 } SampleOptions;
 
-/* Behaviour types as small integers: 0 = NULL, 1..4 = T1..T4. */
-int behavior_code(const char *text, size_t len);
-
 /* Parses options JSON text into *out (zeroed first, then defaults).
  * Returns 0 on success, 1 out of memory, 2 invalid (err says why). */
 int options_parse(const char *json, size_t len, SampleOptions *out,

@@ -5,18 +5,13 @@
  */
 #include "prng.h"
 
-static uint64_t splitmix64(uint64_t *x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+#include "hash.h"
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 void prng_seed(Prng *g, uint64_t seed) {
   uint64_t x = seed;
-  for (int i = 0; i < 4; i++) g->s[i] = splitmix64(&x);
+  for (int i = 0; i < 4; i++) g->s[i] = hash_splitmix64(&x);
 }
 
 uint64_t prng_next(Prng *g) {

@@ -5,24 +5,10 @@
 #include "embed.h"
 
 #include "alloc.h"
+#include "hash.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-uint64_t embed_fnv1a(uint64_t h, const void *bytes, size_t n) {
-  const unsigned char *p = bytes;
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * EMBED_FNV_PRIME;
-  return h;
-}
-
-uint64_t embed_fmix64(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
 
 /*
  * ln x for x >= 1: x = m * 2^e with m in [sqrt(1/2), sqrt(2)) (frexp is
@@ -93,16 +79,16 @@ static int collect_features(const unsigned char *p, size_t len, Features *f,
       if (c >= 'A' && c <= 'Z') c = (unsigned char)(c - 'A' + 'a');
       if (!in_word) {
         in_word = 1;
-        uni = EMBED_FNV_BASIS;
-        if (have_prev) bi = embed_fnv1a(prev, " ", 1);
+        uni = HASH_FNV_BASIS;
+        if (have_prev) bi = hash_fnv1a(prev, " ", 1);
       }
-      uni = (uni ^ c) * EMBED_FNV_PRIME;
-      if (have_prev) bi = (bi ^ c) * EMBED_FNV_PRIME;
+      uni = (uni ^ c) * HASH_FNV_PRIME;
+      if (have_prev) bi = (bi ^ c) * HASH_FNV_PRIME;
     } else if (in_word) {
       in_word = 0;
       (*n_words)++;
-      if (!features_push(f, embed_fmix64(uni))) return 0;
-      if (have_prev && !features_push(f, embed_fmix64(bi))) return 0;
+      if (!features_push(f, hash_fmix64(uni))) return 0;
+      if (have_prev && !features_push(f, hash_fmix64(bi))) return 0;
       prev = uni;
       have_prev = 1;
     }

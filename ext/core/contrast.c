@@ -1,0 +1,96 @@
+/*
+ * contrast.c — the contrast picks (issue 7; select.h select_contrast):
+ * T3 look-alikes of the chosen T1 anchors, round robin over the anchors,
+ * each turn the best unpicked candidate by cosine.
+ */
+#include "select_impl.h"
+
+#include "alloc.h"
+#include "vector.h"
+#include <string.h>
+
+/* One anchor's candidates, best first: the len best of those not excluded
+ * (at most cap of them); pos is where the walk stands. */
+typedef struct {
+  Scored *list;
+  size_t len, cap, pos;
+} AnchorList;
+
+/* (Re)computes an anchor's list with room for cap candidates. */
+static int anchor_list_fill(AnchorList *a, const SelectPool *cand,
+                            const unsigned char *excluded, const float *vec,
+                            double norm, size_t cap) {
+  Scored *list = ss_malloc_array(cap, sizeof *list);
+  if (list == NULL) return 0;
+  ss_free(a->list);
+  a->list = list;
+  a->cap = cap;
+  a->len = a->pos = 0;
+  for (size_t i = 0; i < cand->n; i++)
+    if (!excluded || !excluded[i])
+      heap_push(list, &a->len, cap,
+                (Scored){vec_cosine_with_norms(vec, select_vec(cand, i), cand->dim,
+                                               norm, cand->norms[i]),
+                         i});
+  heap_sort_best_first(list, a->len);
+  return 1;
+}
+
+int select_contrast(const SelectPool *cand, const unsigned char *excluded,
+                    const float *const *anchor_vec, const double *anchor_norm,
+                    size_t n_anchor, size_t k, double dedup, ContrastPick *out,
+                    size_t *n_out, size_t *skipped) {
+  int rc = SELECT_ENOMEM;
+  size_t used = min_size(n_anchor, k); /* later anchors never get a turn */
+  AnchorList *lists = ss_malloc_array(used, sizeof *lists);
+  unsigned char *taken = ss_malloc(cand->n ? cand->n : 1); /* 1 picked, 2 skipped */
+  *n_out = 0;
+  *skipped = 0;
+  if (lists == NULL || taken == NULL) goto cleanup;
+  memset(lists, 0, (used ? used : 1) * sizeof *lists);
+  memset(taken, 0, cand->n ? cand->n : 1);
+  size_t first_cap = (used ? (k + used - 1) / used : 0) + 8;
+  for (size_t turn = 0; *n_out < k && used > 0; turn++) {
+    size_t a = turn % used;
+    AnchorList *l = &lists[a];
+    if (l->list == NULL &&
+        !anchor_list_fill(l, cand, excluded, anchor_vec[a], anchor_norm[a],
+                          first_cap))
+      goto cleanup;
+    size_t pick = SIZE_MAX;
+    while (pick == SIZE_MAX) {
+      for (; l->pos < l->len && pick == SIZE_MAX; l->pos++) {
+        size_t i = l->list[l->pos].example;
+        if (taken[i]) continue;
+        int near = 0;
+        for (size_t r = 0; dedup > 0 && r < *n_out && !near; r++) {
+          size_t e = out[r].candidate;
+          near = vec_cosine_with_norms(select_vec(cand, i), select_vec(cand, e),
+                                       cand->dim, cand->norms[i],
+                                       cand->norms[e]) >= dedup;
+        }
+        if (near) {
+          taken[i] = 2;
+          ++*skipped;
+        } else {
+          pick = l->pos;
+        }
+      }
+      if (pick != SIZE_MAX || l->len < l->cap) break; /* found, or none left */
+      /* The list ran out but more candidates exist: a longer one. */
+      if (!anchor_list_fill(l, cand, excluded, anchor_vec[a], anchor_norm[a],
+                            l->cap * 2))
+        goto cleanup;
+    }
+    if (pick == SIZE_MAX) break; /* every candidate is taken */
+    size_t i = l->list[pick].example;
+    taken[i] = 1;
+    out[(*n_out)++] = (ContrastPick){i, a, l->list[pick].score};
+  }
+  rc = SELECT_OK;
+cleanup:
+  for (size_t a = 0; lists && a < used; a++) ss_free(lists[a].list);
+  ss_free(lists);
+  ss_free(taken);
+  return rc;
+}

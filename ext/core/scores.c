@@ -1,0 +1,198 @@
+/*
+ * scores.c — the score and sum code of the methods, each written once:
+ * the prototype of a category (select_prototype), the pss member scores
+ * (cosine to the category prototype, the prototype from sums added in id
+ * order) and the cossim scores (score_cossim, which the row worker also
+ * calls when the pool reader scores rows on arrival).  Every reduction
+ * runs in a fixed order, so the same bits on every machine and thread
+ * count.
+ */
+#include "select_impl.h"
+
+#include "alloc.h"
+#include "scores.h"
+#include "vector.h"
+#include <pthread.h>
+#include <string.h>
+
+void score_cossim(const float *x, double norm, const double *means, size_t k,
+                  size_t dim, double *out) {
+  vec_dot_many_bytes(x, means, k, dim, out);
+  for (size_t c = 0; c < k; c++) out[c] /= norm;
+}
+
+int select_prototype(const SelectPool *p, const size_t *members, size_t m,
+                     float *proto) {
+  if (m == 0) { /* no members: the zero vector, which callers skip */
+    memset(proto, 0, p->dim * sizeof(float));
+    return 1;
+  }
+  double *sum = ss_malloc_array(p->dim, sizeof(double));
+  if (sum == NULL) return 0;
+  memset(sum, 0, p->dim * sizeof(double));
+  for (size_t j = 0; j < m; j++)
+    prototype_sum_add(sum, select_vec(p, members[j]), p->dim);
+  vec_mean_of_sum(proto, sum, m, p->dim);
+  ss_free(sum);
+  return 1;
+}
+
+/* Inverse membership: for example i, the memberships j of cat_member
+ * that name it are pos[first[i] .. first[i+1]), and cat_of[j] is j's
+ * category.  The arrays are freed by members_free. */
+typedef struct {
+  size_t *first, *pos, *cat_of;
+} Members;
+
+static void members_free(Members *m) {
+  ss_free(m->first);
+  ss_free(m->pos);
+  ss_free(m->cat_of);
+}
+
+static int members_build(const SelectPool *p, Members *m) {
+  size_t n_mem = p->cat_start[p->n_cat];
+  m->first = ss_malloc_array(p->n + 1, sizeof(size_t));
+  m->pos = ss_malloc_array(n_mem, sizeof(size_t));
+  m->cat_of = ss_malloc_array(n_mem, sizeof(size_t));
+  if (!m->first || !m->pos || !m->cat_of) return 0;
+  memset(m->first, 0, (p->n + 1) * sizeof(size_t));
+  for (size_t c = 0; c < p->n_cat; c++)
+    for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++) {
+      m->first[p->cat_member[j] + 1]++;
+      m->cat_of[j] = c;
+    }
+  for (size_t i = 0; i < p->n; i++) m->first[i + 1] += m->first[i];
+  for (size_t j = 0; j < n_mem; j++) m->pos[m->first[p->cat_member[j]]++] = j;
+  for (size_t i = p->n; i > 0; i--) m->first[i] = m->first[i - 1];
+  m->first[0] = 0;
+  return 1;
+}
+
+/* Scores of the examples i0..i1-1: for each of its memberships j, the
+ * cosine to j's category prototype.  The examples are visited in id order,
+ * which is the order the arena was filled in (one sequential read); every
+ * score depends only on its own example and prototype, so spans can run on
+ * any thread. */
+typedef struct {
+  const SelectPool *p;
+  const Members *m;
+  const float *protos;
+  const double *proto_norm;
+  double *score;
+  size_t i0, i1;
+} ScoreSpan;
+
+static void *score_span(void *arg) {
+  const ScoreSpan *sp = arg;
+  const SelectPool *p = sp->p;
+  for (size_t i = sp->i0; i < sp->i1; i++)
+    for (size_t q = sp->m->first[i]; q < sp->m->first[i + 1]; q++) {
+      size_t j = sp->m->pos[q], c = sp->m->cat_of[j];
+      if (sp->proto_norm[c] > 0.0)
+        sp->score[j] = vec_cosine_with_norms(select_vec(p, i), sp->protos + c * p->dim,
+                                             p->dim, p->norms[i], sp->proto_norm[c]);
+    }
+  return NULL;
+}
+
+/* Work (memberships x dimensions) above which the scores are computed on
+ * two threads: below it starting a thread costs more than it saves. */
+#define SCORE_THREAD_WORK ((size_t)1 << 22)
+
+/* Computes every membership's score, on two threads (halves of the
+ * examples) when there is enough work and a thread can be started; the
+ * same scores either way. */
+static void score_members(const SelectPool *p, const Members *m,
+                          const float *protos, const double *proto_norm,
+                          double *score) {
+  ScoreSpan all = {p, m, protos, proto_norm, score, 0, p->n};
+  size_t n_mem = p->cat_start[p->n_cat];
+  if (p->n < 2 || n_mem * p->dim < SCORE_THREAD_WORK) {
+    score_span(&all);
+    return;
+  }
+  ScoreSpan first = all, second = all;
+  first.i1 = second.i0 = p->n / 2;
+  pthread_t t;
+  if (pthread_create(&t, NULL, score_span, &second) != 0) {
+    score_span(&all);
+    return;
+  }
+  score_span(&first);
+  pthread_join(t, NULL);
+}
+
+/*
+ * Member scores of every category: score[j] = cosine of example
+ * cat_member[j] to its category's prototype.  The prototype sums come from
+ * the pool reader (p->cat_sums, added as the rows arrived in id order) or
+ * are added here in one pass over the examples in id order instead of one
+ * strided pass per category; each category adds its members in id order,
+ * so the sums are the same bits either way.  proto_norm[c] is 0 for a
+ * category whose prototype is the zero vector (its scores are then left
+ * unset).
+ */
+int pss_member_scores(const SelectPool *p, double *score,
+                             double *proto_norm) {
+  int ok = 0;
+  Members m = {0};
+  double *sums = NULL;
+  float *protos = NULL;
+  size_t cells;
+  if (!ss_mul_size(p->n_cat ? p->n_cat : 1, p->dim, &cells)) goto cleanup;
+  protos = ss_malloc_array(cells, sizeof(float));
+  if (protos == NULL || !members_build(p, &m)) goto cleanup;
+  const double *sum_of = p->cat_sums;
+  if (sum_of == NULL) {
+    if ((sums = ss_malloc_array(cells, sizeof(double))) == NULL) goto cleanup;
+    memset(sums, 0, cells * sizeof(double));
+    for (size_t i = 0; i < p->n; i++)
+      for (size_t q = m.first[i]; q < m.first[i + 1]; q++)
+        prototype_sum_add(sums + m.cat_of[m.pos[q]] * p->dim, select_vec(p, i), p->dim);
+    sum_of = sums;
+  }
+  for (size_t c = 0; c < p->n_cat; c++) {
+    size_t k = p->cat_start[c + 1] - p->cat_start[c];
+    if (k > 0)
+      vec_mean_of_sum(protos + c * p->dim, sum_of + c * p->dim, k, p->dim);
+    else
+      memset(protos + c * p->dim, 0, p->dim * sizeof(float));
+    proto_norm[c] = vec_norm(protos + c * p->dim, p->dim);
+  }
+  score_members(p, &m, protos, proto_norm, score);
+  ok = 1;
+cleanup:
+  members_free(&m);
+  ss_free(sums);
+  ss_free(protos);
+  return ok;
+}
+
+/* cossim scores: cossim_row(p, *flat, i)[c] = x̂_i · mean of unit refs of
+ * c.  When the pool reader already scored them (p->score_ptr) *flat stays
+ * NULL; otherwise they are computed into *flat (free it).  0 when out of
+ * memory. */
+int cossim_scores(const SelectPool *p, double **flat) {
+  size_t cells;
+  *flat = NULL;
+  if (p->score_ptr != NULL) return 1;
+  size_t mean_cells;
+  if (!ss_mul_size(p->n, p->n_cat, &cells) ||
+      !ss_mul_size(p->n_cat, p->dim, &mean_cells))
+    return 0;
+  double *scores = ss_malloc_array(cells, sizeof(double));
+  double *means = vec_widen(p->ref_means, mean_cells);
+  if (scores == NULL || means == NULL) {
+    ss_free(scores);
+    ss_free(means);
+    return 0;
+  }
+  for (size_t i = 0; i < p->n; i++) {
+    double *row = scores + i * p->n_cat;
+    score_cossim(select_vec(p, i), p->norms[i], means, p->n_cat, p->dim, row);
+  }
+  ss_free(means);
+  *flat = scores;
+  return 1;
+}

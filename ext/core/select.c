@@ -1,0 +1,297 @@
+/*
+ * select.c — the shape of the category methods, random and sss (§7).
+ *
+ * Shared shape of the category methods: an order of categories, a quota k
+ * per category, a per-category pick of not-yet-chosen members, a stop as
+ * soon as n are chosen, then a fill.  Picks by score use a bounded heap
+ * (O(m log k) per category), ordered by score descending, then smaller id
+ * (= smaller example index, since examples are in id order).
+ *
+ * Issue 7 adds, through select_run_extra: dedup (admit() below), per-
+ * category targets other than the uniform k (plan_targets), facility
+ * location (run_fl, select_score.c) and the contrast picks (contrast.c).
+ * With a zeroed SelectExtra every path does exactly what the contract
+ * says, draw for draw.  The files of the selection: select_impl.h.
+ */
+#include "select_impl.h"
+
+#include "alloc.h"
+#include "vector.h"
+#include <stdlib.h>
+#include <string.h>
+
+
+/* dedup: 1 when example i may be chosen.  Otherwise it is marked skipped
+ * (the chosen set only grows, so it stays a near-duplicate and is never
+ * considered again), counted, and 0 is returned. */
+int admit(Selection *s, size_t i) {
+  double threshold = s->extra->dedup;
+  if (threshold <= 0) return 1;
+  const SelectPool *p = s->pool;
+  for (size_t r = 0; r < s->out->n_rows; r++) {
+    size_t e = s->out->rows[r].example;
+    if (vec_cosine_with_norms(select_vec(p, i), select_vec(p, e), p->dim, p->norms[i],
+                              p->norms[e]) >= threshold) {
+      s->chosen[i] = 2;
+      s->out->dedup_skipped++;
+      return 0;
+    }
+  }
+  return 1;
+}
+
+void add_row(Selection *s, size_t example, long category, double score,
+                    int has_score, int stage) {
+  SelectRow *r = &s->out->rows[s->out->n_rows++];
+  r->example = example;
+  r->category = category;
+  r->score = score;
+  r->has_score = has_score;
+  r->stage = stage;
+  s->chosen[example] = 1;
+}
+
+static int cmp_scored(const void *a, const void *b) {
+  const Scored *x = a, *y = b;
+  return ranks_before(x, y) ? -1 : ranks_before(y, x) ? 1 : 0;
+}
+
+void heap_sort_best_first(Scored *h, size_t n) {
+  qsort(h, n, sizeof *h, cmp_scored);
+}
+
+/* ---- category order and quotas ---- */
+
+static int cmp_catcount(const void *a, const void *b) {
+  const CatCount *x = a, *y = b;
+  if (x->count != y->count) return x->count < y->count ? -1 : 1;
+  return x->cat < y->cat ? -1 : x->cat > y->cat;
+}
+
+size_t pool_category_order(const SelectPool *p, CatCount *order) {
+  size_t c_used = 0;
+  for (size_t c = 0; c < p->n_cat; c++) {
+    size_t m = p->cat_start[c + 1] - p->cat_start[c];
+    if (m > 0) order[c_used++] = (CatCount){m, c};
+  }
+  qsort(order, c_used, sizeof *order, cmp_catcount);
+  return c_used;
+}
+
+static size_t quota(size_t n, size_t n_categories) {
+  size_t k = n_categories ? n / n_categories : n;
+  return k < 1 ? 1 : k;
+}
+
+/*
+ * The categories' targets, for the categories in order[0..c_used): the
+ * uniform k, or the proportional or explicit quotas of issue 7 (select.h).
+ * Returns 0 when out of memory.
+ */
+static int plan_targets(const Selection *s, const CatCount *order,
+                        size_t c_used, size_t *want) {
+  const SelectExtra *x = s->extra;
+  if (x->quota == SELECT_QUOTA_EXPLICIT) {
+    for (size_t oi = 0; oi < c_used; oi++)
+      want[oi] = x->quota_counts[order[oi].cat];
+    return 1;
+  }
+  if (x->quota == SELECT_QUOTA_PROPORTIONAL) {
+    if (c_used == 0) return 1;
+    size_t *sizes = ss_malloc_array(c_used, sizeof(size_t));
+    if (sizes == NULL) return 0;
+    for (size_t oi = 0; oi < c_used; oi++) sizes[oi] = order[oi].count;
+    int ok = select_proportional_quotas(sizes, c_used, s->n, want);
+    ss_free(sizes);
+    return ok;
+  }
+  size_t k = quota(s->n, c_used);
+  for (size_t oi = 0; oi < c_used; oi++) want[oi] = k;
+  return 1;
+}
+
+int walk_plan(Selection *s, const CatCount *order, size_t c_used,
+                     PickFn pick, void *ctx) {
+  int rc = SELECT_OK;
+  size_t *want = ss_malloc_array(c_used, sizeof(size_t));
+  if (want == NULL || !plan_targets(s, order, c_used, want)) {
+    ss_free(want);
+    return SELECT_ENOMEM;
+  }
+  SelectQuota mode = s->extra->quota;
+  size_t carry = 0;
+  for (size_t oi = 0; oi < c_used && s->out->n_rows < s->n; oi++) {
+    if (mode == SELECT_QUOTA_EXPLICIT && want[oi] == 0) continue;
+    size_t target = want[oi] + carry;
+    size_t take = min_size(target, s->n - s->out->n_rows);
+    size_t got = pick(s, order[oi].cat, take, ctx, &rc);
+    if (rc != SELECT_OK) break;
+    carry = mode == SELECT_QUOTA_UNIFORM ? 0 : target - got;
+  }
+  ss_free(want);
+  return rc;
+}
+
+int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
+                               size_t *out) {
+  if (c == 0) return 1;
+  size_t base = n >= c ? 1 : 0, share = n - base * c, given = 0, total = 0;
+  for (size_t i = 0; i < c; i++) total += sizes[i]; /* memberships: fits */
+  if (total == 0) total = 1;
+  /* Remainders (< total, so they fit in size_t); the products need 128
+   * bits.  SIZE_MAX marks a category that already got its extra unit. */
+  size_t *rem = ss_malloc_array(c, sizeof *rem);
+  if (rem == NULL) return 0;
+  for (size_t i = 0; i < c; i++) {
+    unsigned __int128 part = (unsigned __int128)share * sizes[i];
+    out[i] = base + (size_t)(part / total);
+    given += (size_t)(part / total);
+    rem[i] = (size_t)(part % total);
+  }
+  /* share - given < c units left: one each to the largest remainders,
+   * earlier categories first on ties. */
+  for (size_t left = share - given; left > 0; left--) {
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < c; i++)
+      if (rem[i] != SIZE_MAX && (best == SIZE_MAX || rem[i] > rem[best]))
+        best = i;
+    out[best]++;
+    rem[best] = SIZE_MAX;
+  }
+  ss_free(rem);
+  return 1;
+}
+
+/* ---- fills ---- */
+
+/*
+ * Adds up to want of items[0..m) as rows in the order of a partial
+ * Fisher–Yates shuffle (prng_draw one step at a time), skipping
+ * near-duplicates (dedup): a skipped draw is replaced by the next item of
+ * the same shuffle.  Without dedup this is prng_draw(items, m, want).
+ * Returns how many it added.
+ */
+static size_t draw_rows(Selection *s, size_t *items, size_t m, size_t want,
+                        long category, int stage) {
+  size_t got = 0;
+  for (size_t i = 0; i < m && got < want; i++) {
+    prng_draw(&s->prng, items + i, m - i, 1);
+    if (!admit(s, items[i])) continue;
+    add_row(s, items[i], category, 0.0, 0, stage);
+    got++;
+  }
+  return got;
+}
+
+/* Fills up to n with a uniform draw from the unchosen examples. */
+static void fill_random(Selection *s) {
+  size_t m = 0;
+  for (size_t i = 0; i < s->pool->n; i++)
+    if (!s->chosen[i]) s->scratch[m++] = i;
+  draw_rows(s, s->scratch, m, s->n - s->out->n_rows, -1, STAGE_FILL);
+}
+
+/* Adds the best of heap[0..h) (sorted best first) that pass dedup, up to
+ * take of them.  Returns how many it added. */
+size_t take_best(Selection *s, const Scored *heap, size_t h,
+                        size_t take, long category, int stage) {
+  size_t got = 0;
+  for (size_t j = 0; j < h && got < take; j++)
+    if (admit(s, heap[j].example)) {
+      add_row(s, heap[j].example, category, heap[j].score, 1, stage);
+      got++;
+    }
+  return got;
+}
+
+/* ---- methods ---- */
+
+/* sss pick: take of category c's unchosen members uniformly at random; at
+ * most take left: all of them, in id order. */
+static size_t pick_sss(Selection *s, size_t c, size_t take, void *ctx,
+                       int *rc) {
+  (void)ctx;
+  (void)rc;
+  const SelectPool *p = s->pool;
+  size_t m = 0, got = 0;
+  for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
+    if (!s->chosen[p->cat_member[j]]) s->scratch[m++] = p->cat_member[j];
+  if (m > take) return draw_rows(s, s->scratch, m, take, (long)c, STAGE_CATEGORY);
+  for (size_t i = 0; i < m; i++)
+    if (admit(s, s->scratch[i])) {
+      add_row(s, s->scratch[i], (long)c, 0.0, 0, STAGE_CATEGORY);
+      got++;
+    }
+  return got;
+}
+
+static int run_sss(Selection *s) {
+  const SelectPool *p = s->pool;
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
+  if (order == NULL) return SELECT_ENOMEM;
+  size_t c_used = pool_category_order(p, order);
+  int rc = walk_plan(s, order, c_used, pick_sss, NULL);
+  ss_free(order);
+  return rc;
+}
+
+int select_run(const SelectPool *pool, SelectMethod method, size_t n,
+               SelectFill fill, uint64_t seed, SelectResult *out,
+               size_t *bad_category) {
+  return select_run_extra(pool, method, n, fill, seed, NULL, out,
+                          bad_category);
+}
+
+int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
+                     SelectFill fill, uint64_t seed, const SelectExtra *extra,
+                     SelectResult *out, size_t *bad_category) {
+  static const SelectExtra contract = {0};
+  Selection s = {0};
+  int rc = SELECT_ENOMEM;
+  out->rows = NULL;
+  out->n_rows = 0;
+  out->dedup_skipped = 0;
+  if (n > pool->n) n = pool->n;
+  s.pool = pool;
+  s.n = n;
+  s.out = out;
+  s.extra = extra ? extra : &contract;
+  prng_seed(&s.prng, seed);
+  s.chosen = ss_malloc(pool->n ? pool->n : 1);
+  s.scratch = ss_malloc_array(pool->n, sizeof(size_t));
+  out->rows = ss_malloc_array(n, sizeof(SelectRow));
+  if (s.chosen == NULL || s.scratch == NULL || out->rows == NULL) goto cleanup;
+  memset(s.chosen, 0, pool->n ? pool->n : 1);
+  switch (method) {
+    case METHOD_RANDOM:
+      rc = SELECT_OK;
+      break;
+    case METHOD_SSS:
+      rc = run_sss(&s);
+      break;
+    case METHOD_PSS:
+      rc = run_pss(&s, bad_category);
+      break;
+    case METHOD_COSSIM:
+      rc = run_cossim(&s, fill);
+      break;
+    case METHOD_FL:
+      rc = run_fl(&s, bad_category);
+      break;
+  }
+  if (rc == SELECT_OK && s.out->n_rows < s.n &&
+      (method == METHOD_RANDOM || fill == SELECT_FILL_RANDOM))
+    fill_random(&s);
+cleanup:
+  ss_free(s.chosen);
+  ss_free(s.scratch);
+  if (rc != SELECT_OK) select_result_free(out);
+  return rc;
+}
+
+void select_result_free(SelectResult *r) {
+  ss_free(r->rows);
+  r->rows = NULL;
+  r->n_rows = 0;
+  r->dedup_skipped = 0;
+}

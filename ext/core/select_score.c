@@ -1,0 +1,198 @@
+/*
+ * select_score.c — the methods that pick by score (contract §7 and issue
+ * 7): pss (cosine to the category prototype), cossim (cosine to the
+ * reference means) and fl (facility location, facility.c), each as a pick
+ * function over the shared walk of the plan (select.c).
+ */
+#include "select_impl.h"
+
+#include "alloc.h"
+#include "facility.h"
+#include <string.h>
+
+
+/* Working data of the pss picks. */
+typedef struct {
+  const double *score, *proto_norm;
+  Scored *heap; /* room for n, or for pool->n with dedup */
+  size_t *bad_category;
+} PssPick;
+
+/* pss pick: the take unchosen members of c with the highest cosine to the
+ * prototype (with dedup: the best that are not near-duplicates). */
+static size_t pick_pss(Selection *s, size_t c, size_t take, void *ctx,
+                       int *rc) {
+  PssPick *pp = ctx;
+  const SelectPool *p = s->pool;
+  if (pp->proto_norm[c] == 0.0) {
+    *pp->bad_category = c;
+    *rc = SELECT_EZERO_PROTOTYPE;
+    return 0;
+  }
+  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
+    if (!s->chosen[p->cat_member[j]])
+      heap_push(pp->heap, &h, cap, (Scored){pp->score[j], p->cat_member[j]});
+  heap_sort_best_first(pp->heap, h);
+  return take_best(s, pp->heap, h, take, (long)c, STAGE_CATEGORY);
+}
+
+int run_pss(Selection *s, size_t *bad_category) {
+  const SelectPool *p = s->pool;
+  int rc = SELECT_ENOMEM;
+  size_t n_mem = p->cat_start[p->n_cat];
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
+  double *score = ss_malloc_array(n_mem, sizeof(double));
+  double *proto_norm = ss_malloc_array(p->n_cat, sizeof(double));
+  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  if (order == NULL || score == NULL || proto_norm == NULL || heap == NULL)
+    goto cleanup;
+  if (!pss_member_scores(p, score, proto_norm)) goto cleanup;
+  size_t c_used = pool_category_order(p, order);
+  PssPick pp = {score, proto_norm, heap, bad_category};
+  rc = walk_plan(s, order, c_used, pick_pss, &pp);
+cleanup:
+  ss_free(order);
+  ss_free(score);
+  ss_free(proto_norm);
+  ss_free(heap);
+  return rc;
+}
+
+
+/* Working data of the cossim picks. */
+typedef struct {
+  const double *scores;
+  Scored *heap; /* room for n, or for pool->n with dedup */
+} CossimPick;
+
+/* cossim pick: the take unchosen examples with the highest score for c. */
+static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
+                          int *rc) {
+  (void)rc;
+  CossimPick *cp = ctx;
+  const SelectPool *p = s->pool;
+  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  for (size_t i = 0; i < p->n; i++)
+    if (!s->chosen[i])
+      heap_push(cp->heap, &h, cap, (Scored){cossim_row(p, cp->scores, i)[c], i});
+  heap_sort_best_first(cp->heap, h);
+  return take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
+}
+
+int run_cossim(Selection *s, SelectFill fill) {
+  const SelectPool *p = s->pool;
+  int rc = SELECT_ENOMEM;
+  double *scores = NULL;
+  int have_scores = cossim_scores(p, &scores);
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
+  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  if (!have_scores || order == NULL || heap == NULL) goto cleanup;
+  /* Categories by name.  Proportional quotas weigh a category by the
+   * eligible examples whose best score is for it, and skip those that are
+   * nobody's best. */
+  size_t c_used = 0;
+  if (s->extra->quota == SELECT_QUOTA_PROPORTIONAL) {
+    for (size_t c = 0; c < p->n_cat; c++) order[c] = (CatCount){0, c};
+    for (size_t i = 0; i < p->n; i++) order[best_category(p, scores, i)].count++;
+    for (size_t c = 0; c < p->n_cat; c++)
+      if (order[c].count > 0) order[c_used++] = order[c];
+  } else {
+    for (size_t c = 0; c < p->n_cat; c++) order[c_used++] = (CatCount){0, c};
+  }
+  CossimPick cp = {scores, heap};
+  rc = walk_plan(s, order, c_used, pick_cossim, &cp);
+  if (rc != SELECT_OK) goto cleanup;
+  if (fill == SELECT_FILL_SCORE && s->out->n_rows < s->n) {
+    /* The rest by their best score over all categories (first by name on
+     * ties), reporting that category. */
+    size_t take = s->n - s->out->n_rows, h = 0;
+    size_t cap = s->extra->dedup > 0 ? p->n : take;
+    for (size_t i = 0; i < p->n; i++)
+      if (!s->chosen[i])
+        heap_push(heap, &h, cap,
+                  (Scored){cossim_row(p, scores, i)[best_category(p, scores, i)], i});
+    heap_sort_best_first(heap, h);
+    for (size_t j = 0, got = 0; j < h && got < take; j++)
+      if (admit(s, heap[j].example)) {
+        add_row(s, heap[j].example,
+                (long)best_category(p, scores, heap[j].example), heap[j].score,
+                1, STAGE_FILL);
+        got++;
+      }
+  }
+cleanup:
+  ss_free(scores);
+  ss_free(order);
+  ss_free(heap);
+  return rc;
+}
+
+
+/* Working data of the facility-location picks. */
+typedef struct {
+  Selection *s;
+  size_t c;              /* category */
+  const size_t *members; /* its members (example indices) */
+  size_t m;
+} FlPick;
+
+/* facility_greedy's callback: the member may be picked unless dedup says
+ * it is a near-duplicate.  score = the gain per member of the category. */
+static int fl_try_pick(void *ctx, size_t member, double gain) {
+  FlPick *fp = ctx;
+  size_t i = fp->members[member];
+  if (!admit(fp->s, i)) return 0;
+  add_row(fp->s, i, (long)fp->c, gain / (double)fp->m, 1, STAGE_CATEGORY);
+  return 1;
+}
+
+/* fl pick: greedy facility location over category c (facility.h); members
+ * chosen earlier (for other categories) count as already selected. */
+static size_t pick_fl(Selection *s, size_t c, size_t take, void *ctx,
+                      int *rc) {
+  (void)ctx;
+  const SelectPool *p = s->pool;
+  const size_t *members = p->cat_member + p->cat_start[c];
+  size_t m = p->cat_start[c + 1] - p->cat_start[c], got = 0;
+  const float **vec = ss_malloc_array(m, sizeof *vec);
+  double *norm = ss_malloc_array(m, sizeof *norm);
+  unsigned char *state = ss_malloc(m ? m : 1);
+  if (vec == NULL || norm == NULL || state == NULL) {
+    *rc = SELECT_ENOMEM;
+    goto cleanup;
+  }
+  for (size_t j = 0; j < m; j++) {
+    vec[j] = select_vec(p, members[j]);
+    norm[j] = p->norms[members[j]];
+    state[j] = s->chosen[members[j]] == 1   ? FL_SELECTED
+               : s->chosen[members[j]] == 2 ? FL_EXCLUDED
+                                            : FL_CANDIDATE;
+  }
+  FlProblem fl = {m, p->dim, vec, norm, state, 0};
+  FlPick fp = {s, c, members, m};
+  if (facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL) != 0)
+    *rc = SELECT_ENOMEM;
+cleanup:
+  ss_free(vec);
+  ss_free(norm);
+  ss_free(state);
+  return got;
+}
+
+int run_fl(Selection *s, size_t *bad_category) {
+  const SelectPool *p = s->pool;
+  CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
+  if (order == NULL) return SELECT_ENOMEM;
+  size_t c_used = pool_category_order(p, order);
+  int rc = SELECT_OK;
+  /* Refuse before any work: the largest category is checked first. */
+  if (c_used > 0 && order[c_used - 1].count > FL_MAX_MEMBERS) {
+    *bad_category = order[c_used - 1].cat;
+    rc = SELECT_ETOO_LARGE;
+  } else {
+    rc = walk_plan(s, order, c_used, pick_fl, NULL);
+  }
+  ss_free(order);
+  return rc;
+}

@@ -1,0 +1,139 @@
+/*
+ * relation.c — the only place that builds SQL text: every relation name is
+ * quoted as an identifier ("%w"), never pasted in; the contract's columns
+ * are checked before a read so that a missing one is named; and the
+ * statements that read a relation, count it or probe its columns.
+ */
+#include "relation.h"
+
+#include <string.h>
+
+/* 1 if the prepared statement has a result column named col (any case). */
+static int stmt_has_column(sqlite3_stmt *st, const char *col) {
+  for (int j = 0; j < sqlite3_column_count(st); j++)
+    if (sqlite3_stricmp(sqlite3_column_name(st, j), col) == 0) return 1;
+  return 0;
+}
+
+/* Prepares "<head> "rel"", the relation always quoted as an identifier. */
+static int prepare_on(sqlite3 *db, const char *head, const char *rel,
+                      sqlite3_stmt **st) {
+  *st = NULL;
+  char *sql = sqlite3_mprintf("%s \"%w\"", head, rel);
+  if (sql == NULL) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+  sqlite3_free(sql);
+  return rc;
+}
+
+/* The names cols[0..n) joined by ", " into *out (NULL when none is
+ * chosen): all of them, or with probe only those it has no column for. */
+static int join_columns(const char *const *cols, size_t n, sqlite3_stmt *probe,
+                        char **out) {
+  char *list = NULL;
+  for (size_t c = 0; c < n; c++) {
+    if (probe != NULL && stmt_has_column(probe, cols[c])) continue;
+    char *more = list ? sqlite3_mprintf("%s, %s", list, cols[c])
+                      : sqlite3_mprintf("%s", cols[c]);
+    sqlite3_free(list);
+    if (more == NULL) return SQLITE_NOMEM;
+    list = more;
+  }
+  *out = list;
+  return SQLITE_OK;
+}
+
+int relation_has_column(sqlite3 *db, const char *rel, const char *col) {
+  sqlite3_stmt *st;
+  int found = prepare_on(db, "SELECT * FROM", rel, &st) == SQLITE_OK
+                  ? stmt_has_column(st, col)
+                  : -1;
+  sqlite3_finalize(st);
+  return found;
+}
+
+int relation_prepare(sqlite3 *db, const char *kind, const char *option,
+                            const char *rel, const char *const *cols,
+                            size_t n_cols, unsigned null_mask,
+                            const char *aggregate, size_t n_args,
+                            sqlite3_stmt **out, char **errmsg) {
+  sqlite3_stmt *probe;
+  char *missing = NULL, *want = NULL, *head = NULL;
+  *out = NULL;
+  int rc = prepare_on(db, "SELECT * FROM", rel, &probe);
+  if (rc == SQLITE_NOMEM) return rc;
+  if (rc != SQLITE_OK) {
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" cannot be read (%s); create it "
+        "(sql/schema.sql makes safety_pool and safety_reference) or name "
+        "another with options.%s",
+        kind, rel, sqlite3_errmsg(db), option);
+    sqlite3_finalize(probe);
+    return SQLITE_ERROR;
+  }
+  /* Which contract columns are missing? */
+  rc = join_columns(cols, n_cols, probe, &missing);
+  sqlite3_finalize(probe);
+  if (rc == SQLITE_OK && missing != NULL) {
+    rc = join_columns(cols, n_cols, NULL, &want);
+    if (rc == SQLITE_OK) {
+      *errmsg = sqlite3_mprintf(
+          "the %s relation \"%s\" has no column %s; it needs the columns %s",
+          kind, rel, missing, want);
+      rc = SQLITE_ERROR;
+    }
+  }
+  if (rc == SQLITE_OK) {
+    head = aggregate ? sqlite3_mprintf("SELECT %s(?1", aggregate)
+                     : sqlite3_mprintf("SELECT ");
+    if (head == NULL) rc = SQLITE_NOMEM;
+  }
+  if (n_args < n_cols) n_args = n_cols;
+  for (size_t c = 0; rc == SQLITE_OK && c < n_args; c++) {
+    const char *comma = c || aggregate ? ", " : "";
+    char *more = c >= n_cols || (null_mask >> c) & 1
+                     ? sqlite3_mprintf("%s%sNULL", head, comma)
+                     : sqlite3_mprintf("%s%s\"%w\"", head, comma, cols[c]);
+    sqlite3_free(head);
+    head = more;
+    if (head == NULL) rc = SQLITE_NOMEM;
+  }
+  if (rc == SQLITE_OK) {
+    char *from = sqlite3_mprintf("%s%s FROM", head, aggregate ? ")" : "");
+    rc = from ? prepare_on(db, from, rel, out) : SQLITE_NOMEM;
+    sqlite3_free(from);
+    if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
+      *errmsg = sqlite3_mprintf("cannot read the %s relation \"%s\": %s", kind,
+                                rel, sqlite3_errmsg(db));
+  }
+  sqlite3_free(missing);
+  sqlite3_free(want);
+  sqlite3_free(head);
+  return rc;
+}
+
+int relation_count_task(sqlite3 *db, const char *task, double budget,
+                    sqlite3_int64 *count, char **errmsg) {
+  sqlite3_stmt *st;
+  int rc = prepare_on(db, "SELECT count(*) FROM", task, &st);
+  if (rc == SQLITE_NOMEM) return rc;
+  if (rc != SQLITE_OK) {
+    *errmsg = sqlite3_mprintf(
+        "budget %g is a fraction of the fine-tuning set, but the task "
+        "relation \"%s\" cannot be read (%s); create it, pass "
+        "options.task_size, or give the budget as a whole-number count",
+        budget, task, sqlite3_errmsg(db));
+    return SQLITE_ERROR;
+  }
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *count = sqlite3_column_int64(st, 0);
+    rc = SQLITE_OK;
+  } else {
+    *errmsg = sqlite3_mprintf("counting the task relation \"%s\" failed: %s",
+                              task, sqlite3_errmsg(db));
+    rc = SQLITE_ERROR;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * relation.h — reading the user's relations (tables or views, contract
+ * §6) by name: the only module that builds SQL text (relation.c).
+ * Messages are bodies without the function's name (sample_run adds it).
+ */
+#ifndef SAFETY_RELATION_H
+#define SAFETY_RELATION_H
+
+#include "common.h"
+
+/* Checks that relation rel exists and has the columns; prepares
+ * "SELECT <columns> FROM rel", with NULL in place of column c when bit c of
+ * null_mask is set (a column the method does not use: SQLite then does not
+ * extract it).  With aggregate, "SELECT aggregate(?1, <columns>) FROM rel"
+ * instead.  The list is padded with NULLs to n_args columns.  kind is
+ * "pool"/"reference" for messages. */
+int relation_prepare(sqlite3 *db, const char *kind, const char *option,
+                     const char *rel, const char *const *cols, size_t n_cols,
+                     unsigned null_mask, const char *aggregate, size_t n_args,
+                     sqlite3_stmt **out, char **errmsg);
+
+/* 1 if relation rel has column col, 0 if not, -1 if it cannot be read. */
+int relation_has_column(sqlite3 *db, const char *rel, const char *col);
+
+/* count(*) of the task relation (budget: for the message when it cannot
+ * be read). */
+int relation_count_task(sqlite3 *db, const char *task, double budget,
+                        sqlite3_int64 *count, char **errmsg);
+
+#endif
