@@ -160,19 +160,21 @@ FROM (SELECT column1 AS label, column2 AS m, column3 AS o,
 .print
 .print "== multi-response pool at 0.5 % (100 examples): one response per prompt, models, cut-off responses =="
 .headers on
-SELECT (SELECT count(DISTINCT instruction) FROM examples) AS prompts,
-       (SELECT count(DISTINCT substr(source_key, instr(source_key, '/') + 1)) FROM examples) AS models,
-       (SELECT count(*) FROM examples) AS responses,
-       (SELECT sum(is_truncated(response)) FROM examples) AS cut_off,
-       (SELECT sum(is_truncated(response)) FROM examples WHERE behavior = 'T1') AS cut_off_T1;
+WITH pool AS (SELECT * FROM examples WHERE id IN (SELECT id FROM safety_pool))
+SELECT (SELECT count(DISTINCT instruction) FROM pool) AS prompts,
+       (SELECT count(DISTINCT substr(source_key, instr(source_key, '/') + 1)) FROM pool) AS models,
+       (SELECT count(*) FROM pool) AS responses,
+       (SELECT sum(is_truncated(response)) FROM pool) AS cut_off,
+       (SELECT count(*) FROM pool WHERE behavior = 'T1') AS T1,
+       (SELECT sum(is_truncated(response)) FROM pool WHERE behavior = 'T1') AS cut_off_T1;
 CREATE TEMP TABLE demo_multi AS
   SELECT c.column1 AS label, s.rank, e.instruction,
          substr(e.source_key, instr(e.source_key, '/') + 1) AS model,
          is_truncated(e.response) AS cut_off
-  FROM (VALUES ('pss-b', 'pss-b', '{}'),
+  FROM (VALUES ('pss-b, no group', 'pss-b', '{}'),
                ('pss-b, group', 'pss-b', '{"group": "instruction"}'),
                ('pss-b, group, complete pool', 'pss-b', '{"group": "instruction", "pool": "safety_pool_complete"}'),
-               ('fl-b', 'fl-b', '{}'),
+               ('fl-b, no group', 'fl-b', '{}'),
                ('fl-b, group', 'fl-b', '{"group": "instruction"}'),
                ('fl-b, group, complete pool', 'fl-b', '{"group": "instruction", "pool": "safety_pool_complete"}')) AS c,
        safety_sample(c.column2, 0.005, c.column3) AS s

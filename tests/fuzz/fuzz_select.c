@@ -75,7 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
 
   SelectPool pool = {n_ex, ids, dim, vectors, vec_row, norms,
-                     n_cat, cat_start, cat_member, ref_means, NULL, NULL, NULL};
+                     n_cat, cat_start, cat_member, ref_means, NULL, NULL, NULL,
+                     NULL, 0};
   SelectResult res, again;
   size_t bad = (size_t)-1, bad2 = (size_t)-1;
   int rc = select_run(&pool, method, n, fill, seed, &res, &bad);

@@ -225,6 +225,21 @@ def paper_calls(rng, info, c, some_cats):
     ]
 
 
+# fl's gains are sums over a category's members; the extension adds in
+# eight lanes, the reference in order, so two gains equal but for the last
+# bits may be ordered either way (exact ties, as between identical
+# embeddings, are equal in both and go by the tie key: tie_keys.sh).
+FL_NEAR = 1e-12
+
+
+def fl_near_tie(method, w, g):
+    """An fl pick that differs only where the two gains agree to rounding:
+    the rest of that call is not compared."""
+    return method.lower().startswith("fl") and w[1] == g[1] and \
+        w[5] == g[5] == "category" and g[3] is not None and \
+        abs(w[3] - g[3]) <= FL_NEAR
+
+
 def compare_call(rconn, econn, tag, method, budget, options):
     where = "%s %s" % (tag, call_text(method, budget, options))
     want = run_ref(rconn, method, budget, options)
@@ -249,6 +264,8 @@ def compare_call(rconn, econn, tag, method, budget, options):
                 (g[0], g[1], g[2], g[4], g[5])
             if same and g[3] is not None and abs(w[3] - g[3]) <= TOL:
                 continue
+            if fl_near_tie(method, w, g):
+                break          # gains equal but for rounding: either pick
             bad.append("rank %d: expected %r, got %r" % (w[4], w, g))
             break
     result(not bad, "%s: %s" % (where, "; ".join(bad)))
