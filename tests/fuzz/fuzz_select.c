@@ -9,9 +9,10 @@
  * back; category rows precede fill rows, each category takes at most its
  * quota k = max(1, n div categories) and (sss, pss) only its own members;
  * pss and cossim scores are in [-1, 1] (the reference means are means of
- * unit vectors), best first, ties by smaller id; pss
+ * unit vectors), best first, ties by the tie key then id; pss
  * fails only for a category whose prototype really is the zero vector.
  */
+#include "alloc.h"
 #include "fuzz.h"
 #include "select.h"
 #include "vector.h"
@@ -107,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   select_result_free(&again);
 
+  uint64_t *key = tie_keys(ids, n_ex, seed); /* NULL: out of memory */
   size_t want = n < n_ex ? n : n_ex;
   FUZZ_CHECK(res.n_rows <= want, "%zu rows for n %zu", res.n_rows, want);
   if (fill != SELECT_FILL_NONE || method == METHOD_RANDOM)
@@ -148,16 +150,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  "row %zu: score %.17g", j, row->score);
       FUZZ_CHECK(!isnan(row->score), "row %zu: NaN score", j);
     }
-    /* best first within a category block, ties by smaller example */
+    /* best first within a category block, ties by the smaller tie key,
+     * then the smaller example */
     if (j > 0 && row->has_score && res.rows[j - 1].has_score &&
         res.rows[j - 1].stage == row->stage &&
         (row->stage == STAGE_FILL || res.rows[j - 1].category == row->category)) {
       const SelectRow *prev = &res.rows[j - 1];
+      uint64_t kp = key ? key[prev->example] : 0, kr = key ? key[row->example] : 0;
       FUZZ_CHECK(prev->score > row->score ||
-                     (prev->score == row->score && prev->example < row->example),
+                     (prev->score == row->score &&
+                      (kp < kr || (kp == kr && prev->example < row->example))),
                  "rows %zu and %zu out of order", j - 1, j);
     }
   }
+  ss_free(key);
   select_result_free(&res);
   return 0;
 }
