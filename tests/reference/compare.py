@@ -6,14 +6,18 @@ independent Python reference (safety_sample_ref.py).
 
 1. Hand cases (hand_cases.py): worked-out answers, asserted against the
    reference and the extension.
-2. Random pools (gen_pool.py, seeds first-seed..): for each, a set of calls
-   (budgets below and above the number of categories, fractions of the task
-   set, behaviour and category filters, fill "none" and "random",
-   allow_short).  pss/pss-b/cossim/cossim-b: the same rows in the same
-   order (id, category, behaviour, rank, stage; score within 1e-4) up to
-   the random fill; sss/sss-b/random/random-b and every random fill: the
-   contract's quota structure, replayed by check_structure().  An error
-   must be an error in both, with the extension's text starting
+2. Random pools (gen_pool.py, seeds first-seed..; a third of them with
+   no repeated prompts, the others with several responses per prompt
+   sharing its embedding): for each, 53 calls (budgets below and above the
+   number of categories, fractions of the task set, behaviour and category
+   filters, fill "none" and "random", allow_short, dedup, quota, contrast,
+   and group in every method and stage).  pss, cossim and fl (and -b): the
+   same rows in the same order (id, category, behaviour, rank, stage; score
+   within 1e-4) up to the random fill, ties by the tie key; fl picks whose
+   gains agree to 1e-12 but not to the bit count as either.  sss, random
+   and every random fill: the contract's quota, group and dedup structure,
+   replayed by check_structure(), which also recomputes the contrast rows.
+   An error must be an error in both, with the extension's text starting
    "safety_sample: ".
 Prints one line per failing comparison and ends with "N passed, M failed";
 exit status 1 on any failure.  --reference-only checks the reference
@@ -32,7 +36,6 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_pool  # noqa: E402
 import hand_cases  # noqa: E402
-import ref_plan  # noqa: E402
 import safety_sample_ref as ref  # noqa: E402
 
 TOL = 1e-4
@@ -271,18 +274,7 @@ def compare_call(rconn, econn, tag, method, budget, options):
     result(not bad, "%s: %s" % (where, "; ".join(bad)))
 
 
-def ext_has_group(econn):
-    """Whether the extension knows the group option (before it did, the
-    group calls are skipped and counted)."""
-    got = run_ext(econn, "random", 1, {"group": "id"})
-    return not (is_error(got) and "unknown option" in got[1])
-
-
-skipped = 0
-
-
 def random_pools(ext, pools, first_seed, tmp):
-    global skipped
     for seed in range(first_seed, first_seed + pools):
         rng = random.Random(seed)
         n, dim, ncat = rng.randint(20, 400), rng.randint(2, 64), \
@@ -295,11 +287,7 @@ def random_pools(ext, pools, first_seed, tmp):
         rconn = sqlite3.connect(path)
         if ext:
             econn = connect(path, ext)
-            grouped = ext_has_group(econn)
             for method, budget, options in pool_calls(rng, info):
-                if not grouped and options and "group" in options:
-                    skipped += 1
-                    continue
                 compare_call(rconn, econn, tag, method, budget, options)
             econn.close()
         else:
@@ -329,11 +317,7 @@ def main():
     ap.add_argument("--pools", type=int, default=30)
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--reference-only", action="store_true")
-    ap.add_argument("--ties", choices=("key", "id"), default="key",
-                    help="id: the rule before the tie key (smaller id wins), "
-                    "to check the rest against an older extension")
     a = ap.parse_args()
-    ref_plan.TIE_RULE = a.ties
     ext = None if a.reference_only else os.path.abspath(os.environ.get(
         "EXT", "build/safety_sample"))
     tmp = tempfile.mkdtemp(prefix="ss_reference.")
@@ -342,9 +326,6 @@ def main():
         random_pools(ext, a.pools, a.first_seed, tmp)
     finally:
         shutil.rmtree(tmp)
-    if skipped:
-        print("skipped %d group calls: the extension has no group option"
-              % skipped)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

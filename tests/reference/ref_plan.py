@@ -42,16 +42,8 @@ def tie_key(i, seed):
     return mix((i & M64) ^ mix(seed & M64))
 
 
-# "key" is the contract's rule; "id" (smaller id wins every tie) is the
-# rule before it, kept so that the rest of the reference can be checked
-# against an extension that does not have the tie key yet.
-TIE_RULE = "key"
-
-
 def order_key(p, i, score):
     """Sort key for 'descending score, ties by tie key, then id'."""
-    if TIE_RULE == "id":
-        return (-score, i)
     return (-score, p.tie[i], i)
 
 
