@@ -394,8 +394,8 @@ static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
         "them all",
         (unsigned long long)have, filter,
         opt->categories ? ", listed categories" : "",
-        opt->group ? ", one per distinct " : "", opt->group ? opt->group : "",
-        opt->group ? " (options.group)" : "", (long long)*n_main,
+        opt->group ? ", one per value of group \"" : "",
+        opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main,
         run->n_contrast ? " (after the contrast share)" : "");
     return SQLITE_ERROR;
   }

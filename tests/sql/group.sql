@@ -73,7 +73,7 @@ SELECT group_concat(id, ' ') FROM safety_sample('pss-b', 6);
 -- With group there are only 4 prompts among the T1 examples.
 #test pss-b with group: more than the number of prompts is an error naming both
 SELECT * FROM safety_sample('pss-b', 6, '{"seed": 1, "group": "instruction"}');
-#error only 4 eligible
+#error ^safety_sample: only 4 eligible examples (T1, one per value of group "instruction") for a budget of 6; lower the budget
 
 -- n = 4, k = 1: weapons 2 (then 1 leaves with its prompt); fraud 9 (the
 -- scores are those of the prototype over all members: .997054); crime 6;
