@@ -5,6 +5,7 @@
  * tie key.
  */
 #include "check.h"
+#include "group.h"
 #include "prng.h"
 #include "select.h"
 #include "vector.h"
@@ -313,6 +314,47 @@ static void test_ties_by_tie_key(void) {
         orders_seen);
 }
 
+/* group: six identical vectors in groups {0, 0, 1, 1, NULL, NULL}.  pss
+ * n = 4 takes one of each named group and both NULL ones (each a group
+ * of its own), in tie-key order; n = 6 is cut to the 4 groups by the
+ * caller (group_count), so select_run gets at most 4 takeable. */
+static void test_group(void) {
+  int64_t ids[6] = {1, 2, 3, 4, 5, 6};
+  float vec[12] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0};
+  size_t rows[6] = {0, 1, 2, 3, 4, 5}, start[2] = {0, 6};
+  size_t members[6] = {0, 1, 2, 3, 4, 5};
+  double norms[6] = {1, 1, 1, 1, 1, 1};
+  uint32_t group[6] = {0, 0, 1, 1, GROUP_NONE, GROUP_NONE};
+  SelectPool p = {6, ids, 2, vec, rows, norms, 1, start, members,
+                  NULL, NULL, NULL, NULL, group, 2};
+  int nomem = 0;
+  CHECK(group_count(group, 6, 2, &nomem) == 4 && !nomem, "4 groups");
+  CHECK(group_count(NULL, 6, 0, &nomem) == 6, "no option: every example");
+  for (unsigned long long seed = 0; seed < 6; seed++) {
+    SelectResult r;
+    size_t bad;
+    for (int method = 0; method < 2; method++) {
+      select_run(&p, method ? METHOD_PSS : METHOD_SSS, 4, SELECT_FILL_RANDOM,
+                 seed, &r, &bad);
+      int per[3] = {0, 0, 0};
+      for (size_t j = 0; j < r.n_rows; j++) {
+        uint32_t g = group[r.rows[j].example];
+        per[g == GROUP_NONE ? 2 : g]++;
+      }
+      CHECK(r.n_rows == 4 && per[0] == 1 && per[1] == 1 && per[2] == 2,
+            "%s seed %llu: one per named group, both NULL ones",
+            method ? "pss" : "sss", seed);
+      if (method) { /* pss: the first of group 0 by tie key */
+        size_t first0 = expected_key(1, seed) < expected_key(2, seed) ? 0 : 1;
+        int has = 0;
+        for (size_t j = 0; j < r.n_rows; j++) has |= r.rows[j].example == first0;
+        CHECK(has, "pss seed %llu: group 0 gives its smaller tie key", seed);
+      }
+      select_result_free(&r);
+    }
+  }
+}
+
 int main(void) {
   test_prng();
   test_pss_against_brute_force();
@@ -320,5 +362,6 @@ int main(void) {
   test_cossim_scores_and_fill();
   test_sss_quotas();
   test_ties_by_tie_key();
+  test_group();
   return CHECK_SUMMARY();
 }
