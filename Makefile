@@ -68,7 +68,7 @@ $(BUILD)/tests:
 $(BUILD)/tests/sqltest: tests/sqltest.c | $(BUILD)/tests
 	$(CC) $(TEST_CFLAGS) -o $@ $< -lsqlite3
 
-$(BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h tests/c/random_pool.h $(CORE_SRC) $(CORE_HDR) | $(BUILD)/tests
+$(BUILD)/tests/test_%: tests/c/test_%.c $(wildcard tests/c/*.h) $(CORE_SRC) $(CORE_HDR) | $(BUILD)/tests
 	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) -o $@ $< $(CORE_SRC) $(EXT_LIBS)
 
 unit-tests: $(UNIT_BIN)

@@ -8,7 +8,8 @@
  * table's xNext that loops over many input lines (blank lines, a long
  * quoted field) never returns to the VDBE, which is where SQLite looks at
  * the interrupt flag.  So every chunk (64 KiB) the reader steps a small
- * prepared statement on the same connection: sqlite3_step returns
+ * prepared statement on the same connection (relation_prepare_probe, as
+ * relation.c builds every SQL text): sqlite3_step returns
  * SQLITE_INTERRUPT while sqlite3_interrupt() is in effect (the flag is
  * kept while the outer statement runs), and the statement's opcodes count
  * towards a progress handler, which SQLite calls every N of them; the
@@ -16,11 +17,9 @@
  * N = 1000 is asked every few chunks.  It costs a few microseconds per
  * chunk, well under 1 % of reading one.
  */
-#define FILE_PROBE_SQL                                                   \
-  "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE " \
-  "i < 16) SELECT count(*) FROM k"
 #include "common.h"
 #include "file_source.h"
+#include "relation.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,7 +95,7 @@ int file_source_open(FileSource *fs, sqlite3_vtab *vt, sqlite3 *db,
   if (!S_ISREG(st.st_mode)) return not_regular(vt, nm, path, st.st_mode);
   int flags = fcntl(fs->fd, F_GETFL);
   if (flags >= 0) (void)fcntl(fs->fd, F_SETFL, flags & ~O_NONBLOCK);
-  rc = sqlite3_prepare_v2(db, FILE_PROBE_SQL, -1, &fs->probe, NULL);
+  rc = relation_prepare_probe(db, &fs->probe);
   if (rc != SQLITE_OK) return rc;
   fs->line = 1;
   return SQLITE_OK;

@@ -2,7 +2,8 @@
  * relation.c — the only place that builds SQL text: every relation name is
  * quoted as an identifier ("%w"), never pasted in; the contract's columns
  * are checked before a read so that a missing one is named; and the
- * statements that read a relation, count it or probe its columns.
+ * statements that read a relation, count it or probe its columns, and the
+ * file readers' interrupt probe.
  */
 #include "relation.h"
 
@@ -161,4 +162,13 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
   }
   sqlite3_finalize(st);
   return rc;
+}
+
+/* Loops 16 times, so that a progress handler with N = 1000 is asked every
+ * few chunks of a file (file_source.c explains why). */
+int relation_prepare_probe(sqlite3 *db, sqlite3_stmt **out) {
+  static const char probe[] =
+      "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE "
+      "i < 16) SELECT count(*) FROM k";
+  return sqlite3_prepare_v2(db, probe, -1, out, NULL);
 }

@@ -1,6 +1,7 @@
 /*
  * relation.h — reading the user's relations (tables or views, contract
- * §6) by name: the only module that builds SQL text (relation.c).
+ * §6) by name, and the file readers' interrupt probe: the only module
+ * that builds SQL text (relation.c).
  * Messages are bodies without the function's name (sample_run adds it).
  */
 #ifndef SAFETY_RELATION_H
@@ -32,5 +33,11 @@ int relation_has_column(sqlite3 *db, const char *rel, const char *col);
  * be read). */
 int relation_count_task(sqlite3 *db, const char *task, double budget,
                         sqlite3_int64 *count, char **errmsg);
+
+/* The interrupt probe of the file readers (file_source.c): a statement of
+ * no relation, about 150 opcodes long, that returns one row.  Stepping it
+ * returns SQLITE_INTERRUPT while sqlite3_interrupt() is in effect and
+ * counts towards the connection's progress handler. */
+int relation_prepare_probe(sqlite3 *db, sqlite3_stmt **out);
 
 #endif

@@ -67,6 +67,16 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   }
   run->task_size = task;
   run->n = (sqlite3_int64)floor(b * (double)task + 0.5);
+  if (task == 0 && o->task_size < 0) {
+    /* A fraction of nothing: most often the fine-tuning set is not loaded. */
+    *errmsg = sqlite3_mprintf(
+        "budget %g is a fraction of the fine-tuning set, but the task "
+        "relation \"%w\" is empty; import the fine-tuning set into it "
+        "(sql/import_alpaca.sql), or give its size as options.task_size "
+        "(e.g. '{\"task_size\": 20000}'), or give a whole-number count",
+        b, o->task ? o->task : "task_examples");
+    return SQLITE_ERROR;
+  }
   if (run->n < 1) {
     *errmsg = sqlite3_mprintf(
         "budget %g of a fine-tuning set of %lld examples rounds to 0 "

@@ -1,7 +1,7 @@
 /*
  * sample_run.c — one safety_sample call from arguments to selected rows
  * (see sample_run.h): method and options, budget, the relations
- * (pool_read.c), the selection (select.c) and the options of issue 7
+ * (pool_read.c), the selection (select.c) and the options beyond the paper
  * (dedup, quota, contrast, the fl methods).  It only ever runs SELECT
  * statements, so it works under PRAGMA query_only = 1.
  */
@@ -374,6 +374,38 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
   return SQLITE_OK;
 }
 
+/* Why fewer are eligible than asked, where the data says: names in
+ * options.categories that no eligible example has, and examples left out
+ * for want of a behaviour.  Appends "; ..." clauses to s. */
+static void why_short(const SampleRun *run, sqlite3_str *s) {
+  const SampleOptions *opt = &run->opt;
+  const Pool *pd = &run->pd;
+  size_t missing = 0;
+  for (size_t i = 0; i < opt->n_categories; i++) {
+    long c = find_name(pd->cat_names, pd->sel.n_cat, opt->categories[i]);
+    if (c >= 0 && pd->sel.cat_start[c + 1] > pd->sel.cat_start[c]) continue;
+    if (missing < 5)
+      sqlite3_str_appendf(s, "%s'%q'", missing ? ", " : "; options.categories names ",
+                          opt->categories[i]);
+    missing++;
+  }
+  if (missing > 5)
+    sqlite3_str_appendf(s, " and %llu more", (unsigned long long)(missing - 5));
+  if (missing)
+    sqlite3_str_appendf(s, ", which no eligible example has (category names "
+                           "are case-sensitive; check the spelling and "
+                           "options.behavior)");
+  if (opt->behavior_mask != 0 && pd->n_unlabelled > 0)
+    sqlite3_str_appendf(
+        s, "; %llu pool example%s no behaviour (NULL: harmful_request or "
+           "refusal is unlabelled), so the behaviour filter leaves %s out; "
+           "label them, e.g. UPDATE examples SET refusal = "
+           "is_refusal(response) WHERE refusal IS NULL",
+        (unsigned long long)pd->n_unlabelled,
+        pd->n_unlabelled == 1 ? " has" : "s have",
+        pd->n_unlabelled == 1 ? "it" : "them");
+}
+
 /* Fewer eligible examples than rows asked for: an error unless
  * allow_short, which lowers *n_main to what there is. */
 static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
@@ -387,17 +419,20 @@ static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
   if (!opt->allow_short) {
     char filter[40];
     describe_filter(opt->behavior_mask, filter, sizeof filter);
-    *errmsg = sqlite3_mprintf(
-        "only %llu eligible examples (%s%s%s%s%s) for a budget of %lld%s; "
-        "lower the budget, widen options.behavior or "
-        "options.categories, or pass \"allow_short\": true to take "
-        "them all",
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    sqlite3_str_appendf(
+        s, "only %llu eligible examples (%s%s%s%s%s) for a budget of %lld%s",
         (unsigned long long)have, filter,
         opt->categories ? ", listed categories" : "",
         opt->group ? ", one per value of group \"" : "",
         opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main,
         run->n_contrast ? " (after the contrast share)" : "");
-    return SQLITE_ERROR;
+    why_short(run, s);
+    sqlite3_str_appendall(s, "; lower the budget, widen options.behavior or "
+                             "options.categories, or pass \"allow_short\": "
+                             "true to take them all");
+    *errmsg = sqlite3_str_finish(s);
+    return *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
   }
   *n_main = (sqlite3_int64)have;
   return SQLITE_OK;

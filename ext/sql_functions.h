@@ -23,7 +23,7 @@ void prototype_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void prototype_value(sqlite3_context *ctx);
 void prototype_final(sqlite3_context *ctx);
 
-/* label.c: behavior_type(harmful_request, refusal). */
+/* label_sql.c: behavior_type(harmful_request, refusal). */
 void fn_behavior_type(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* embed_sql.c: safety_embed(text [, dim]). */

@@ -198,8 +198,9 @@ static void cosine_common(sqlite3_context *ctx, sqlite3_value **argv,
     }
     safety_result_error(ctx, fn,
                         "dimension mismatch (%llu vs %llu); both vectors must "
-                        "come from the same embedding model",
-                        (unsigned long long)a.dim, (unsigned long long)b.dim);
+                        "come from the same embedding model%s",
+                        (unsigned long long)a.dim, (unsigned long long)b.dim,
+                        float64_dim_hint(a.dim, b.dim));
     goto done;
   }
   double ab, aa, bb;
@@ -271,8 +272,9 @@ static void prototype_add(sqlite3_context *ctx, sqlite3_value **argv,
   } else if (dim != st->dim) {
     safety_result_error(ctx, "prototype",
                         "dimension mismatch (%llu vs %llu); every vector of a "
-                        "group must have the same dimension",
-                        (unsigned long long)st->dim, (unsigned long long)dim);
+                        "group must have the same dimension%s",
+                        (unsigned long long)st->dim, (unsigned long long)dim,
+                        float64_dim_hint(st->dim, dim));
     ss_free(v);
     return;
   }

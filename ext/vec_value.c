@@ -38,6 +38,14 @@ int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
   }
 }
 
+const char *float64_dim_hint(size_t a, size_t b) {
+  if (a == 2 * b || b == 2 * a)
+    return "; one is twice the other, as when float64 values (numpy's "
+           "default dtype) are stored as bytes: store "
+           "numpy.float32(v).tobytes()";
+  return "";
+}
+
 void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim) {
   sqlite3_result_blob64(ctx, v, (sqlite3_uint64)dim * sizeof(float),
                         sqlite3_free);
@@ -71,9 +79,9 @@ static int dim_mismatch(const char *who, size_t d, size_t dim,
   *errmsg = sqlite3_mprintf(
       "%s has a %llu-dimensional embedding but %s have %llu (dimension "
       "mismatch %llu vs %llu); every embedding must come from the same "
-      "model",
+      "model%s",
       who, (unsigned long long)d, others, (unsigned long long)dim,
-      (unsigned long long)d, (unsigned long long)dim);
+      (unsigned long long)d, (unsigned long long)dim, float64_dim_hint(d, dim));
   return SQLITE_ERROR;
 }
 
@@ -103,6 +111,17 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
           "vector (a non-empty multiple of 4 bytes); store vec_f32(...) "
           "values",
           who, (unsigned long long)bytes);
+      return SQLITE_ERROR;
+    }
+    float example = 0;
+    if (vec_looks_float64(sqlite3_value_blob(v), bytes, &example)) {
+      *errmsg = sqlite3_mprintf(
+          "%s has an embedding that looks like float64 (numpy's default "
+          "dtype), not float32: its %llu bytes read as %llu ordinary float64 "
+          "values, but as float32 they hold values such as %g; store "
+          "numpy.float32(v).tobytes()",
+          who, (unsigned long long)bytes, (unsigned long long)bytes / 8,
+          (double)example);
       return SQLITE_ERROR;
     }
     d = bytes / 4;

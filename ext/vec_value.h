@@ -18,6 +18,11 @@
 int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
                         char *err);
 
+/* "; ..." advice for a dimension mismatch where one dimension is twice
+ * the other (a float64 vector stored as bytes reads as twice as many
+ * float32 values), else "". */
+const char *float64_dim_hint(size_t a, size_t b);
+
 /* Sets a float32 BLOB result, taking ownership of v (ss_malloc'ed). */
 void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim);
 

@@ -31,7 +31,7 @@
 --   4. For budgets 0.05 %, 0.5 % (the paper's) and 2 % of 20,000 (10, 100,
 --      400 examples): sql/analysis.sql over all eight methods, seed 0.
 --   5. A text bar chart of the pss-b selection at 0.5 % per category.
---   5b. Beyond the paper (issue 7): pss-b and fl-b at 0.5 %, with and
+--   5b. Beyond the paper: pss-b and fl-b at 0.5 %, with and
 --      without the dedup option, described by safety_report().
 --   5c. Multi-response pools: pss-b and fl-b at 0.5 % with and without
 --      {"group": "instruction"} and the safety_pool_complete view
@@ -125,7 +125,7 @@ SELECT printf('%-40s %3d  (%d by category quota, %d by random fill)', 'total',
               count(*), sum(stage = 'category'), sum(stage = 'fill'))
 FROM temp.demo_selection;
 
--- 5b. Beyond the paper (issue 7).  Do-Not-Answer has six responses per
+-- 5b. Beyond the paper.  Do-Not-Answer has six responses per
 --     prompt and the embedding is the prompt's, so pss-b can pick one
 --     prompt several times; dedup 0.9 and fl-b (facility location) do not.
 --     prompts = distinct instructions; the other columns come from

@@ -1,4 +1,4 @@
-# bench.mk — `make bench`: the performance benchmark of issue 5 (code in
+# bench.mk — `make bench`: the performance benchmark and its targets (code in
 # tests/bench/).  Included by the Makefile.  Not a test: it prints medians,
 # ratios and peak memory, and exits 0 whatever the timings are.
 #

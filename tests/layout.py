@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""layout.py — checks the layout rules of ext/ (ext/README.md) and prints
-one line per breach:
+"""layout.py — checks the layout rules of ext/ (ext/README.md), which
+tests/ keeps too, and prints one line per breach:
 
   core-names-sqlite3 FILE:LINE   a file under ext/core/ names sqlite3 (any
                                  case, comments included): the core is pure
@@ -8,11 +8,17 @@ one line per breach:
   function-too-long FILE:LINE NAME N   a function of more than 100 lines,
                                  counted from the first line of its
                                  signature to its closing brace
+  sql-outside-relation FILE:LINE  a file of DIR other than relation.c
+                                 (when DIR has one) prepares or executes
+                                 SQL text: relation.c is the only place
+                                 that builds it
 
-Usage: layout.py DIR (the ext directory).  Exit status 1 when it printed a
-breach.  Functions are found by brace counting over the text with comments,
-strings and preprocessor lines blanked: a top-level '{' whose declaration
-ends in ')' opens a function (struct bodies and initialisers do not)."""
+Usage: layout.py DIR (ext, or tests: the sqlite3 rule applies to DIR/core/
+only).  Exit status 1 when it printed a breach.  Functions are found by
+brace counting over the text with comments, strings, attributes and
+preprocessor lines blanked: a top-level '{' whose declaration ends in ')'
+opens a function (struct bodies and initialisers do not), named by the
+identifier before its last parameter list."""
 import os
 import re
 import sys
@@ -66,9 +72,39 @@ def blank(text):
     return ''.join(out)
 
 
+def signature(decl):
+    """(name, offset of the signature's first character in decl) when decl
+    (the text of a top-level declaration up to a '{', attributes blanked)
+    is a function signature, else None.  The name is the identifier just
+    before the last parameter list; the signature begins after the last ')'
+    before that name, so a macro invocation without ';' ahead of it (such
+    as HEAP_DEFINE(...)) is not counted in."""
+    body = decl.rstrip()
+    if not body.endswith(')') or '=' in decl:
+        return None
+    depth = 0
+    for k in range(len(body) - 1, -1, -1):
+        if body[k] == ')':
+            depth += 1
+        elif body[k] == '(':
+            depth -= 1
+            if depth == 0:
+                break
+    else:
+        return None
+    m = re.search(r'(\w+)\s*$', body[:k])
+    if not m:
+        return None
+    start = body.rfind(')', 0, m.start()) + 1
+    start += len(body[start:]) - len(body[start:].lstrip())
+    return m.group(1), start
+
+
 def functions(text):
     """(name, first line, length in lines) of every function definition."""
     code = blank(text)
+    code = re.sub(r'__attribute__\s*\(\(.*?\)\)',
+                  lambda m: re.sub(r'[^\n]', ' ', m.group(0)), code, flags=re.S)
     found = []
     depth = 0
     decl_start = 0  # offset where the current top-level declaration begins
@@ -76,14 +112,11 @@ def functions(text):
     for i, c in enumerate(code):
         if c == '{':
             if depth == 0:
-                decl = code[decl_start:i]
-                decl = re.sub(r'__attribute__\s*\(\(.*?\)\)', '', decl, flags=re.S)
+                sig = signature(code[decl_start:i])
                 open_at = None
-                if decl.rstrip().endswith(')') and '=' not in decl:
-                    m = re.search(r'(\w+)\s*\(', decl)
-                    if m:
-                        lead = len(code[decl_start:i]) - len(code[decl_start:i].lstrip())
-                        open_at = (m.group(1), code.count('\n', 0, decl_start + lead) + 1)
+                if sig:
+                    name, start = sig
+                    open_at = (name, code.count('\n', 0, decl_start + start) + 1)
             depth += 1
         elif c == '}':
             depth -= 1
@@ -99,6 +132,14 @@ def functions(text):
     return found
 
 
+def sql_calls(text):
+    """The lines of text (comments and strings aside) that call an SQLite
+    function taking SQL text."""
+    code = blank(text)
+    return [code.count('\n', 0, m.start()) + 1 for m in
+            re.finditer(r'\bsqlite3_(prepare\w*|exec)\s*\(', code)]
+
+
 def main(root):
     breaches = []
     for dirpath, _, files in sorted(os.walk(root)):
@@ -112,6 +153,10 @@ def main(root):
                 for k, line in enumerate(text.split('\n'), 1):
                     if 'sqlite3' in line.lower():
                         breaches.append('core-names-sqlite3 %s:%d' % (path, k))
+            if (rel == ['.'] and f != 'relation.c'
+                    and os.path.exists(os.path.join(root, 'relation.c'))):
+                breaches += ['sql-outside-relation %s:%d' % (path, k)
+                             for k in sql_calls(text)]
             if f.endswith('.c'):
                 n = text.count('\n') + (0 if text.endswith('\n') else 1)
                 if n > MAX_FILE_LINES:
@@ -127,5 +172,5 @@ def main(root):
 
 if __name__ == '__main__':
     if len(sys.argv) != 2:
-        sys.exit('usage: layout.py EXT_DIR')
+        sys.exit('usage: layout.py DIR')
     sys.exit(main(sys.argv[1]))

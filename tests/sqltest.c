@@ -232,107 +232,128 @@ static void run_test(sqlite3 *db, const char *dbpath, Test *t) {
   free(out.data);
 }
 
+/* The state of one test file while it is read. */
+typedef struct {
+  const char *file;
+  char dbpath[512];  /* the #file database, "" for :memory: */
+  sqlite3 *db;
+  Buf setup;         /* setup SQL not yet run */
+  Test t;            /* the test being read */
+  int in_test, in_expect, lineno;
+} Reader;
+
+/* Runs the pending setup SQL, reporting a failure. */
+static void flush_setup(Reader *r) {
+  if (!r->setup.len) return;
+  Buf o = {0};
+  int nr;
+  char *e = run_sql(r->db, r->setup.data, &o, &nr);
+  if (e) {
+    fail(r->file, r->lineno, "(setup)", "setup SQL failed: %s", e);
+    free(e);
+  }
+  free(o.data);
+  buf_clear(&r->setup);
+}
+
+/* Runs the test being read, if any, and starts afresh. */
+static void finish_test(Reader *r) {
+  if (r->in_test) run_test(r->db, r->dbpath[0] ? r->dbpath : NULL, &r->t);
+  r->in_test = r->in_expect = 0;
+  buf_clear(&r->t.sql);
+  buf_clear(&r->t.expected);
+  r->t.kind = NONE;
+}
+
+/* #read PATH: the file's text joins the setup SQL. */
+static void read_setup_file(Reader *r, const char *path) {
+  FILE *in = fopen(path, "r");
+  if (in == NULL) {
+    fail(r->file, r->lineno, "(read)", "cannot open %s", path);
+    return;
+  }
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) buf_add(&r->setup, chunk, n);
+  fclose(in);
+}
+
+/* #file: the rest of the file runs on a new database file. */
+static void switch_to_file_db(Reader *r) {
+  sqlite3_close(r->db);
+  snprintf(r->dbpath, sizeof r->dbpath, "/tmp/sqltest-%d.db", (int)getpid());
+  unlink(r->dbpath);
+  r->db = open_db(r->dbpath);
+}
+
+/* One directive line (starting with '#', line end removed). */
+static void directive(Reader *r, const char *line) {
+  if (strncmp(line, "#test", 5) == 0) {
+    finish_test(r);
+    flush_setup(r);
+    r->in_test = 1;
+    r->t.file = r->file;
+    r->t.line = r->lineno;
+    snprintf(r->t.name, sizeof r->t.name, "%.200s", line[5] ? line + 6 : "");
+  } else if (strcmp(line, "#expect") == 0 && r->in_test) {
+    r->t.kind = EXPECT;
+    r->in_expect = 1;
+  } else if (strncmp(line, "#error ", 7) == 0 && r->in_test) {
+    r->t.kind = ERROR;
+    buf_str(&r->t.expected, line + 7);
+    finish_test(r);
+  } else if (strcmp(line, "#true") == 0 && r->in_test) {
+    r->t.kind = TRUE_;
+    finish_test(r);
+  } else if (strcmp(line, "#setup") == 0) {
+    finish_test(r);
+  } else if (strncmp(line, "#read ", 6) == 0) {
+    finish_test(r);
+    read_setup_file(r, line + 6);
+  } else if (strcmp(line, "#file") == 0) {
+    finish_test(r);
+    flush_setup(r);
+    switch_to_file_db(r);
+  } else {
+    fail(r->file, r->lineno, "(parse)", "unknown or misplaced directive '%s'",
+         line);
+  }
+}
+
 static void run_file(const char *file) {
   FILE *f = fopen(file, "r");
   if (f == NULL) {
     fail(file, 0, "(file)", "cannot open");
     return;
   }
-  char dbpath[512] = {0};
-  sqlite3 *db = open_db(":memory:");
-  Buf setup = {0};
-  Test t = {0};
-  int in_test = 0, in_expect = 0, lineno = 0;
+  Reader r;
+  memset(&r, 0, sizeof r);
+  r.file = file;
+  r.db = open_db(":memory:");
   char line[1 << 16];
-
-#define FLUSH_SETUP()                                                      \
-  do {                                                                     \
-    if (setup.len) {                                                       \
-      Buf o = {0};                                                         \
-      int nr;                                                              \
-      char *e = run_sql(db, setup.data, &o, &nr);                          \
-      if (e) {                                                             \
-        fail(file, lineno, "(setup)", "setup SQL failed: %s", e);          \
-        free(e);                                                           \
-      }                                                                    \
-      free(o.data);                                                        \
-      buf_clear(&setup);                                                   \
-    }                                                                      \
-  } while (0)
-#define FINISH_TEST()                \
-  do {                               \
-    if (in_test) run_test(db, dbpath[0] ? dbpath : NULL, &t); \
-    in_test = in_expect = 0;         \
-    buf_clear(&t.sql);               \
-    buf_clear(&t.expected);          \
-    t.kind = NONE;                   \
-  } while (0)
-
   while (fgets(line, sizeof line, f)) {
-    lineno++;
+    r.lineno++;
     if (line[0] == '#') {
       line[strcspn(line, "\r\n")] = '\0';
-      if (strncmp(line, "#test", 5) == 0) {
-        FINISH_TEST();
-        FLUSH_SETUP();
-        in_test = 1;
-        t.file = file;
-        t.line = lineno;
-        snprintf(t.name, sizeof t.name, "%.200s", line[5] ? line + 6 : "");
-      } else if (strcmp(line, "#expect") == 0 && in_test) {
-        t.kind = EXPECT;
-        in_expect = 1;
-      } else if (strncmp(line, "#error ", 7) == 0 && in_test) {
-        t.kind = ERROR;
-        buf_str(&t.expected, line + 7);
-        FINISH_TEST();
-      } else if (strcmp(line, "#true") == 0 && in_test) {
-        t.kind = TRUE_;
-        FINISH_TEST();
-      } else if (strcmp(line, "#setup") == 0) {
-        FINISH_TEST();
-      } else if (strncmp(line, "#read ", 6) == 0) {
-        FINISH_TEST();
-        FILE *r = fopen(line + 6, "r");
-        if (r == NULL) {
-          fail(file, lineno, "(read)", "cannot open %s", line + 6);
-        } else {
-          char chunk[4096];
-          size_t n;
-          while ((n = fread(chunk, 1, sizeof chunk, r)) > 0)
-            buf_add(&setup, chunk, n);
-          fclose(r);
-        }
-      } else if (strcmp(line, "#file") == 0) {
-        FINISH_TEST();
-        FLUSH_SETUP();
-        sqlite3_close(db);
-        snprintf(dbpath, sizeof dbpath, "/tmp/sqltest-%d.db", (int)getpid());
-        unlink(dbpath);
-        db = open_db(dbpath);
-      } else {
-        fail(file, lineno, "(parse)", "unknown or misplaced directive '%s'",
-             line);
-      }
-      continue;
+      directive(&r, line);
+    } else if (r.in_expect && line[strspn(line, " \t\r\n")] == '\0') {
+      finish_test(&r); /* a blank line ends the expected rows */
+    } else if (r.in_expect) {
+      buf_str(&r.t.expected, line);
+    } else if (r.in_test) {
+      buf_str(&r.t.sql, line);
+    } else {
+      buf_str(&r.setup, line);
     }
-    if (in_expect && line[strspn(line, " \t\r\n")] == '\0')
-      FINISH_TEST(); /* a blank line ends the expected rows */
-    else if (in_expect)
-      buf_str(&t.expected, line);
-    else if (in_test)
-      buf_str(&t.sql, line);
-    else
-      buf_str(&setup, line);
   }
-  FINISH_TEST();
-  FLUSH_SETUP();
+  finish_test(&r);
+  flush_setup(&r);
   fclose(f);
-  free(setup.data);
-  free(t.sql.data);
-  free(t.expected.data);
-  sqlite3_close(db);
-  if (dbpath[0]) unlink(dbpath);
+  free(r.setup.data);
+  free(r.t.sql.data);
+  free(r.t.expected.data);
+  sqlite3_close(r.db);
+  if (r.dbpath[0]) unlink(r.dbpath);
 }
 
 int main(int argc, char **argv) {

@@ -1,5 +1,5 @@
 /*
- * contrast.c — the contrast picks (issue 7; select.h select_contrast):
+ * contrast.c — the contrast picks (beyond the paper; select.h select_contrast):
  * T3 look-alikes of the chosen T1 anchors, round robin over the anchors,
  * each turn the best unpicked candidate by cosine.
  */

@@ -1,6 +1,6 @@
 /*
  * facility.h — greedy facility-location selection within one category
- * (the fl and fl-b methods of issue 7).
+ * (the fl and fl-b methods, beyond the paper).
  *
  * Pure C, no SQLite.  The objective over the category's members M (the
  * "clients") and a selected set S is

@@ -1,6 +1,6 @@
 /*
  * options.h — the options object of safety_sample(method, budget, options)
- * (contract §7, and dedup, quota and contrast of issue 7), parsed with
+ * (contract §7, and the dedup, quota and contrast options), parsed with
  * cJSON into a plain struct.
  *
  * Pure C (no SQLite), so it can be fuzzed on its own.  Errors name the key
@@ -15,7 +15,7 @@
 #define OPTIONS_ERRLEN 300
 
 typedef enum { FILL_DEFAULT = 0, FILL_RANDOM, FILL_SCORE, FILL_NONE } FillMode;
-/* Per-category quotas (issue 7): uniform is the contract's k = max(1, n div C). */
+/* Per-category quotas (beyond the paper): uniform is the contract's k = max(1, n div C). */
 typedef enum { QUOTA_OPT_UNIFORM = 0, QUOTA_OPT_PROPORTIONAL, QUOTA_OPT_EXPLICIT } QuotaMode;
 
 typedef struct {
@@ -29,7 +29,7 @@ typedef struct {
   size_t n_categories;
   FillMode fill;
   int allow_short;
-  /* Beyond the contract (issue 7); the zero values keep its defaults. */
+  /* Beyond the paper; the zero values keep its defaults. */
   double dedup;             /* 0 = off, else the cosine threshold in (0, 1] */
   QuotaMode quota;
   char **quota_names;       /* QUOTA_OPT_EXPLICIT: category names ... */

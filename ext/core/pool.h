@@ -54,6 +54,7 @@ typedef struct {
   Arena arena;             /* each eligible example's embedding or scores */
   void **row_ptr;          /* [n]: example i's arena row, NULL when none */
   char **cat_names;        /* [sel.n_cat], name order */
+  size_t n_unlabelled;     /* examples read whose behaviour is NULL */
 } Pool;
 
 /* The reference set of cossim: categories in name order, each with the

@@ -7,7 +7,7 @@
  * (O(m log k) per category), ordered by score descending, then smaller id
  * (= smaller example index, since examples are in id order).
  *
- * Issue 7 adds, through select_run_extra: dedup (admit() below), per-
+ * Beyond the paper, select_run_extra adds: dedup (admit() below), per-
  * category targets other than the uniform k (plan_targets), facility
  * location (run_fl, select_score.c) and the contrast picks (contrast.c).
  * With a zeroed SelectExtra every path does exactly what the contract
@@ -95,7 +95,7 @@ static size_t quota(size_t n, size_t n_categories) {
 
 /*
  * The categories' targets, for the categories in order[0..c_used): the
- * uniform k, or the proportional or explicit quotas of issue 7 (select.h).
+ * uniform k, or the proportional or explicit quotas (select.h).
  * Returns 0 when out of memory.
  */
 static int plan_targets(const Selection *s, const CatCount *order,

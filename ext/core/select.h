@@ -18,7 +18,7 @@ typedef enum {
   METHOD_SSS,
   METHOD_PSS,
   METHOD_COSSIM,
-  METHOD_FL /* facility location (issue 7; facility.h) */
+  METHOD_FL /* facility location (beyond the paper; facility.h) */
 } SelectMethod;
 
 typedef enum { SELECT_FILL_RANDOM = 0, SELECT_FILL_SCORE, SELECT_FILL_NONE } SelectFill;
@@ -90,7 +90,7 @@ enum {
 };
 
 /*
- * Beyond the contract (issue 7).  A zeroed SelectExtra is the contract:
+ * Beyond the paper.  A zeroed SelectExtra is the contract:
  *
  * dedup > 0: a candidate whose cosine to any example chosen so far is
  *   >= dedup is skipped (and never considered again: the chosen set only
@@ -129,7 +129,7 @@ int select_run(const SelectPool *pool, SelectMethod method, size_t n,
                size_t *bad_category);
 void select_result_free(SelectResult *r);
 
-/* select_run with the options of issue 7 (extra may be NULL: the contract). */
+/* select_run with the options beyond the paper (extra may be NULL: the contract). */
 int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
                      SelectFill fill, uint64_t seed, const SelectExtra *extra,
                      SelectResult *out, size_t *bad_category);
@@ -149,7 +149,7 @@ int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
                                size_t *out);
 
 /*
- * Contrast (issue 7): up to k examples of cand (the T3 pool) that look
+ * Contrast (beyond the paper): up to k examples of cand (the T3 pool) that look
  * like the anchors (the chosen T1 examples, in rank order): round robin
  * over the anchors, each turn taking the unpicked candidate with the
  * highest cosine to that anchor (ties: the smaller tie key under seed,

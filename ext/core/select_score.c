@@ -1,6 +1,6 @@
 /*
- * select_score.c — the methods that pick by score (contract §7 and issue
- * 7): pss (cosine to the category prototype), cossim (cosine to the
+ * select_score.c — the methods that pick by score (contract §7 and
+ * beyond it): pss (cosine to the category prototype), cossim (cosine to the
  * reference means) and fl (facility location, facility.c), each as a pick
  * function over the shared walk of the plan (select.c).
  */

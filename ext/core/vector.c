@@ -45,6 +45,30 @@ long long vec_copy_checked(float *dst, const void *blob, size_t dim) {
   return -1;
 }
 
+/* A float32 no real embedding holds: what a double's low half gives. */
+static int extreme_float(float f) {
+  float a = fabsf(f);
+  return !isfinite(f) || a > 1e15f || (a != 0.0f && a < 1e-30f);
+}
+
+int vec_looks_float64(const void *blob, size_t nbytes, float *example) {
+  if (nbytes == 0 || nbytes % 8 != 0) return 0;
+  size_t k = nbytes / 8 < 16 ? nbytes / 8 : 16, extreme = 0, nonzero = 0;
+  const unsigned char *p = blob;
+  for (size_t i = 0; i < k; i++) {
+    double d;
+    float lo;
+    memcpy(&d, p + 8 * i, sizeof d);
+    memcpy(&lo, p + 8 * i, sizeof lo); /* little-endian: the low half */
+    if (!isfinite(d) || fabs(d) > 1e6) return 0;
+    nonzero += d != 0.0;
+    if (extreme_float(lo)) {
+      if (extreme++ == 0 && example != NULL) *example = lo;
+    }
+  }
+  return nonzero > 0 && extreme > 0 && extreme * 4 >= k;
+}
+
 int vec_from_blob(const void *blob, size_t nbytes, float **out, size_t *dim,
                   char err[VEC_ERRLEN]) {
   *out = NULL;
@@ -65,8 +89,9 @@ int vec_from_blob(const void *blob, size_t nbytes, float **out, size_t *dim,
   if (v == NULL) return VEC_ENOMEM;
   long long bad = vec_copy_checked(v, blob, n);
   if (bad >= 0) {
-    snprintf(err, VEC_ERRLEN, "element %lld is %s; vectors must be finite",
-             bad, isnan(v[bad]) ? "NaN" : "infinite");
+    snprintf(err, VEC_ERRLEN, "element %lld is %s; vectors must be finite%s",
+             bad, isnan(v[bad]) ? "NaN" : "infinite",
+             vec_looks_float64(blob, nbytes, NULL) ? "; " VEC_FLOAT64_HINT : "");
     ss_free(v);
     return VEC_EINVALID;
   }

@@ -38,6 +38,20 @@ int vec_from_json(const char *text, size_t len, float **out, size_t *dim,
  * finiteness; returns the index of the first non-finite element or -1. */
 long long vec_copy_checked(float *dst, const void *blob, size_t dim);
 
+/*
+ * Whether packed bytes that should be float32 look like float64 instead
+ * (numpy's default dtype): the length is a multiple of 8, the first (up
+ * to 16) 8-byte words read as finite doubles of magnitude <= 1e6, not all
+ * zero, and at least a quarter of their low halves read as float32 are
+ * extreme (NaN, infinite, beyond 1e15 or non-zero below 1e-30) -- the
+ * random mantissa bits of a double, which a real float32 embedding never
+ * has.  *example receives one such float32 value (for the message).
+ */
+int vec_looks_float64(const void *blob, size_t nbytes, float *example);
+#define VEC_FLOAT64_HINT                                                \
+  "the bytes look like float64 (numpy's default dtype); store "       \
+  "numpy.float32(v).tobytes()"
+
 /* Kernels (double accumulation, fixed order; see the file comment). */
 double vec_dot(const float *a, const float *b, size_t n);
 double vec_norm(const float *a, size_t n);

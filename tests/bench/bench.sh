@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh — the benchmark of issue 5, run by `make bench` (tests/bench.mk).
+# bench.sh — the performance benchmark, run by `make bench` (tests/bench.mk).
 #
 # Measures, on the cached synthetic pool BENCH_DB, in BENCH_ROUNDS rounds
 # that run every row side by side (so load from other processes hits all
@@ -15,8 +15,8 @@
 #   cosine    SELECT sum(cosine(embedding, :q)) FROM safety_pool
 #   vec       the same with sqlite-vec's vec_distance_cosine
 # and prints the medians over all repetitions, ratios to the scan, the peak
-# resident set of each process, and each issue-5 target with whether it
-# holds.  Informational only: exits 0 whatever the timings (non-zero only
+# resident set of each process, and each of the performance targets with
+# whether it holds.  Informational only: exits 0 whatever the timings (non-zero only
 # when a measurement crashes).  With BENCH_CORETYPES="unset Prescott ..." it
 # also compares OpenBLAS core types on the rows where BLAS can matter.
 set -u
@@ -124,7 +124,7 @@ run_row() {
 query() { "$RUNQ" -e "$EXT" -p "$DB" "$1" 2>&1; }
 core_line() { env "$@" "$RUNQ" -e "$EXT" -p "$DB" "SELECT safety_debug()" 2>&1 | grep '^openblas core:' | sed 's/^openblas core: //'; }
 
-echo "== safety_sample benchmark (issue 5) =="
+echo "== safety_sample benchmark =="
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "OPENBLAS_CORETYPE in the environment: ${OPENBLAS_CORETYPE:-<unset>}"
 query "SELECT safety_debug()" | sed 's/^/  /'
@@ -198,7 +198,7 @@ target() {
 }
 val() { [ -z "${STATUS[$1]}" ] && median "$1"; }
 cval() { [ -z "${STATUS[$1]}" ] && median "cpu:$1"; }
-echo "issue-5 targets (informational; wall-time ratios measured in this run):"
+echo "the performance targets (informational; wall-time ratios measured in this run):"
 target "pss-b / bare scan" "$(ratio "$(val pss-b)" "$scan_ms")" "<=" 1.6 \
   "$(ratio "$(cval pss-b)" "$scan_cpu")"
 target "cossim-b / bare scan" "$(ratio "$(val cossim-b)" "$scan_ms")" "<=" 1.3 \

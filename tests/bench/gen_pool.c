@@ -136,6 +136,174 @@ static void step_reset(sqlite3 *db, sqlite3_stmt *st) {
   sqlite3_reset(st);
 }
 
+/* What every writer needs: the database, the dimension, a row buffer and
+ * the category centres (centres[NCAT] is the refusal direction). */
+typedef struct {
+  sqlite3 *db;
+  int dim;
+  float *vec;
+  const float *centres[NCAT + 1];
+  int total_weight;
+} Gen;
+
+/* Category centres and the T1 (refusal) direction: random unit-ish
+ * vectors from a fixed seed, independent of N, in data[(NCAT + 1) * dim]. */
+static void make_centres(Gen *g, float *data) {
+  sm_state = 0x5AFE7Bull + (uint64_t)g->dim;
+  for (int c = 0; c <= NCAT; c++) {
+    float *cv = data + (size_t)c * g->dim;
+    for (int i = 0; i < g->dim; i++) cv[i] = gauss() / sqrtf((float)g->dim);
+    g->centres[c] = cv;
+  }
+  g->total_weight = 0;
+  for (int c = 0; c < NCAT; c++) g->total_weight += category_weight[c];
+}
+
+/* An example's distinct categories into cats[0..3): 1-3 when harmful,
+ * else 0-1.  Returns how many. */
+static int draw_categories(const Gen *g, int harmful, int cats[3]) {
+  double v = uniform01();
+  int ncat = harmful ? (v < 0.80 ? 1 : v < 0.95 ? 2 : 3) : (v < 0.70 ? 0 : 1);
+  for (int j = 0; j < ncat; j++) {
+    int c, dup;
+    do {
+      c = draw_category(g->total_weight);
+      dup = 0;
+      for (int k = 0; k < j; k++) dup |= cats[k] == c;
+    } while (dup);
+    cats[j] = c;
+  }
+  return ncat;
+}
+
+/* The example's embedding into g->vec: its category centres (the first
+ * weighs most), the refusal direction for refusals, and noise. */
+static void example_vector(Gen *g, const int *cats, int ncat, int refusal) {
+  const float *mix[4];
+  float w[4];
+  int nmix = 0;
+  for (int j = 0; j < ncat; j++) {
+    mix[nmix] = g->centres[cats[j]];
+    w[nmix++] = j == 0 ? 1.0f : 0.6f;
+  }
+  if (refusal) {
+    mix[nmix] = g->centres[NCAT];
+    w[nmix++] = 0.5f;
+  }
+  make_vector(g->vec, g->dim, mix, w, nmix, 1.2f);
+}
+
+/* The three insert statements of an example. */
+typedef struct {
+  sqlite3_stmt *ex, *cat, *emb;
+} ExampleInserts;
+
+/* Inserts example id with its categories and the embedding in g->vec. */
+static void insert_example(Gen *g, const ExampleInserts *ins, long id,
+                           int harmful, int refusal, const int *cats, int ncat) {
+  char instruction[48], response[48];
+  snprintf(instruction, sizeof instruction, "synthetic instruction %ld", id);
+  snprintf(response, sizeof response, "synthetic response %ld", id);
+  sqlite3_bind_int64(ins->ex, 1, id);
+  sqlite3_bind_text(ins->ex, 2, instruction, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(ins->ex, 3, response, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(ins->ex, 4, harmful);
+  sqlite3_bind_int(ins->ex, 5, refusal);
+  step_reset(g->db, ins->ex);
+  for (int j = 0; j < ncat; j++) {
+    sqlite3_bind_int64(ins->cat, 1, id);
+    sqlite3_bind_text(ins->cat, 2, category_names[cats[j]], -1, SQLITE_STATIC);
+    step_reset(g->db, ins->cat);
+  }
+  sqlite3_bind_int64(ins->emb, 1, id);
+  sqlite3_bind_blob(ins->emb, 2, g->vec, (int)(sizeof(float) * (size_t)g->dim),
+                    SQLITE_STATIC);
+  step_reset(g->db, ins->emb);
+}
+
+/* The pool: n examples; counts[0..4) gets the examples per behaviour.
+ * Returns the number of category rows. */
+static long write_examples(Gen *g, long n, long counts[4]) {
+  ExampleInserts ins = {
+      prepare(g->db, "INSERT INTO examples(id, source, source_key, instruction, response,"
+                     " harmful_request, refusal) VALUES (?1, 'synthetic', ?1, ?2, ?3, ?4, ?5)"),
+      prepare(g->db, "INSERT INTO example_categories(example_id, category) VALUES (?1, ?2)"),
+      prepare(g->db, "INSERT INTO embeddings(example_id, model, embedding) VALUES (?1, 'synthetic', ?2)"),
+  };
+  sm_state = 0xB0A7ull;
+  long cat_rows = 0;
+  for (long id = 1; id <= n; id++) {
+    double u = uniform01();
+    int behaviour = u < 0.45 ? 0 : u < 0.70 ? 1 : u < 0.90 ? 2 : 3; /* T1..T4 */
+    int harmful = behaviour <= 1, refusal = behaviour == 0 || behaviour == 3;
+    counts[behaviour]++;
+    int cats[3];
+    int ncat = draw_categories(g, harmful, cats);
+    example_vector(g, cats, ncat, refusal);
+    insert_example(g, &ins, id, harmful, refusal, cats, ncat);
+    cat_rows += ncat;
+  }
+  sqlite3_finalize(ins.ex);
+  sqlite3_finalize(ins.cat);
+  sqlite3_finalize(ins.emb);
+  return cat_rows;
+}
+
+/* The reference set: 100 single-category exemplars per category.  Returns
+ * the number of rows. */
+static long write_reference(Gen *g) {
+  sqlite3_stmt *ins_ref = prepare(
+      g->db, "INSERT INTO reference_examples(id, category, text, embedding)"
+             " VALUES (?1, ?2, ?3, ?4)");
+  sm_state = 0x4EF5ull;
+  long ref_id = 1;
+  for (int c = 0; c < NCAT; c++) {
+    for (int i = 0; i < NREF_PER_CAT; i++, ref_id++) {
+      const float *mix[1] = {g->centres[c]};
+      float w[1] = {1.0f};
+      make_vector(g->vec, g->dim, mix, w, 1, 1.0f);
+      char text[64];
+      snprintf(text, sizeof text, "reference %d of category %d", i + 1, c + 1);
+      sqlite3_bind_int64(ins_ref, 1, ref_id);
+      sqlite3_bind_text(ins_ref, 2, category_names[c], -1, SQLITE_STATIC);
+      sqlite3_bind_text(ins_ref, 3, text, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_blob(ins_ref, 4, g->vec, (int)(sizeof(float) * (size_t)g->dim),
+                        SQLITE_STATIC);
+      step_reset(g->db, ins_ref);
+    }
+  }
+  sqlite3_finalize(ins_ref);
+  return ref_id - 1;
+}
+
+/* The task set: NTASK short rows. */
+static void write_tasks(sqlite3 *db) {
+  sqlite3_stmt *ins_task = prepare(
+      db, "INSERT INTO task_examples(id, instruction, output) VALUES (?1, 'task', 'output')");
+  for (long id = 1; id <= NTASK; id++) {
+    sqlite3_bind_int64(ins_task, 1, id);
+    step_reset(db, ins_task);
+  }
+  sqlite3_finalize(ins_task);
+}
+
+/* Opens a new database at path (removing an old one), applies the fast
+ * pragmas and the schema and begins the transaction. */
+static sqlite3 *open_new(const char *path, const char *schema) {
+  remove(path);
+  sqlite3 *db = NULL;
+  if (sqlite3_open(path, &db) != SQLITE_OK) {
+    fprintf(stderr, "gen_pool: cannot open %s\n", path);
+    exit(1);
+  }
+  check(db, sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                             "PRAGMA cache_size=-262144;",
+                         NULL, NULL, NULL), "pragmas");
+  check(db, sqlite3_exec(db, schema, NULL, NULL, NULL), "schema");
+  check(db, sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
+  return db;
+}
+
 int main(int argc, char **argv) {
   if (argc != 5) {
     fprintf(stderr, "usage: gen_pool OUT.db N DIM SCHEMA.sql\n");
@@ -151,142 +319,21 @@ int main(int argc, char **argv) {
   char *schema = read_file(argv[4]);
   size_t tmplen = strlen(out) + 5;
   char *tmp = malloc(tmplen);
-  float *vec = malloc(sizeof(float) * (size_t)dim);
+  Gen g = {.dim = dim, .vec = malloc(sizeof(float) * (size_t)dim)};
   float *centre_data = malloc(sizeof(float) * (size_t)dim * (NCAT + 1));
-  if (tmp == NULL || vec == NULL || centre_data == NULL) {
+  if (tmp == NULL || g.vec == NULL || centre_data == NULL) {
     fprintf(stderr, "gen_pool: out of memory\n");
     return 1;
   }
   snprintf(tmp, tmplen, "%s.tmp", out);
-  remove(tmp);
-
-  sqlite3 *db = NULL;
-  if (sqlite3_open(tmp, &db) != SQLITE_OK) {
-    fprintf(stderr, "gen_pool: cannot open %s\n", tmp);
-    return 1;
-  }
-  check(db, sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                             "PRAGMA cache_size=-262144;",
-                         NULL, NULL, NULL), "pragmas");
-  check(db, sqlite3_exec(db, schema, NULL, NULL, NULL), "schema");
-  check(db, sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
-
-  /* Category centres and the T1 (refusal) direction: random unit-ish
-   * vectors from a fixed seed, independent of N. */
-  sm_state = 0x5AFE7Bull + (uint64_t)dim;
-  const float *centres[NCAT + 1];
-  for (int c = 0; c <= NCAT; c++) {
-    float *cv = centre_data + (size_t)c * dim;
-    for (int i = 0; i < dim; i++) cv[i] = gauss() / sqrtf((float)dim);
-    centres[c] = cv;
-  }
-  int total_weight = 0;
-  for (int c = 0; c < NCAT; c++) total_weight += category_weight[c];
-
-  sqlite3_stmt *ins_ex = prepare(
-      db, "INSERT INTO examples(id, source, source_key, instruction, response,"
-          " harmful_request, refusal) VALUES (?1, 'synthetic', ?1, ?2, ?3, ?4, ?5)");
-  sqlite3_stmt *ins_cat = prepare(
-      db, "INSERT INTO example_categories(example_id, category) VALUES (?1, ?2)");
-  sqlite3_stmt *ins_emb = prepare(
-      db, "INSERT INTO embeddings(example_id, model, embedding) VALUES (?1, 'synthetic', ?2)");
-
-  sm_state = 0xB0A7ull;
+  g.db = open_new(tmp, schema);
+  make_centres(&g, centre_data);
   long counts[4] = {0, 0, 0, 0};
-  long cat_rows = 0;
-  for (long id = 1; id <= n; id++) {
-    double u = uniform01();
-    int behaviour = u < 0.45 ? 0 : u < 0.70 ? 1 : u < 0.90 ? 2 : 3; /* T1..T4 */
-    int harmful = behaviour <= 1, refusal = behaviour == 0 || behaviour == 3;
-    counts[behaviour]++;
-    int ncat;
-    double v = uniform01();
-    if (harmful)
-      ncat = v < 0.80 ? 1 : v < 0.95 ? 2 : 3;
-    else
-      ncat = v < 0.70 ? 0 : 1;
-    int cats[3];
-    for (int j = 0; j < ncat; j++) {
-      int c, dup;
-      do {
-        c = draw_category(total_weight);
-        dup = 0;
-        for (int k = 0; k < j; k++) dup |= cats[k] == c;
-      } while (dup);
-      cats[j] = c;
-    }
-    /* Embedding: category centres (the first weighs most), the refusal
-     * direction for refusals, and noise. */
-    const float *mix[4];
-    float w[4];
-    int nmix = 0;
-    for (int j = 0; j < ncat; j++) {
-      mix[nmix] = centres[cats[j]];
-      w[nmix++] = j == 0 ? 1.0f : 0.6f;
-    }
-    if (refusal) {
-      mix[nmix] = centres[NCAT];
-      w[nmix++] = 0.5f;
-    }
-    make_vector(vec, dim, mix, w, nmix, 1.2f);
-
-    char instruction[48], response[48];
-    snprintf(instruction, sizeof instruction, "synthetic instruction %ld", id);
-    snprintf(response, sizeof response, "synthetic response %ld", id);
-    sqlite3_bind_int64(ins_ex, 1, id);
-    sqlite3_bind_text(ins_ex, 2, instruction, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins_ex, 3, response, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(ins_ex, 4, harmful);
-    sqlite3_bind_int(ins_ex, 5, refusal);
-    step_reset(db, ins_ex);
-    for (int j = 0; j < ncat; j++) {
-      sqlite3_bind_int64(ins_cat, 1, id);
-      sqlite3_bind_text(ins_cat, 2, category_names[cats[j]], -1, SQLITE_STATIC);
-      step_reset(db, ins_cat);
-      cat_rows++;
-    }
-    sqlite3_bind_int64(ins_emb, 1, id);
-    sqlite3_bind_blob(ins_emb, 2, vec, (int)(sizeof(float) * (size_t)dim),
-                      SQLITE_STATIC);
-    step_reset(db, ins_emb);
-  }
-
-  /* The reference set: 100 single-category exemplars per category. */
-  sqlite3_stmt *ins_ref = prepare(
-      db, "INSERT INTO reference_examples(id, category, text, embedding)"
-          " VALUES (?1, ?2, ?3, ?4)");
-  sm_state = 0x4EF5ull;
-  long ref_id = 1;
-  for (int c = 0; c < NCAT; c++) {
-    for (int i = 0; i < NREF_PER_CAT; i++, ref_id++) {
-      const float *mix[1] = {centres[c]};
-      float w[1] = {1.0f};
-      make_vector(vec, dim, mix, w, 1, 1.0f);
-      char text[64];
-      snprintf(text, sizeof text, "reference %d of category %d", i + 1, c + 1);
-      sqlite3_bind_int64(ins_ref, 1, ref_id);
-      sqlite3_bind_text(ins_ref, 2, category_names[c], -1, SQLITE_STATIC);
-      sqlite3_bind_text(ins_ref, 3, text, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_blob(ins_ref, 4, vec, (int)(sizeof(float) * (size_t)dim),
-                        SQLITE_STATIC);
-      step_reset(db, ins_ref);
-    }
-  }
-
-  sqlite3_stmt *ins_task = prepare(
-      db, "INSERT INTO task_examples(id, instruction, output) VALUES (?1, 'task', 'output')");
-  for (long id = 1; id <= NTASK; id++) {
-    sqlite3_bind_int64(ins_task, 1, id);
-    step_reset(db, ins_task);
-  }
-
-  sqlite3_finalize(ins_ex);
-  sqlite3_finalize(ins_cat);
-  sqlite3_finalize(ins_emb);
-  sqlite3_finalize(ins_ref);
-  sqlite3_finalize(ins_task);
-  check(db, sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), "commit");
-  check(db, sqlite3_close(db), "close");
+  long cat_rows = write_examples(&g, n, counts);
+  long ref_rows = write_reference(&g);
+  write_tasks(g.db);
+  check(g.db, sqlite3_exec(g.db, "COMMIT", NULL, NULL, NULL), "commit");
+  check(g.db, sqlite3_close(g.db), "close");
   if (rename(tmp, out) != 0) {
     perror(out);
     return 1;
@@ -294,10 +341,10 @@ int main(int argc, char **argv) {
   printf("gen_pool: %s: %ld examples x %d dims (T1 %ld, T2 %ld, T3 %ld, T4 %ld),"
          " %ld category rows, %ld reference rows\n",
          out, n, dim, counts[0], counts[1], counts[2], counts[3], cat_rows,
-         ref_id - 1);
+         ref_rows);
   free(schema);
   free(tmp);
-  free(vec);
+  free(g.vec);
   free(centre_data);
   return 0;
 }

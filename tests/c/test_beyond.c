@@ -1,5 +1,5 @@
 /*
- * test_beyond.c — unit tests of issue 7's additions on in-memory pools:
+ * test_beyond.c — unit tests of the additions beyond the paper on in-memory pools:
  * SHA-256 against the FIPS 180-4 vectors; proportional quotas against an
  * exact rational computation; explicit quotas and their shortfalls;
  * dedup (no pair at or above the threshold, no change when nothing is a

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # refusal_accuracy.sh — runs tests/measure_refusal.sh and checks the figures
 # the README publishes: is_refusal agrees with XSTest's human labels on at
-# least 92 % of the completions (issue 4), is_refusal = (score >= 0.5) with
+# least 92 % of the completions, is_refusal = (score >= 0.5) with
 # every score in [0, 1] on all 6,084 texts, and on Do-Not-Answer it finds at
 # least 90 % of the action-0 refusals while flagging at most 5 % of the
 # responses that follow the instruction (action 5).

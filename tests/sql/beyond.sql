@@ -1,4 +1,4 @@
--- beyond.sql — issue 7: the dedup, quota and contrast options, the fl and
+-- beyond.sql — beyond the paper: the dedup, quota and contrast options, the fl and
 -- fl-b methods and safety_report(), on the hand-worked pool of sample.sql
 -- (tests/data/sample_pool.sql, 2-D embeddings; its head comment lists the
 -- examples) and on a generated pool with many near-duplicates.  The
@@ -329,7 +329,7 @@ SELECT * FROM safety_sample('pss-b', 4, '{"pool": "t3dup", "contrast": 0.5, "ded
 
 #test the main selection's eligible count is checked against n minus the contrast share
 SELECT * FROM safety_sample('pss-b', 12, '{"contrast": 0.5}');
-#error safety_sample: only 5 eligible examples (T1) for a budget of 6 (after the contrast share); lower the budget, widen options.behavior or options.categories, or pass "allow_short": true to take them all
+#error safety_sample: only 5 eligible examples (T1) for a budget of 6 (after the contrast share); 1 pool example has no behaviour
 
 #test contrast shortfall with allow_short
 SELECT count(*), sum(stage = 'contrast') FROM safety_sample('pss-b', 4, '{"contrast": 0.5, "allow_short": true}');

@@ -20,7 +20,7 @@
 -- 40,000 examples (79 batches) large enough that select.c scores pss on
 -- two threads.  Last, the internal aggregate through which the pool is read
 -- cannot be called from SQL.  The worker itself is unit-tested in
--- tests/c/test_row_worker.c.
+-- tests/c/test_row_batch.c and tests/c/test_row_pipeline.c.
 
 -- e: element numbers; vecs: one dense 128-d embedding per id (ids 1..5000
 -- for the pool, 5001..5070 for the reference set).

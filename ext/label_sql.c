@@ -1,5 +1,5 @@
 /*
- * label.c — behaviour labels of section 4 of the contract:
+ * label_sql.c — behaviour labels of section 4 of the contract:
  * behavior_type(harmful_request, refusal) -> 'T1'..'T4'.
  */
 #include "common.h"
