@@ -51,6 +51,11 @@ typedef struct {
   /* The pool's categories are not wanted (cossim without the categories
    * option), so they are not read (the column must still exist). */
   int skip_category;
+  /* The group option: the pool column to read (NULL = off), its values
+   * interned into groups (shared by the main and the contrast reads, so
+   * their numbers agree); SelectPool.group gets each example's number. */
+  const char *group;
+  Names *groups;
 } PoolQuery;
 
 /* A category value (not NULL) of the kind ("pool"/"reference") relation

@@ -110,6 +110,31 @@ int relation_has_column(sqlite3 *db, const char *rel, const char *col) {
   return found;
 }
 
+int relation_check_column(sqlite3 *db, const char *kind, const char *rel,
+                          const char *option, const char *col, char **errmsg) {
+  sqlite3_stmt *st;
+  int rc = prepare_on(db, "SELECT * FROM", rel, &st);
+  if (rc != SQLITE_OK || stmt_has_column(st, col)) {
+    sqlite3_finalize(st);
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+  }
+  char *list = NULL;
+  for (int j = 0; rc == SQLITE_OK && j < sqlite3_column_count(st); j++) {
+    char *more = sqlite3_mprintf("%s%s%s", list ? list : "", j ? ", " : "",
+                                 sqlite3_column_name(st, j));
+    sqlite3_free(list);
+    if ((list = more) == NULL) rc = SQLITE_NOMEM;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_OK) return rc;
+  *errmsg = sqlite3_mprintf(
+      "option %s names column \"%s\", which the %s relation \"%s\" does "
+      "not have; its columns are %s",
+      option, col, kind, rel, list ? list : "(none)");
+  sqlite3_free(list);
+  return SQLITE_ERROR;
+}
+
 int relation_prepare(sqlite3 *db, const char *kind, const char *option,
                             const char *rel, const char *const *cols,
                             size_t n_cols, unsigned null_mask,

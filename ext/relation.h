@@ -29,6 +29,12 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
 int relation_failed(sqlite3 *db, int rc, const char *kind, const char *rel,
                     char **errmsg);
 
+/* A column an option names (option, e.g. "group"): SQLITE_OK when the
+ * kind relation rel has it; else an error naming it and rel's columns
+ * (or SQLITE_OK when rel cannot be read: relation_prepare says so). */
+int relation_check_column(sqlite3 *db, const char *kind, const char *rel,
+                          const char *option, const char *col, char **errmsg);
+
 /* 1 if relation rel has column col, 0 if not, -1 if it cannot be read. */
 int relation_has_column(sqlite3 *db, const char *rel, const char *col);
 

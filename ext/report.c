@@ -288,6 +288,8 @@ static cJSON *build_report(const SampleRun *run) {
                         : cJSON_AddNullToObject(o, "dedup")) != NULL;
   ok &= cJSON_AddNumberToObject(o, "contrast", opt->contrast) != NULL;
   ok &= cJSON_AddNumberToObject(o, "contrast_reserved", (double)run->n_contrast) != NULL;
+  if (opt->group != NULL) /* only when given: reports without it unchanged */
+    ok &= cJSON_AddStringToObject(o, "group", opt->group) != NULL;
   ok &= cJSON_AddNumberToObject(o, "rows", (double)run->n_rows) != NULL;
   size_t stage[3] = {0, 0, 0};
   for (size_t i = 0; i < run->n_rows; i++) stage[run->rows[i].stage]++;

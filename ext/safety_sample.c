@@ -114,11 +114,12 @@ static const struct {
     {"is_refusal", 1, FLAGS_PURE, fn_is_refusal, 0, 0, 0, 0},
     {"safety_embed", 1, FLAGS_PURE, fn_safety_embed, 0, 0, 0, 0},
     {"safety_embed", 2, FLAGS_PURE, fn_safety_embed, 0, 0, 0, 0},
+    {"is_truncated", 1, FLAGS_PURE, fn_is_truncated, 0, 0, 0, 0},
     /* Reads the database: neither deterministic nor innocuous. */
     {"safety_report", 2, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
     {"safety_report", 3, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
     /* Internal: only pool_read can pass it its pointer argument. */
-    {READ_POOL_FN, 5, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, read_pool_step,
+    {READ_POOL_FN, 6, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, read_pool_step,
      read_pool_final, 0, 0},
 };
 

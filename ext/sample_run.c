@@ -8,6 +8,8 @@
 #include "common.h"
 #include "sample_run.h"
 
+#include "core/group.h"
+
 #include "relation.h"
 
 #include "core/facility.h"
@@ -151,6 +153,28 @@ static size_t contrast_anchors(const SampleRun *run, const SelectPool *cand,
   return n_anchor;
 }
 
+/* With group: candidates whose group the selection took are excluded
+ * too (both reads number the groups alike).  0 when out of memory. */
+static int contrast_groups(const SampleRun *run, const SelectPool *cand,
+                           unsigned char *excluded) {
+  const SelectPool *p = &run->pd.sel;
+  if (p->group == NULL || cand->group == NULL) return 1;
+  size_t n_groups = run->groups.n;
+  unsigned char *taken = ss_malloc(n_groups ? n_groups : 1);
+  if (taken == NULL) return 0;
+  memset(taken, 0, n_groups ? n_groups : 1);
+  for (size_t r = 0; r < run->res.n_rows; r++) {
+    uint32_t g = p->group[run->res.rows[r].example];
+    if (g != GROUP_NONE && g < n_groups) taken[g] = 1;
+  }
+  for (size_t i = 0; i < cand->n; i++)
+    if (cand->group[i] != GROUP_NONE && cand->group[i] < n_groups &&
+        taken[cand->group[i]])
+      excluded[i] = 1;
+  ss_free(taken);
+  return 1;
+}
+
 /* The contrast rows: T3 look-alikes of the chosen T1 examples. */
 static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
                         ContrastPick **picks_out, size_t *n_picks,
@@ -163,6 +187,8 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
       .need_embeddings = 1,
       .method = main_q->method,
       .dim = main_q->dim,
+      .group = main_q->group,
+      .groups = main_q->groups,
   };
   call_guard_reading(&run->guard, "pool", q.pool);
   int rc = pool_read(db, &q, &run->t3, errmsg);
@@ -188,6 +214,10 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   size_t n_anchor = contrast_anchors(run, cand, avec, anorm, excluded);
+  if (!contrast_groups(run, cand, excluded)) {
+    rc = SQLITE_NOMEM;
+    goto cleanup;
+  }
   if (n_anchor == 0) {
     *errmsg = sqlite3_mprintf(
         "option contrast looks for T3 examples that resemble the chosen "
@@ -198,8 +228,8 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   int src = select_contrast(cand, excluded, avec, anorm, n_anchor, k,
-                            run->opt.dedup, picks, n_picks,
-                            &run->contrast_skipped);
+                            run->opt.dedup, (uint64_t)run->opt.seed, picks,
+                            n_picks, &run->contrast_skipped);
   if (src != SELECT_OK) {
     rc = src == SELECT_ESTOPPED
              ? call_guard_stopped(&run->guard, "choosing the contrast rows", errmsg)
@@ -287,6 +317,7 @@ static PoolQuery main_query(const SampleRun *run, int for_report) {
       .want_sums = m->prototype_sums,
       .skip_category = m->method == METHOD_COSSIM && opt->categories == NULL &&
                        !for_report,
+      .group = opt->group,
   };
 }
 
@@ -394,15 +425,21 @@ static void why_short(const SampleRun *run, sqlite3_str *s) {
 static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
                           char **errmsg) {
   const SampleOptions *opt = &run->opt;
-  if ((sqlite3_int64)run->pd.sel.n >= *n_main) return SQLITE_OK;
+  const SelectPool *p = &run->pd.sel;
+  int nomem = 0; /* with group, the examples of distinct groups */
+  size_t have = group_count(p->group, p->n, p->n_groups, &nomem);
+  if (nomem) return SQLITE_NOMEM;
+  if ((sqlite3_int64)have >= *n_main) return SQLITE_OK;
   if (!opt->allow_short) {
     char filter[40];
     describe_filter(opt->behavior_mask, filter, sizeof filter);
     sqlite3_str *s = sqlite3_str_new(NULL);
     sqlite3_str_appendf(
-        s, "only %llu eligible examples (%s%s) for a budget of %lld%s",
-        (unsigned long long)run->pd.sel.n, filter,
-        opt->categories ? ", listed categories" : "", (long long)*n_main,
+        s, "only %llu eligible examples (%s%s%s%s%s) for a budget of %lld%s",
+        (unsigned long long)have, filter,
+        opt->categories ? ", listed categories" : "",
+        opt->group ? ", one per value of group \"" : "",
+        opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main,
         run->n_contrast ? " (after the contrast share)" : "");
     why_short(run, s);
     sqlite3_str_appendall(s, "; lower the budget, widen options.behavior or "
@@ -411,7 +448,7 @@ static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
     *errmsg = sqlite3_str_finish(s);
     return *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
   }
-  *n_main = (sqlite3_int64)run->pd.sel.n;
+  *n_main = (sqlite3_int64)have;
   return SQLITE_OK;
 }
 
@@ -500,6 +537,7 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
   if (rc != SQLITE_OK) return rc;
   sqlite3_int64 n_main = run->n - run->n_contrast;
   PoolQuery q = main_query(run, for_report);
+  q.groups = &run->groups;
   rc = read_relations(db, run, for_report, &q, errmsg);
   if (rc == SQLITE_OK) rc = check_eligible(run, &n_main, errmsg);
   if (rc != SQLITE_OK) return rc;
@@ -546,6 +584,8 @@ void sample_run_free(SampleRun *run) {
   pool_free(&run->pd);
   pool_free(&run->t3);
   ref_free(&run->ref);
+  names_free(&run->groups, 0);
+  memset(&run->groups, 0, sizeof run->groups);
   options_free(&run->opt);
   sqlite3_free(run->no_embeddings);
   ss_free(run->rows);

@@ -56,6 +56,7 @@ typedef struct {
   int embeddings;           /* pd holds embeddings */
   char *no_embeddings;      /* report: why not (sqlite3_malloc'ed) */
   RunCategories pool_cats;  /* report: the pool's categories */
+  Names groups;             /* the group option's values (pool_read.h) */
   /* The selection. */
   SelectResult res;
   size_t contrast_skipped;

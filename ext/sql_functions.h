@@ -34,6 +34,9 @@ void fn_is_refusal(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* embed_sql.c: safety_embed(text [, dim]). */
 void fn_safety_embed(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
+/* truncation_sql.c: is_truncated(response). */
+void fn_is_truncated(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 /* report.c: safety_report(method, budget [, options]). */
 void fn_safety_report(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 

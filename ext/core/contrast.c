@@ -18,8 +18,8 @@ typedef struct {
 
 /* (Re)computes an anchor's list with room for cap candidates. */
 static int anchor_list_fill(AnchorList *a, const SelectPool *cand,
-                            const unsigned char *excluded, const float *vec,
-                            double norm, size_t cap) {
+                            const unsigned char *excluded, const uint64_t *key,
+                            const float *vec, double norm, size_t cap) {
   Scored *list = ss_malloc_array(cap, sizeof *list);
   if (list == NULL) return 0;
   ss_free(a->list);
@@ -32,22 +32,27 @@ static int anchor_list_fill(AnchorList *a, const SelectPool *cand,
       heap_push(list, &a->len, cap,
                 (Scored){vec_cosine_with_norms(vec, select_vec(cand, i), cand->dim,
                                                norm, cand->norms[i]),
-                         i});
+                         i, key[i]});
   heap_sort_best_first(list, a->len);
   return 1;
 }
 
 int select_contrast(const SelectPool *cand, const unsigned char *excluded,
                     const float *const *anchor_vec, const double *anchor_norm,
-                    size_t n_anchor, size_t k, double dedup, ContrastPick *out,
-                    size_t *n_out, size_t *skipped) {
+                    size_t n_anchor, size_t k, double dedup, uint64_t seed,
+                    ContrastPick *out, size_t *n_out, size_t *skipped) {
   int rc = SELECT_ENOMEM;
   size_t used = min_size(n_anchor, k); /* later anchors never get a turn */
   AnchorList *lists = ss_malloc_array(used, sizeof *lists);
-  unsigned char *taken = ss_malloc(cand->n ? cand->n : 1); /* 1 picked, 2 skipped */
+  /* PICK_CHOSEN picked, PICK_SKIPPED by dedup, PICK_GROUPED its group */
+  unsigned char *taken = ss_malloc(cand->n ? cand->n : 1);
+  uint64_t *key = tie_keys(cand->ids, cand->n, seed);
+  GroupIndex groups = {0};
   *n_out = 0;
   *skipped = 0;
-  if (lists == NULL || taken == NULL) goto cleanup;
+  if (lists == NULL || taken == NULL || key == NULL ||
+      !group_index_build(cand->group, cand->n, cand->n_groups, &groups))
+    goto cleanup;
   memset(lists, 0, (used ? used : 1) * sizeof *lists);
   memset(taken, 0, cand->n ? cand->n : 1);
   size_t first_cap = (used ? (k + used - 1) / used : 0) + 8;
@@ -55,8 +60,8 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
     size_t a = turn % used;
     AnchorList *l = &lists[a];
     if (l->list == NULL &&
-        !anchor_list_fill(l, cand, excluded, anchor_vec[a], anchor_norm[a],
-                          first_cap))
+        !anchor_list_fill(l, cand, excluded, key, anchor_vec[a],
+                          anchor_norm[a], first_cap))
       goto cleanup;
     size_t pick = SIZE_MAX;
     while (pick == SIZE_MAX) {
@@ -72,7 +77,7 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
                                        cand->norms[e]) >= dedup;
         }
         if (near) {
-          taken[i] = 2;
+          taken[i] = PICK_SKIPPED;
           ++*skipped;
         } else {
           pick = l->pos;
@@ -80,13 +85,14 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
       }
       if (pick != SIZE_MAX || l->len < l->cap) break; /* found, or none left */
       /* The list ran out but more candidates exist: a longer one. */
-      if (!anchor_list_fill(l, cand, excluded, anchor_vec[a], anchor_norm[a],
-                            l->cap * 2))
+      if (!anchor_list_fill(l, cand, excluded, key, anchor_vec[a],
+                            anchor_norm[a], l->cap * 2))
         goto cleanup;
     }
     if (pick == SIZE_MAX) break; /* every candidate is taken */
     size_t i = l->list[pick].example;
-    taken[i] = 1;
+    taken[i] = PICK_CHOSEN;
+    group_block(&groups, cand->group, i, taken, PICK_GROUPED);
     out[(*n_out)++] = (ContrastPick){i, a, l->list[pick].score};
   }
   rc = SELECT_OK;
@@ -95,5 +101,7 @@ cleanup:
   for (size_t a = 0; lists && a < used; a++) ss_free(lists[a].list);
   ss_free(lists);
   ss_free(taken);
+  ss_free(key);
+  group_index_free(&groups);
   return rc;
 }

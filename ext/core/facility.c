@@ -148,12 +148,22 @@ typedef struct {
   size_t member;
   size_t stamp; /* the pick count when bound was computed */
   int exact;    /* bound is the exact gain (else an sgemm upper bound) */
+  uint64_t key; /* the member's tie key (0 without keys) */
 } LazyEntry;
 
-/* a comes before b: larger bound, then smaller member index. */
+/* a comes before b: larger bound, then smaller tie key, then smaller
+ * member index.  An equal exact gain and bound tie alike, so of equal
+ * exact gains the one with the smaller key is taken. */
 static int lazy_before(const LazyEntry *a, const LazyEntry *b) {
   if (a->bound != b->bound) return a->bound > b->bound;
+  if (a->key != b->key) return a->key < b->key;
   return a->member < b->member;
+}
+
+static LazyEntry lazy_entry(const FlProblem *p, double bound, size_t member,
+                            size_t stamp, int exact) {
+  return (LazyEntry){bound, member, stamp, exact,
+                     p->key ? p->key[member] : 0};
 }
 
 HEAP_DEFINE(lazy, LazyEntry, lazy_before)
@@ -209,7 +219,7 @@ int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
   approx_gains(p, unit, cache, cand, n_cand, cur, a, block, bound);
   if (core_stopped()) goto cleanup;
   for (size_t q = 0; q < n_cand; q++)
-    heap[q] = (LazyEntry){bound[q], cand[q], 0, 0};
+    heap[q] = lazy_entry(p, bound[q], cand[q], 0, 0);
   size_t h = n_cand;
   for (size_t i = h / 2; i-- > 0;) lazy_sift_down(heap, h, i);
 
@@ -224,7 +234,7 @@ int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
       }
       approx_gains(p, unit, cache, cand, b, cur, a, block, bound);
       for (size_t q = 0; q < b; q++) {
-        heap[h] = (LazyEntry){bound[q], cand[q], picks, 0};
+        heap[h] = lazy_entry(p, bound[q], cand[q], picks, 0);
         lazy_sift_up(heap, h++);
       }
     } else if (!top.exact) {
@@ -232,7 +242,7 @@ int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
       sim_row(p, top.member, row);
       row_of = top.member;
       evals++;
-      heap[0] = (LazyEntry){gain_of(p, row, cur), top.member, picks, 1};
+      heap[0] = lazy_entry(p, gain_of(p, row, cur), top.member, picks, 1);
       lazy_sift_down(heap, h, 0);
     } else {
       /* Exact and current, on top: the greedy choice. */

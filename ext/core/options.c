@@ -22,6 +22,7 @@ void options_free(SampleOptions *o) {
   ss_free(o->pool);
   ss_free(o->reference);
   ss_free(o->task);
+  ss_free(o->group);
   for (size_t i = 0; i < o->n_categories; i++) ss_free(o->categories[i]);
   ss_free(o->categories);
   for (size_t i = 0; i < o->n_quota; i++) ss_free(o->quota_names[i]);
@@ -264,6 +265,17 @@ static int parse_quota_key(const char *key, const cJSON *item,
   return parse_quota(item, out, err);
 }
 
+/* group: the name of a pool column (contract §7). */
+static int parse_group(const char *key, const cJSON *item, SampleOptions *out,
+                       char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  if (!cJSON_IsString(item) || item->valuestring[0] == '\0')
+    INVALID("option group must be the name of a pool column, as a string "
+            "such as \"instruction\"");
+  ss_free(out->group);
+  return (out->group = copy_string(item->valuestring)) == NULL ? 1 : 0;
+}
+
 /* The option table: every key and its parser, in the order the "known
  * options" message lists them.  To add an option: a field in
  * SampleOptions (options.h), a parser above, a row here. */
@@ -283,6 +295,7 @@ static const struct {
     {"dedup", parse_dedup},
     {"quota", parse_quota_key},
     {"contrast", parse_contrast},
+    {"group", parse_group},
 };
 #define N_OPTIONS (sizeof option_table / sizeof *option_table)
 

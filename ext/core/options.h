@@ -36,6 +36,7 @@ typedef struct {
   int64_t *quota_counts;    /* ... and their counts (>= 0), in given order */
   size_t n_quota;
   double contrast;          /* share of n for T3 look-alikes, in [0, 1) */
+  char *group;              /* a pool column: one example per value; NULL = off */
 } SampleOptions;
 
 /* Parses options JSON text into *out (zeroed first, then defaults).

@@ -53,6 +53,11 @@ typedef struct {
    * doubles) is the sum of category c's member vectors added in id order,
    * exactly what select.c would add itself. */
   const double *cat_sums;
+  /* The group option (contract §7), or NULL: example i's group number
+   * (< n_groups, or GROUP_NONE for a NULL value, a group of its own).  At
+   * most one example of a group is chosen. */
+  const uint32_t *group;
+  size_t n_groups;
 } SelectPool;
 
 /* The embedding of example i; NULL when the pool keeps no embeddings
@@ -154,7 +159,9 @@ int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
  * Contrast (beyond the paper): up to k examples of cand (the T3 pool) that look
  * like the anchors (the chosen T1 examples, in rank order): round robin
  * over the anchors, each turn taking the unpicked candidate with the
- * highest cosine to that anchor (ties: smaller id); excluded[i] marks
+ * highest cosine to that anchor (ties: the smaller tie key under seed,
+ * then the smaller id); with cand->group, a pick's group leaves the
+ * candidates; excluded[i] marks
  * candidates that may not be taken (already chosen).  With dedup > 0 a
  * candidate whose cosine to an earlier contrast pick is >= dedup is
  * skipped (contrast rows are meant to resemble the anchors, so they are
@@ -169,8 +176,12 @@ typedef struct {
 
 int select_contrast(const SelectPool *cand, const unsigned char *excluded,
                     const float *const *anchor_vec, const double *anchor_norm,
-                    size_t n_anchor, size_t k, double dedup, ContrastPick *out,
-                    size_t *n_out, size_t *skipped);
+                    size_t n_anchor, size_t k, double dedup, uint64_t seed,
+                    ContrastPick *out, size_t *n_out, size_t *skipped);
+
+/* The tie keys (tie.h) of ids[0..n) under seed, in a new array (free
+ * with ss_free); NULL when out of memory. */
+uint64_t *tie_keys(const int64_t *ids, size_t n, uint64_t seed);
 
 /* The prototype (float32 mean, summed in double in id order) of the given
  * examples, the zero vector for none; exposed for tests and reports.

@@ -29,10 +29,10 @@ static size_t pick_pss(Selection *s, size_t c, size_t take, void *ctx,
     *rc = SELECT_EZERO_PROTOTYPE;
     return 0;
   }
-  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  size_t h = 0, cap = picks_may_skip(s) ? p->n : take;
   for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
     if (!s->chosen[p->cat_member[j]])
-      heap_push(pp->heap, &h, cap, (Scored){pp->score[j], p->cat_member[j]});
+      heap_push(pp->heap, &h, cap, scored(s, pp->score[j], p->cat_member[j]));
   heap_sort_best_first(pp->heap, h);
   return take_best(s, pp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
@@ -44,7 +44,7 @@ int run_pss(Selection *s, size_t *bad_category) {
   CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
   double *score = ss_malloc_array(n_mem, sizeof(double));
   double *proto_norm = ss_malloc_array(p->n_cat, sizeof(double));
-  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  Scored *heap = ss_malloc_array(picks_may_skip(s) ? p->n : s->n, sizeof *heap);
   if (order == NULL || score == NULL || proto_norm == NULL || heap == NULL)
     goto cleanup;
   if (!pss_member_scores(p, score, proto_norm)) goto cleanup;
@@ -72,11 +72,11 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
   (void)rc;
   CossimPick *cp = ctx;
   const SelectPool *p = s->pool;
-  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  size_t h = 0, cap = picks_may_skip(s) ? p->n : take;
   if (core_tick((uint64_t)p->n * 4)) return 0; /* a pass over the pool */
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
-      heap_push(cp->heap, &h, cap, (Scored){cossim_row(p, cp->scores, i)[c], i});
+      heap_push(cp->heap, &h, cap, scored(s, cossim_row(p, cp->scores, i)[c], i));
   heap_sort_best_first(cp->heap, h);
   return take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
@@ -87,7 +87,7 @@ int run_cossim(Selection *s, SelectFill fill) {
   double *scores = NULL;
   int have_scores = cossim_scores(p, &scores);
   CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
-  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  Scored *heap = ss_malloc_array(picks_may_skip(s) ? p->n : s->n, sizeof *heap);
   if (!have_scores || order == NULL || heap == NULL) goto cleanup;
   /* Categories by name.  Proportional quotas weigh a category by the
    * eligible examples whose best score is for it, and skip those that are
@@ -108,14 +108,14 @@ int run_cossim(Selection *s, SelectFill fill) {
     /* The rest by their best score over all categories (first by name on
      * ties), reporting that category. */
     size_t take = s->n - s->out->n_rows, h = 0;
-    size_t cap = s->extra->dedup > 0 ? p->n : take;
+    size_t cap = picks_may_skip(s) ? p->n : take;
     for (size_t i = 0; i < p->n; i++)
       if (!s->chosen[i])
         heap_push(heap, &h, cap,
-                  (Scored){cossim_row(p, scores, i)[best_category(p, scores, i)], i});
+                  scored(s, cossim_row(p, scores, i)[best_category(p, scores, i)], i));
     heap_sort_best_first(heap, h);
     for (size_t j = 0, got = 0; j < h && got < take; j++)
-      if (admit(s, heap[j].example)) {
+      if (!s->chosen[heap[j].example] && admit(s, heap[j].example)) {
         add_row(s, heap[j].example,
                 (long)best_category(p, scores, heap[j].example), heap[j].score,
                 1, STAGE_FILL);
@@ -143,7 +143,7 @@ typedef struct {
 static int fl_try_pick(void *ctx, size_t member, double gain) {
   FlPick *fp = ctx;
   size_t i = fp->members[member];
-  if (!admit(fp->s, i)) return 0;
+  if (fp->s->chosen[i] || !admit(fp->s, i)) return 0; /* group, dedup */
   add_row(fp->s, i, (long)fp->c, gain / (double)fp->m, 1, STAGE_CATEGORY);
   return 1;
 }
@@ -158,25 +158,30 @@ static size_t pick_fl(Selection *s, size_t c, size_t take, void *ctx,
   size_t m = p->cat_start[c + 1] - p->cat_start[c], got = 0;
   const float **vec = ss_malloc_array(m, sizeof *vec);
   double *norm = ss_malloc_array(m, sizeof *norm);
+  uint64_t *key = ss_malloc_array(m ? m : 1, sizeof *key);
   unsigned char *state = ss_malloc(m ? m : 1);
-  if (vec == NULL || norm == NULL || state == NULL) {
+  if (vec == NULL || norm == NULL || key == NULL || state == NULL) {
     *rc = SELECT_ENOMEM;
     goto cleanup;
   }
+  /* A member another category chose covers from the start; one skipped
+   * by dedup or blocked by its group is a client only. */
   for (size_t j = 0; j < m; j++) {
     vec[j] = select_vec(p, members[j]);
     norm[j] = p->norms[members[j]];
-    state[j] = s->chosen[members[j]] == 1   ? FL_SELECTED
-               : s->chosen[members[j]] == 2 ? FL_EXCLUDED
-                                            : FL_CANDIDATE;
+    key[j] = s->tie[members[j]];
+    state[j] = s->chosen[members[j]] == PICK_CHOSEN ? FL_SELECTED
+               : s->chosen[members[j]]           ? FL_EXCLUDED
+                                                 : FL_CANDIDATE;
   }
-  FlProblem fl = {m, p->dim, vec, norm, state, 0};
+  FlProblem fl = {m, p->dim, vec, norm, state, 0, key};
   FlPick fp = {s, c, members, m};
   int frc = facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL);
   if (frc != 0) *rc = frc == 2 ? SELECT_ESTOPPED : SELECT_ENOMEM;
 cleanup:
   ss_free(vec);
   ss_free(norm);
+  ss_free(key);
   ss_free(state);
   return got;
 }

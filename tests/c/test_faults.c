@@ -108,11 +108,11 @@ static void test_stop_contrast(void) {
   Counter c = {0, 1};
   CoreStop s = {count_check, &c, 1, 0, 0};
   core_stop_swap(&s);
-  int rc = select_contrast(&t.p, NULL, anchors, norms, 3, 20, 0.9, out,
+  int rc = select_contrast(&t.p, NULL, anchors, norms, 3, 20, 0.9, 0, out,
                            &n_out, &skipped);
   core_stop_swap(NULL);
   CHECK(rc == SELECT_ESTOPPED, "contrast: stopped (rc %d)", rc);
-  rc = select_contrast(&t.p, NULL, anchors, norms, 3, 20, 0.9, out, &n_out,
+  rc = select_contrast(&t.p, NULL, anchors, norms, 3, 20, 0.9, 0, out, &n_out,
                        &skipped);
   CHECK(rc == SELECT_OK && n_out == 20, "contrast: no check, 20 picks");
 }

@@ -172,3 +172,11 @@ for n, s in [(16, sql(5, TEXT, TEXT, "[1,2,3]", "[2,4,6]")), (17, sql(7, TEXT, T
              (200, sql(16, SMALL, TEXT, b"\x03", '{"seed": 7}'))]:
     oom.append(bytes([n]) + s)
 write("oom", oom)
+
+write("truncation", [
+    "I can't help with that.", "Here are the steps:", "and then you",
+    "1. Mix it.\n2.", "```python\nprint(1)\n", "```c\nint x;\n```",
+    "Best regards,\n\nAlex", "Take care \U0001F496", "\u6211\u4e0d\u80fd\u3002",
+    "known as \"the Troubles\"", "Some tools, e.g.", "", " \n\t ",
+    b"fine.\xff", b"\x80", b"\xe3\x80", b"a\x00b.", "Say no. " * 500 + "Then th",
+])
