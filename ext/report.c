@@ -11,7 +11,7 @@
 #include "sql_functions.h"
 #include "sample_run.h"
 #include "core/sha256.h"
-#include "core/vector.h"
+#include "core/stats.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -84,7 +84,7 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
     for (size_t j = pc->start[c]; j < pc->start[c + 1]; j++)
       sha256_u64(&h, (uint64_t)pd->sel.ids[pc->member[j]]);
   }
-  if (run->method->method == METHOD_COSSIM) {
+  if (run->method->uses_reference) {
     hash_string(&h, "reference");
     sha256_u64(&h, (uint64_t)pd->sel.n_cat);
     for (size_t c = 0; c < pd->sel.n_cat; c++) {
@@ -145,85 +145,39 @@ fail:
   return NULL;
 }
 
-static double cos_of(const float *a, double na, const float *b, double nb,
-                     size_t dim) {
-  return vec_cosine_with_norms(a, b, dim, na, nb);
-}
-
 /*
- * The embedding statistics: mean cosine of each category/fill row with a
- * pool category to that category's prototype (the mean embedding of its
- * eligible members, as pss uses it); mean and minimum cosine over all
- * pairs of selected rows; coverage radius = the largest cosine distance
- * (1 - cosine) from an eligible example to its nearest selected row.
- * Returns 0 when out of memory.
+ * The embedding statistics (core/stats.c) as report keys: the category and
+ * fill rows are compared with their pool category's prototype, contrast
+ * rows only in pairs and for coverage.  Returns 0 when out of memory.
  */
-static int embedding_stats(const SampleRun *run, cJSON *o) {
-  const Pool *pd = &run->pd;
-  const SelectPool *p = &pd->sel;
+static int embedding_stats_json(const SampleRun *run, cJSON *o) {
   const RunCategories *pc = &run->pool_cats;
-  size_t dim = p->dim, cells;
-  if (!ss_mul_size(pc->n + 1, dim, &cells)) return 0;
-  float *protos = ss_malloc_array(cells, sizeof(float));
-  double *pnorm = ss_malloc_array(pc->n + 1, sizeof(double));
-  if (protos == NULL || pnorm == NULL) {
-    ss_free(protos);
-    ss_free(pnorm);
-    return 0;
-  }
-  for (size_t c = 0; c < pc->n; c++) pnorm[c] = -1; /* not computed yet */
-  double proto_sum = 0, pair_sum = 0, pair_min = 2, radius = -1;
-  size_t proto_rows = 0, pairs = 0;
+  StatsCategories cats = {pc->n, pc->names, pc->start, pc->member};
+  StatsRow *rows = ss_malloc_array(run->n_rows + 1, sizeof *rows);
+  EmbeddingStats st;
+  if (rows == NULL) return 0;
   for (size_t i = 0; i < run->n_rows; i++) {
     const RunRow *r = &run->rows[i];
-    if (r->stage == STAGE_CONTRAST || r->category == NULL) continue;
-    size_t c = 0;
-    while (c < pc->n && strcmp(pc->names[c], r->category) != 0) c++;
-    if (c == pc->n) continue; /* a reference category with no pool members */
-    if (pnorm[c] < 0) {
-      size_t m = pc->start[c + 1] - pc->start[c];
-      if (!select_prototype(p, pc->member + pc->start[c], m, protos + c * dim)) {
-        ss_free(protos);
-        ss_free(pnorm);
-        return 0;
-      }
-      pnorm[c] = vec_norm(protos + c * dim, dim);
-    }
-    if (pnorm[c] == 0) continue;
-    proto_sum += cos_of(r->vec, r->norm, protos + c * dim, pnorm[c], dim);
-    proto_rows++;
+    rows[i] = (StatsRow){r->vec, r->norm,
+                         r->stage == STAGE_CONTRAST ? NULL : r->category};
   }
-  for (size_t i = 0; i < run->n_rows; i++)
-    for (size_t j = i + 1; j < run->n_rows; j++) {
-      const RunRow *a = &run->rows[i], *b = &run->rows[j];
-      double c = cos_of(a->vec, a->norm, b->vec, b->norm, dim);
-      pair_sum += c;
-      if (c < pair_min) pair_min = c;
-      pairs++;
-    }
-  for (size_t e = 0; e < p->n && run->n_rows > 0; e++) {
-    const float *x = select_vec(p, e);
-    double best = -2;
-    for (size_t i = 0; i < run->n_rows; i++) {
-      double c = cos_of(x, p->norms[e], run->rows[i].vec, run->rows[i].norm, dim);
-      if (c > best) best = c;
-    }
-    if (1 - best > radius) radius = 1 - best;
-  }
-  ss_free(protos);
-  ss_free(pnorm);
-  int ok = cJSON_AddNumberToObject(o, "dim", (double)dim) != NULL;
-  ok &= (proto_rows ? cJSON_AddNumberToObject(o, "mean_prototype_cosine",
-                                              round6(proto_sum / (double)proto_rows))
-                    : cJSON_AddNullToObject(o, "mean_prototype_cosine")) != NULL;
-  ok &= cJSON_AddNumberToObject(o, "prototype_rows", (double)proto_rows) != NULL;
-  ok &= (pairs ? cJSON_AddNumberToObject(o, "mean_pairwise_cosine",
-                                         round6(pair_sum / (double)pairs))
-               : cJSON_AddNullToObject(o, "mean_pairwise_cosine")) != NULL;
-  ok &= (pairs ? cJSON_AddNumberToObject(o, "min_pairwise_cosine", round6(pair_min))
-               : cJSON_AddNullToObject(o, "min_pairwise_cosine")) != NULL;
-  ok &= (radius >= 0 ? cJSON_AddNumberToObject(o, "coverage_radius", round6(radius))
-                     : cJSON_AddNullToObject(o, "coverage_radius")) != NULL;
+  int ok = embedding_stats(&run->pd.sel, &cats, rows, run->n_rows, &st);
+  ss_free(rows);
+  if (!ok) return 0;
+  ok = cJSON_AddNumberToObject(o, "dim", (double)run->pd.sel.dim) != NULL;
+  ok &= (st.prototype_rows ? cJSON_AddNumberToObject(o, "mean_prototype_cosine",
+                                                     round6(st.mean_prototype))
+                           : cJSON_AddNullToObject(o, "mean_prototype_cosine")) != NULL;
+  ok &= cJSON_AddNumberToObject(o, "prototype_rows", (double)st.prototype_rows) != NULL;
+  ok &= (st.pairs ? cJSON_AddNumberToObject(o, "mean_pairwise_cosine",
+                                            round6(st.mean_pairwise))
+                  : cJSON_AddNullToObject(o, "mean_pairwise_cosine")) != NULL;
+  ok &= (st.pairs ? cJSON_AddNumberToObject(o, "min_pairwise_cosine",
+                                            round6(st.min_pairwise))
+                  : cJSON_AddNullToObject(o, "min_pairwise_cosine")) != NULL;
+  ok &= (st.coverage_radius >= 0
+             ? cJSON_AddNumberToObject(o, "coverage_radius", round6(st.coverage_radius))
+             : cJSON_AddNullToObject(o, "coverage_radius")) != NULL;
   return ok;
 }
 
@@ -263,9 +217,7 @@ static cJSON *build_report(const SampleRun *run) {
       ok &= cJSON_AddNumberToObject(item, opt->quota_names[q],
                                     (double)opt->quota_counts[q]) != NULL;
   } else {
-    ok &= cJSON_AddStringToObject(o, "quota", opt->quota == QUOTA_OPT_PROPORTIONAL
-                                                  ? "proportional"
-                                                  : "uniform") != NULL;
+    ok &= cJSON_AddStringToObject(o, "quota", quota_name(opt->quota)) != NULL;
   }
   ok &= (opt->dedup > 0 ? cJSON_AddNumberToObject(o, "dedup", opt->dedup)
                         : cJSON_AddNullToObject(o, "dedup")) != NULL;
@@ -285,7 +237,7 @@ static cJSON *build_report(const SampleRun *run) {
   item = count_table(run);
   ok &= item != NULL && cJSON_AddItemToObject(o, "counts", item);
   if (run->embeddings) {
-    ok &= embedding_stats(run, o);
+    ok &= embedding_stats_json(run, o);
   } else {
     static const char *const keys[] = {"dim", "mean_prototype_cosine",
                                        "prototype_rows", "mean_pairwise_cosine",

@@ -6,6 +6,7 @@
 #include "select_impl.h"
 
 #include "alloc.h"
+#include "labels.h"
 #include "vector.h"
 #include <string.h>
 
@@ -93,4 +94,29 @@ cleanup:
   ss_free(lists);
   ss_free(taken);
   return rc;
+}
+
+size_t contrast_anchors(const SelectPool *pool, const unsigned char *behavior,
+                        const SelectRow *rows, size_t n_rows,
+                        const SelectPool *cand, const float **avec,
+                        double *anorm, unsigned char *excluded) {
+  size_t n_anchor = 0;
+  memset(excluded, 0, cand->n ? cand->n : 1);
+  for (size_t r = 0; r < n_rows; r++) {
+    size_t e = rows[r].example;
+    if (behavior[e] == BEHAVIOR_T1) {
+      avec[n_anchor] = select_vec(pool, e);
+      anorm[n_anchor++] = pool->norms[e];
+    }
+    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (cand->ids[mid] < pool->ids[e])
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < cand->n && cand->ids[lo] == pool->ids[e]) excluded[lo] = 1;
+  }
+  return n_anchor;
 }
