@@ -1,5 +1,6 @@
 /*
- * contrast.c — the contrast picks (beyond the paper; select.h select_contrast):
+ * contrast.c — the contrast picks (beyond the paper; select.h select_contrast)
+ * and their anchors (contrast_anchors, the chosen T1 examples):
  * T3 look-alikes of the chosen T1 anchors, round robin over the anchors,
  * each turn the best unpicked candidate by cosine.
  */
