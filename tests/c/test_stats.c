@@ -44,7 +44,7 @@ static int brute_proto(const RandomPool *t, size_t dim, size_t c, float *out) {
 static void test_stats_against_brute_force(void) {
   static RandomPool t;
   char *names[RANDOM_POOL_MAX_CAT];
-  char name_buf[RANDOM_POOL_MAX_CAT][8];
+  char name_buf[RANDOM_POOL_MAX_CAT][16];
   for (int c = 0; c < RANDOM_POOL_MAX_CAT; c++) {
     snprintf(name_buf[c], sizeof name_buf[c], "c%d", c);
     names[c] = name_buf[c];
