@@ -167,13 +167,12 @@ static int arena_full(Reader *r) {
   }
   *r->errmsg = sqlite3_mprintf(
       "out of memory keeping the embeddings of the eligible examples "
-      "(%llu stored, %llu dimensions, %.0f MiB so far); %s keeps one "
-      "float32 copy of them: raise the memory SQLite may use (PRAGMA "
-      "hard_heap_limit, soft_heap_limit), narrow the pool with "
-      "options.behavior or options.categories, or use cossim or sss, "
-      "which do not keep them",
+      "(%llu stored, %llu dimensions, %.0f MiB so far); %s",
       (unsigned long long)stored, (unsigned long long)r->pp.dim,
-      (double)stored * (double)r->pp.dim * 4.0 / 1048576.0, r->q->method);
+      (double)stored * (double)r->pp.dim * 4.0 / 1048576.0,
+      r->q->memory_advice ? r->q->memory_advice
+                          : "raise the memory SQLite may use (PRAGMA "
+                            "hard_heap_limit, soft_heap_limit)");
   return SQLITE_NOMEM; /* with the message when it could be made */
 }
 

@@ -31,7 +31,11 @@ typedef struct {
   char *const *categories;   /* NULL = every category */
   size_t n_categories;
   int need_embeddings;
-  const char *method;        /* for messages */
+  const char *method;        /* for the reference reader's messages */
+  /* How to fix a pool whose kept embeddings do not fit in memory, in the
+   * caller's words (it knows the method and its alternatives); NULL:
+   * raise the memory limit. */
+  const char *memory_advice;
   /* The embedding dimension when already known (the reference set's), so
    * a pool row of another dimension is named against it; 0 = from the
    * first row. */

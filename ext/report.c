@@ -11,7 +11,7 @@
 #include "sql_functions.h"
 #include "sample_run.h"
 #include "core/sha256.h"
-#include "core/vector.h"
+#include "core/stats.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -85,7 +85,7 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
     for (size_t j = pc->start[c]; j < pc->start[c + 1]; j++)
       sha256_u64(&h, (uint64_t)pd->sel.ids[pc->member[j]]);
   }
-  if (run->method->method == METHOD_COSSIM) {
+  if (run->method->uses_reference) {
     hash_string(&h, "reference");
     sha256_u64(&h, (uint64_t)pd->sel.n_cat);
     for (size_t c = 0; c < pd->sel.n_cat; c++) {
@@ -146,101 +146,40 @@ fail:
   return NULL;
 }
 
-static double cos_of(const float *a, double na, const float *b, double nb,
-                     size_t dim) {
-  return vec_cosine_with_norms(a, b, dim, na, nb);
-}
-
-static int cmp_name_key(const void *key, const void *elem) {
-  return strcmp((const char *)key, *(char *const *)elem);
-}
-
 /*
- * The mean cosine of each category/fill row with a pool category to that
- * category's prototype (the mean embedding of its eligible members, as pss
- * uses it), summed into *sum over *rows rows.  A prototype is made once per
- * category the rows name, so its memory follows the selection, not the
- * number of categories.  Returns 0 when out of memory or stopped.
+ * The embedding statistics (core/stats.c) as report keys: the category and
+ * fill rows are compared with their pool category's prototype, contrast
+ * rows only in pairs and for coverage.  Returns 0 when out of memory or
+ * stopped.
  */
-static int prototype_stats(const SampleRun *run, double *sum, size_t *rows) {
-  const SelectPool *p = &run->pd.sel;
+static int embedding_stats_json(const SampleRun *run, cJSON *o) {
   const RunCategories *pc = &run->pool_cats;
-  size_t dim = p->dim, cells, used = 0;
-  if (!ss_mul_size(run->n_rows + 1, dim, &cells)) return 0;
-  float *protos = ss_malloc_array(cells, sizeof(float));
-  double *pnorm = ss_malloc_array(run->n_rows + 1, sizeof(double));
-  size_t *slot = ss_malloc_array(pc->n + 1, sizeof(size_t));
-  int ok = protos != NULL && pnorm != NULL && slot != NULL;
-  for (size_t c = 0; ok && c < pc->n; c++) slot[c] = SIZE_MAX; /* not made */
-  for (size_t i = 0; ok && i < run->n_rows && !core_stopped(); i++) {
+  StatsCategories cats = {pc->n, pc->names, pc->start, pc->member};
+  StatsRow *rows = ss_malloc_array(run->n_rows + 1, sizeof *rows);
+  EmbeddingStats st;
+  if (rows == NULL) return 0;
+  for (size_t i = 0; i < run->n_rows; i++) {
     const RunRow *r = &run->rows[i];
-    if (r->stage == STAGE_CONTRAST || r->category == NULL) continue;
-    char *const *hit = pc->n ? bsearch(r->category, pc->names, pc->n,
-                                       sizeof *pc->names, cmp_name_key)
-                             : NULL;
-    if (hit == NULL) continue; /* a reference category with no pool members */
-    size_t c = (size_t)(hit - pc->names);
-    if (slot[c] == SIZE_MAX) {
-      size_t m = pc->start[c + 1] - pc->start[c];
-      slot[c] = used++;
-      ok = select_prototype(p, pc->member + pc->start[c], m,
-                            protos + slot[c] * dim);
-      pnorm[slot[c]] = ok ? vec_norm(protos + slot[c] * dim, dim) : 0;
-    }
-    if (!ok || pnorm[slot[c]] == 0) continue;
-    *sum += cos_of(r->vec, r->norm, protos + slot[c] * dim, pnorm[slot[c]], dim);
-    (*rows)++;
+    rows[i] = (StatsRow){r->vec, r->norm,
+                         r->stage == STAGE_CONTRAST ? NULL : r->category};
   }
-  ss_free(protos);
-  ss_free(pnorm);
-  ss_free(slot);
-  return ok && !core_stopped();
-}
-
-/*
- * The embedding statistics: the prototype cosine (prototype_stats); mean
- * and minimum cosine over all pairs of selected rows; coverage radius =
- * the largest cosine distance (1 - cosine) from an eligible example to its
- * nearest selected row.  Every loop counts its work for the call's stop
- * check (core/stop.h).  Returns 0 when out of memory or stopped.
- */
-static int embedding_stats(const SampleRun *run, cJSON *o) {
-  const SelectPool *p = &run->pd.sel;
-  size_t dim = p->dim;
-  double proto_sum = 0, pair_sum = 0, pair_min = 2, radius = -1;
-  size_t proto_rows = 0, pairs = 0;
-  if (!prototype_stats(run, &proto_sum, &proto_rows)) return 0;
-  for (size_t i = 0; i < run->n_rows && !core_tick(run->n_rows * dim); i++)
-    for (size_t j = i + 1; j < run->n_rows; j++) {
-      const RunRow *a = &run->rows[i], *b = &run->rows[j];
-      double c = cos_of(a->vec, a->norm, b->vec, b->norm, dim);
-      pair_sum += c;
-      if (c < pair_min) pair_min = c;
-      pairs++;
-    }
-  for (size_t e = 0; e < p->n && run->n_rows > 0 &&
-                     !core_tick(run->n_rows * dim); e++) {
-    const float *x = select_vec(p, e);
-    double best = -2;
-    for (size_t i = 0; i < run->n_rows; i++) {
-      double c = cos_of(x, p->norms[e], run->rows[i].vec, run->rows[i].norm, dim);
-      if (c > best) best = c;
-    }
-    if (1 - best > radius) radius = 1 - best;
-  }
-  if (core_stopped()) return 0;
-  int ok = cJSON_AddNumberToObject(o, "dim", (double)dim) != NULL;
-  ok &= (proto_rows ? cJSON_AddNumberToObject(o, "mean_prototype_cosine",
-                                              round6(proto_sum / (double)proto_rows))
-                    : cJSON_AddNullToObject(o, "mean_prototype_cosine")) != NULL;
-  ok &= cJSON_AddNumberToObject(o, "prototype_rows", (double)proto_rows) != NULL;
-  ok &= (pairs ? cJSON_AddNumberToObject(o, "mean_pairwise_cosine",
-                                         round6(pair_sum / (double)pairs))
-               : cJSON_AddNullToObject(o, "mean_pairwise_cosine")) != NULL;
-  ok &= (pairs ? cJSON_AddNumberToObject(o, "min_pairwise_cosine", round6(pair_min))
-               : cJSON_AddNullToObject(o, "min_pairwise_cosine")) != NULL;
-  ok &= (radius >= 0 ? cJSON_AddNumberToObject(o, "coverage_radius", round6(radius))
-                     : cJSON_AddNullToObject(o, "coverage_radius")) != NULL;
+  int ok = embedding_stats(&run->pd.sel, &cats, rows, run->n_rows, &st);
+  ss_free(rows);
+  if (!ok) return 0;
+  ok = cJSON_AddNumberToObject(o, "dim", (double)run->pd.sel.dim) != NULL;
+  ok &= (st.prototype_rows ? cJSON_AddNumberToObject(o, "mean_prototype_cosine",
+                                                     round6(st.mean_prototype))
+                           : cJSON_AddNullToObject(o, "mean_prototype_cosine")) != NULL;
+  ok &= cJSON_AddNumberToObject(o, "prototype_rows", (double)st.prototype_rows) != NULL;
+  ok &= (st.pairs ? cJSON_AddNumberToObject(o, "mean_pairwise_cosine",
+                                            round6(st.mean_pairwise))
+                  : cJSON_AddNullToObject(o, "mean_pairwise_cosine")) != NULL;
+  ok &= (st.pairs ? cJSON_AddNumberToObject(o, "min_pairwise_cosine",
+                                            round6(st.min_pairwise))
+                  : cJSON_AddNullToObject(o, "min_pairwise_cosine")) != NULL;
+  ok &= (st.coverage_radius >= 0
+             ? cJSON_AddNumberToObject(o, "coverage_radius", round6(st.coverage_radius))
+             : cJSON_AddNullToObject(o, "coverage_radius")) != NULL;
   return ok;
 }
 
@@ -280,9 +219,7 @@ static cJSON *build_report(const SampleRun *run) {
       ok &= cJSON_AddNumberToObject(item, opt->quota_names[q],
                                     (double)opt->quota_counts[q]) != NULL;
   } else {
-    ok &= cJSON_AddStringToObject(o, "quota", opt->quota == QUOTA_OPT_PROPORTIONAL
-                                                  ? "proportional"
-                                                  : "uniform") != NULL;
+    ok &= cJSON_AddStringToObject(o, "quota", quota_name(opt->quota)) != NULL;
   }
   ok &= (opt->dedup > 0 ? cJSON_AddNumberToObject(o, "dedup", opt->dedup)
                         : cJSON_AddNullToObject(o, "dedup")) != NULL;
@@ -304,7 +241,7 @@ static cJSON *build_report(const SampleRun *run) {
   item = count_table(run);
   ok &= item != NULL && cJSON_AddItemToObject(o, "counts", item);
   if (run->embeddings) {
-    ok &= embedding_stats(run, o);
+    ok &= embedding_stats_json(run, o);
   } else {
     static const char *const keys[] = {"dim", "mean_prototype_cosine",
                                        "prototype_rows", "mean_pairwise_cosine",

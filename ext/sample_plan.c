@@ -131,21 +131,21 @@ static int plan_options(int argc, sqlite3_value **argv, SampleRun *run,
 static int plan_checks(SampleRun *run, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   const MethodInfo *m = run->method;
-  if (opt->fill == FILL_SCORE && m->method != METHOD_COSSIM) {
+  if (opt->fill == FILL_SCORE && m->fill != SELECT_FILL_SCORE) {
     *errmsg = sqlite3_mprintf(
         "option fill \"score\" is only for cossim and cossim-b; use "
         "\"random\" or \"none\" with %s",
         m->name);
     return SQLITE_ERROR;
   }
-  if (opt->fill == FILL_NONE && m->method == METHOD_RANDOM) {
+  if (opt->fill == FILL_NONE && !m->has_categories) {
     *errmsg = sqlite3_mprintf(
         "option fill \"none\" would return nothing for %s, which has no "
         "category quotas (every row is a fill); drop the option",
         m->name);
     return SQLITE_ERROR;
   }
-  if (opt->quota != QUOTA_OPT_UNIFORM && m->method == METHOD_RANDOM) {
+  if (opt->quota != QUOTA_OPT_UNIFORM && !m->has_categories) {
     *errmsg = sqlite3_mprintf(
         "option quota applies to the category methods (sss, pss, fl, "
         "cossim and their -b forms); %s draws without categories",

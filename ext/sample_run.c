@@ -11,6 +11,7 @@
 #include "core/group.h"
 
 #include "relation.h"
+#include "vec_value.h"
 
 #include "core/facility.h"
 #include <limits.h>
@@ -25,11 +26,11 @@ static void describe_filter(unsigned mask, char *buf, size_t size) {
     return;
   }
   buf[0] = '\0';
-  for (int t = 1; t <= 4; t++)
+  for (int t = BEHAVIOR_T1; t <= BEHAVIOR_T4; t++)
     if (mask >> t & 1) {
       size_t len = strlen(buf);
-      sqlite3_snprintf((int)(size - len), buf + len, "%sT%d", len ? ", " : "",
-                       t);
+      sqlite3_snprintf((int)(size - len), buf + len, "%s%s", len ? ", " : "",
+                       behavior_name(t));
     }
 }
 
@@ -97,10 +98,10 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
           "option quota names category '%s', which %s; check the name "
           "(category names are case-sensitive)%s",
           run->opt.quota_names[q],
-          run->method->method == METHOD_COSSIM
+          run->method->uses_reference
               ? "is not a category of the reference set"
               : "no eligible example has",
-          run->method->method == METHOD_COSSIM ? "" : " and options.behavior");
+          run->method->uses_reference ? "" : " and options.behavior");
       ss_free(counts);
       return SQLITE_ERROR;
     }
@@ -124,33 +125,6 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
   }
   *out = counts;
   return SQLITE_OK;
-}
-
-/* Anchors: the chosen T1 examples in rank order (their vectors and norms
- * into avec, anorm; returns how many); candidates already in the
- * selection are marked in excluded. */
-static size_t contrast_anchors(const SampleRun *run, const SelectPool *cand,
-                               const float **avec, double *anorm,
-                               unsigned char *excluded) {
-  size_t n_anchor = 0;
-  memset(excluded, 0, cand->n ? cand->n : 1);
-  for (size_t r = 0; r < run->res.n_rows; r++) {
-    size_t e = run->res.rows[r].example;
-    if (run->pd.behavior[e] == BEHAVIOR_T1) {
-      avec[n_anchor] = select_vec(&run->pd.sel, e);
-      anorm[n_anchor++] = run->pd.sel.norms[e];
-    }
-    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (cand->ids[mid] < run->pd.sel.ids[e])
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo < cand->n && cand->ids[lo] == run->pd.sel.ids[e]) excluded[lo] = 1;
-  }
-  return n_anchor;
 }
 
 /* With group: candidates whose group the selection took are excluded
@@ -185,7 +159,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
       .pool = main_q->pool,
       .behavior_mask = 1u << BEHAVIOR_T3,
       .need_embeddings = 1,
-      .method = main_q->method,
+      .memory_advice = main_q->memory_advice,
       .dim = main_q->dim,
       .group = main_q->group,
       .groups = main_q->groups,
@@ -204,16 +178,12 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   if (cand->n > 0 && cand->dim != run->pd.sel.dim) {
-    *errmsg = sqlite3_mprintf(
-        "option contrast: the T3 examples have %llu-dimensional "
-        "embeddings but the selected ones have %llu (dimension mismatch "
-        "%llu vs %llu); every embedding must come from the same model",
-        (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim,
-        (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim);
-    rc = SQLITE_ERROR;
+    rc = dim_mismatch("option contrast: a T3 example", cand->dim,
+                      run->pd.sel.dim, "the selected examples", errmsg);
     goto cleanup;
   }
-  size_t n_anchor = contrast_anchors(run, cand, avec, anorm, excluded);
+  size_t n_anchor = contrast_anchors(&run->pd.sel, run->pd.behavior, run->res.rows,
+                                     run->res.n_rows, cand, avec, anorm, excluded);
   if (!contrast_groups(run, cand, excluded)) {
     rc = SQLITE_NOMEM;
     goto cleanup;
@@ -315,10 +285,21 @@ static PoolQuery main_query(const SampleRun *run, int for_report) {
       .need_embeddings = m->embeddings,
       .method = m->name,
       .want_sums = m->prototype_sums,
-      .skip_category = m->method == METHOD_COSSIM && opt->categories == NULL &&
+      .skip_category = m->uses_reference && opt->categories == NULL &&
                        !for_report,
       .group = opt->group,
   };
+}
+
+/* The advice of the reader's out-of-memory message for the embeddings it
+ * keeps: the memory limit, a narrower pool, or a method that keeps none. */
+static void memory_advice(const MethodInfo *m, char *buf, size_t size) {
+  sqlite3_snprintf((int)size, buf,
+                   "%s keeps one float32 copy of them: raise the memory SQLite "
+                   "may use (PRAGMA hard_heap_limit, soft_heap_limit), narrow "
+                   "the pool with options.behavior or options.categories, or "
+                   "use cossim or sss, which do not keep them",
+                   m->name);
 }
 
 /* Embeddings a method without them still reads: for dedup and contrast
@@ -359,7 +340,7 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
                           PoolQuery *q, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   int rc, optional;
-  if (run->method->method == METHOD_COSSIM) {
+  if (run->method->uses_reference) {
     call_guard_reading(&run->guard, "reference", q->reference);
     rc = pool_read_reference(db, q, &run->ref, errmsg);
     if (rc != SQLITE_OK) return call_guard_read_failed(&run->guard, rc, errmsg);
@@ -538,12 +519,15 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
   sqlite3_int64 n_main = run->n - run->n_contrast;
   PoolQuery q = main_query(run, for_report);
   q.groups = &run->groups;
+  char advice[300];
+  memory_advice(run->method, advice, sizeof advice);
+  q.memory_advice = advice;
   rc = read_relations(db, run, for_report, &q, errmsg);
   if (rc == SQLITE_OK) rc = check_eligible(run, &n_main, errmsg);
   if (rc != SQLITE_OK) return rc;
-  int cossim = run->method->method == METHOD_COSSIM;
-  if (for_report && !keep_pool_categories(run, cossim)) return SQLITE_NOMEM;
-  if (cossim) pool_use_reference(&run->pd, &run->ref);
+  int from_reference = run->method->uses_reference;
+  if (for_report && !keep_pool_categories(run, from_reference)) return SQLITE_NOMEM;
+  if (from_reference) pool_use_reference(&run->pd, &run->ref);
   rc = select_main(run, n_main, errmsg);
   if (rc == SQLITE_OK && run->n_contrast > 0)
     rc = run_contrast(db, &q, run, &picks, &n_picks, errmsg);
@@ -561,8 +545,8 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
   if (rc != SQLITE_OK && *errmsg != NULL) {
     /* The one place the message gets its function's name. */
     char *body = *errmsg;
-    *errmsg = sqlite3_mprintf(
-        "%s: %s", for_report ? "safety_report" : "safety_sample", body);
+    *errmsg = safety_error_text(for_report ? "safety_report" : "safety_sample",
+                                "%s", body);
     sqlite3_free(body);
   }
   /* An error whose message could not be formatted ran out of memory; a

@@ -1,11 +1,13 @@
 /*
- * contrast.c — the contrast picks (beyond the paper; select.h select_contrast):
+ * contrast.c — the contrast picks (beyond the paper; select.h select_contrast)
+ * and their anchors (contrast_anchors, the chosen T1 examples):
  * T3 look-alikes of the chosen T1 anchors, round robin over the anchors,
  * each turn the best unpicked candidate by cosine.
  */
 #include "select_impl.h"
 
 #include "alloc.h"
+#include "labels.h"
 #include "vector.h"
 #include <string.h>
 
@@ -104,4 +106,29 @@ cleanup:
   ss_free(key);
   group_index_free(&groups);
   return rc;
+}
+
+size_t contrast_anchors(const SelectPool *pool, const unsigned char *behavior,
+                        const SelectRow *rows, size_t n_rows,
+                        const SelectPool *cand, const float **avec,
+                        double *anorm, unsigned char *excluded) {
+  size_t n_anchor = 0;
+  memset(excluded, 0, cand->n ? cand->n : 1);
+  for (size_t r = 0; r < n_rows; r++) {
+    size_t e = rows[r].example;
+    if (behavior[e] == BEHAVIOR_T1) {
+      avec[n_anchor] = select_vec(pool, e);
+      anorm[n_anchor++] = pool->norms[e];
+    }
+    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (cand->ids[mid] < pool->ids[e])
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < cand->n && cand->ids[lo] == pool->ids[e]) excluded[lo] = 1;
+  }
+  return n_anchor;
 }

@@ -67,6 +67,12 @@ static int number_in(const cJSON *v, double lo, double hi, int lo_open,
   return 1;
 }
 
+const char *quota_name(QuotaMode mode) {
+  return mode == QUOTA_OPT_UNIFORM        ? "uniform"
+         : mode == QUOTA_OPT_PROPORTIONAL ? "proportional"
+                                          : NULL;
+}
+
 /* The quota option: "uniform", "proportional" or {"category": count, ...}.
  * Returns 0, 1 (out of memory) or 2 (invalid, err set). */
 static int parse_quota(const cJSON *item, SampleOptions *out,
@@ -81,9 +87,9 @@ static int parse_quota(const cJSON *item, SampleOptions *out,
   out->quota_counts = NULL;
   out->n_quota = 0;
   if (cJSON_IsString(item)) {
-    if (strcmp(item->valuestring, "uniform") == 0)
+    if (strcmp(item->valuestring, quota_name(QUOTA_OPT_UNIFORM)) == 0)
       out->quota = QUOTA_OPT_UNIFORM;
-    else if (strcmp(item->valuestring, "proportional") == 0)
+    else if (strcmp(item->valuestring, quota_name(QUOTA_OPT_PROPORTIONAL)) == 0)
       out->quota = QUOTA_OPT_PROPORTIONAL;
     else {
       snprintf(err, OPTIONS_ERRLEN, "%s", how);

@@ -45,6 +45,9 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]);
 /* Sets the defaults (for a call without options). */
 void options_init(SampleOptions *out);
+/* "uniform" or "proportional" as the quota option spells them; NULL for
+ * QUOTA_OPT_EXPLICIT (an object of counts). */
+const char *quota_name(QuotaMode mode);
 void options_free(SampleOptions *o);
 
 #endif

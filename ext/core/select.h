@@ -183,6 +183,17 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
  * with ss_free); NULL when out of memory. */
 uint64_t *tie_keys(const int64_t *ids, size_t n, uint64_t seed);
 
+/*
+ * The contrast anchors: the T1 examples (behavior[e] == 1) among the
+ * selected rows of pool, in rank order, their vectors and norms into
+ * avec, anorm (room for n_rows); returns how many.  excluded (room for
+ * cand->n) marks the candidates that are selected already (same id).
+ */
+size_t contrast_anchors(const SelectPool *pool, const unsigned char *behavior,
+                        const SelectRow *rows, size_t n_rows,
+                        const SelectPool *cand, const float **avec,
+                        double *anorm, unsigned char *excluded);
+
 /* The prototype (float32 mean, summed in double in id order) of the given
  * examples, the zero vector for none; exposed for tests and reports.
  * Returns 0 when out of memory. */

@@ -347,7 +347,7 @@ SELECT * FROM safety_sample('sss', 4, '{"pool": "noemb", "contrast": 0.5}');
 #test contrast: T3 embeddings of another dimension
 CREATE TABLE t3dim AS SELECT id, category, behavior, CASE WHEN behavior = 'T3' THEN vec_f32('[1, 1, 1]') ELSE embedding END AS embedding FROM safety_pool;
 SELECT * FROM safety_sample('pss-b', 2, '{"pool": "t3dim", "contrast": 0.5}');
-#error safety_sample: option contrast: the T3 examples have 3-dimensional embeddings but the selected ones have 2 (dimension mismatch 3 vs 2)
+#error safety_sample: option contrast: a T3 example has a 3-dimensional embedding but the selected examples have 2 (dimension mismatch 3 vs 2); every embedding must come from the same model
 
 -- ---------------------------------------------------------------- report
 
