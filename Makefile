@@ -24,12 +24,10 @@ EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lcsv -lm -pthread
 # Two floors (ext/README.md): ext/core/ is pure C11 without SQLite, built
 # into the extension and, on its own, into the unit tests and fuzz targets;
 # ext/*.c is the SQLite floor, built into the extension only.
-# ext/refusal.c is pure too and counts as core until it moves into
-# ext/core/ (its SQL functions are in ext/refusal_sql.c).
-CORE_SRC := $(sort $(wildcard ext/core/*.c)) ext/refusal.c
-SQL_SRC  := $(filter-out ext/refusal.c,$(sort $(wildcard ext/*.c)))
+CORE_SRC := $(sort $(wildcard ext/core/*.c))
+SQL_SRC  := $(sort $(wildcard ext/*.c))
 EXT_SRC  := $(CORE_SRC) $(SQL_SRC)
-CORE_HDR := $(wildcard ext/core/*.h) ext/refusal.h
+CORE_HDR := $(wildcard ext/core/*.h)
 EXT_HDR  := $(CORE_HDR) $(wildcard ext/*.h)
 EXT      := $(BUILD)/safety_sample.so
 # The include path of code that links the core alone (tests, fuzz targets).
@@ -68,8 +66,22 @@ $(BUILD)/tests:
 $(BUILD)/tests/sqltest: tests/sqltest.c | $(BUILD)/tests
 	$(CC) $(TEST_CFLAGS) -o $@ $< -lsqlite3
 
-$(BUILD)/tests/test_%: tests/c/test_%.c $(wildcard tests/c/*.h) $(CORE_SRC) $(CORE_HDR) | $(BUILD)/tests
-	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) -o $@ $< $(CORE_SRC) $(EXT_LIBS)
+# The core compiled once into an archive that every unit test links (the
+# generated refusal model alone is 2.6 MB of C).
+CORE_OBJ := $(patsubst ext/core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
+CORE_LIB := $(BUILD)/libsafety_core.a
+
+$(BUILD)/core:
+	mkdir -p $@
+
+$(BUILD)/core/%.o: ext/core/%.c $(CORE_HDR) Makefile | $(BUILD)/core
+	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/test_%: tests/c/test_%.c $(wildcard tests/c/*.h) $(CORE_LIB) $(CORE_HDR) | $(BUILD)/tests
+	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) -o $@ $< $(CORE_LIB) $(EXT_LIBS)
 
 unit-tests: $(UNIT_BIN)
 

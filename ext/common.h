@@ -32,8 +32,4 @@ char *safety_error_vtext(const char *fn, const char *fmt, va_list ap);
 void safety_vtab_error(sqlite3_vtab *vtab, const char *fn, const char *fmt,
                        ...);
 
-/* The registration function of the module that is not a row of
- * safety_sample.c's table yet; it returns an SQLite result code. */
-int safety_register_refusal(sqlite3 *db);
-
 #endif

@@ -12,14 +12,17 @@
  * relation.c builds every SQL text): sqlite3_step returns
  * SQLITE_INTERRUPT while sqlite3_interrupt() is in effect (the flag is
  * kept while the outer statement runs), and the statement's opcodes count
- * towards a progress handler, which SQLite calls every N of them; the
- * statement loops 16 times (about 150 opcodes), so that a handler with
- * N = 1000 is asked every few chunks.  It costs a few microseconds per
- * chunk, well under 1 % of reading one.
+ * towards a progress handler, which SQLite calls every N of them: the
+ * probe of call_guard.h, which safety_sample's stop check steps too (about
+ * 330 opcodes a step), so that a handler with N = 1000 is asked every few
+ * chunks.  It costs a few microseconds per chunk, well under 1 % of
+ * reading one.
  */
 #include "common.h"
 #include "file_source.h"
 #include "relation.h"
+
+#include "call_guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,10 +128,8 @@ size_t file_source_limit(const FileSource *fs) {
 /* Steps the probe: SQLITE_OK, or the interrupt (message set). */
 static int check_interrupt(FileSource *fs, sqlite3_vtab *vt,
                            const FileReaderNames *nm) {
-  int rc = sqlite3_step(fs->probe);
-  int rc2 = sqlite3_reset(fs->probe);
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE) return SQLITE_OK;
-  if (rc2 != SQLITE_OK) rc = rc2;
+  int rc = interrupt_probe_step(fs->probe);
+  if (rc == SQLITE_OK) return SQLITE_OK;
   if (rc == SQLITE_INTERRUPT)
     safety_vtab_error(vt, nm->fn, "interrupted while reading %s at line %lld",
                       fs->path, (long long)fs->line);

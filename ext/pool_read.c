@@ -7,12 +7,14 @@
  */
 #include "pool_read.h"
 
+#include "core/group.h"
 #include "core/labels.h"
 #include "core/row_worker.h"
 #include "core/vector.h"
 #include "relation.h"
 #include "sql_functions.h"
 #include "vec_value.h"
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +36,7 @@ typedef struct {
   size_t *id_cats;      /* categories summed for example id_cats_of */
   int64_t id_cats_of;
   size_t n_id_cats, cap_id_cats;
+  size_t n_sums;        /* category sums allocated (at most SUMS_MAX_BYTES) */
   RowSpec spec;
   double *means_d;      /* scoring: the score means in double */
   RowPipeline *pipe;
@@ -103,6 +106,13 @@ static int reader_start(Reader *r) {
   return r->pipe ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/* The category sums added on arrival take at most this much memory: a
+ * pool with more categories (one per example, say) stops adding them and
+ * leaves the prototypes to the selection, which then makes them one
+ * category at a time (core/scores.c), so per-category memory stays
+ * bounded.  Either way the sums are the same bits. */
+#define SUMS_MAX_BYTES ((size_t)8 << 20)
+
 /* The category sum of category cat for this row, or NULL: only when sums
  * are wanted, while ids ascend, once per (example, category). */
 static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
@@ -123,6 +133,13 @@ static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
     for (size_t c = old; c < r->pp.cap_sums; c++) r->pp.sum_of_cat[c] = NULL;
   }
   if (r->pp.sum_of_cat[cat] == NULL) {
+    if ((r->n_sums + 1) * r->pp.dim * sizeof(double) > SUMS_MAX_BYTES) {
+      /* Too many categories: no sums at all (the worker may still be
+       * adding to those made so far; they are freed after the read). */
+      r->pp.sums_on = 0;
+      return 1;
+    }
+    r->n_sums++;
     double *s = ss_malloc_array(r->pp.dim, sizeof(double));
     if (s == NULL) return 0;
     memset(s, 0, r->pp.dim * sizeof(double));
@@ -136,16 +153,27 @@ static int reader_sum(Reader *r, int64_t id, size_t cat, double **sum) {
  * with the pool. */
 static int arena_full(Reader *r) {
   size_t stored = r->pp.n_eligible - 1; /* all but the row that did not fit */
+  if (r->scoring) {
+    *r->errmsg = sqlite3_mprintf(
+        "out of memory keeping the cossim scores of the eligible examples "
+        "(%llu stored, %llu reference categories, %.0f MiB so far); %s keeps "
+        "one score per example and reference category: raise the memory "
+        "SQLite may use (PRAGMA hard_heap_limit, soft_heap_limit), narrow "
+        "the reference set with options.categories, or the pool with "
+        "options.behavior",
+        (unsigned long long)stored, (unsigned long long)r->q->score_k,
+        (double)stored * (double)r->q->score_k * 8.0 / 1048576.0, r->q->method);
+    return SQLITE_NOMEM;
+  }
   *r->errmsg = sqlite3_mprintf(
       "out of memory keeping the embeddings of the eligible examples "
-      "(%llu stored, %llu dimensions, %.0f MiB so far); %s keeps one "
-      "float32 copy of them: raise the memory SQLite may use (PRAGMA "
-      "hard_heap_limit, soft_heap_limit), narrow the pool with "
-      "options.behavior or options.categories, or use cossim or sss, "
-      "which do not keep them",
+      "(%llu stored, %llu dimensions, %.0f MiB so far); %s",
       (unsigned long long)stored, (unsigned long long)r->pp.dim,
-      (double)stored * (double)r->pp.dim * 4.0 / 1048576.0, r->q->method);
-  return *r->errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
+      (double)stored * (double)r->pp.dim * 4.0 / 1048576.0,
+      r->q->memory_advice ? r->q->memory_advice
+                          : "raise the memory SQLite may use (PRAGMA "
+                            "hard_heap_limit, soft_heap_limit)");
+  return SQLITE_NOMEM; /* with the message when it could be made */
 }
 
 /*
@@ -197,7 +225,7 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
     at = arena_add(&r->out->arena,
                    r->scoring ? q->score_k * sizeof(double) : r->pp.dim * sizeof(float));
     if (at == NULL) {
-      rc = r->scoring ? SQLITE_NOMEM : arena_full(r);
+      rc = arena_full(r);
       goto done;
     }
     r->pp.row_ptr[row] = at;
@@ -231,12 +259,105 @@ done:
   return rc;
 }
 
+int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
+                       int64_t id, int has_id, const char **text, size_t *len,
+                       char **errmsg) {
+  char which[48] = "";
+  if (has_id) sqlite3_snprintf(sizeof which, which, "example id %lld", (long long)id);
+  if (sqlite3_value_type(v) == SQLITE_BLOB) {
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" has a BLOB category%s%s%s; categories must "
+        "be TEXT (or NULL): store text, or CAST(category AS TEXT) in a view",
+        kind, rel, has_id ? " (" : "", which, has_id ? ")" : "");
+    return SQLITE_ERROR;
+  }
+  *text = (const char *)sqlite3_value_text(v);
+  *len = (size_t)sqlite3_value_bytes(v);
+  if (*text == NULL) return SQLITE_NOMEM;
+  size_t nul = strlen(*text);
+  if (nul < *len) {
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" has a category with a NUL byte (%s%sbyte "
+        "%llu); category names must be text without NUL bytes: fix the "
+        "data, or replace(category, char(0), '') in a view",
+        kind, rel, which, has_id ? ", " : "", (unsigned long long)nul);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
 /*
  * One row of the pool: v[0..3] are its id, category, behavior and
  * embedding.  Checks them, records the example and its category, and hands
  * an eligible row's embedding on (reader_embedding).  SQLITE_OK, or the
  * row's failure with *r->errmsg set (SQLITE_NOMEM without a message).
  */
+/* "<tag><hex of the bytes>": a group key for a BLOB or a TEXT holding a
+ * NUL (interned names are C strings). */
+static char *hex_key(char tag, const unsigned char *b, int n) {
+  char *key = sqlite3_malloc64((sqlite3_uint64)n * 2 + 2);
+  if (key == NULL) return NULL;
+  key[0] = tag;
+  for (int i = 0; i < n; i++) {
+    key[1 + 2 * i] = "0123456789abcdef"[b[i] >> 4];
+    key[2 + 2 * i] = "0123456789abcdef"[b[i] & 15];
+  }
+  key[1 + 2 * n] = '\0';
+  return key;
+}
+
+/*
+ * The group option: the group number of an eligible row's value, interned
+ * by type and content (an INTEGER and a REAL of the same value are one
+ * group; TEXT by its bytes; NULL is GROUP_NONE, a group of its own).  The
+ * example's first eligible row sets it; a later one must agree.
+ */
+static int reader_group(Reader *r, sqlite3_value *v, const Entry *en,
+                        int first) {
+  uint32_t g = GROUP_NONE;
+  int type = sqlite3_value_type(v);
+  if (type != SQLITE_NULL) {
+    double d = sqlite3_value_double(v);
+    char *key;
+    if (type == SQLITE_INTEGER ||
+        (type == SQLITE_FLOAT && d == (double)(sqlite3_int64)d &&
+         fabs(d) < 9.2e18))
+      key = sqlite3_mprintf("i%lld", (long long)sqlite3_value_int64(v));
+    else if (type == SQLITE_FLOAT)
+      key = sqlite3_mprintf("r%!.17g", d);
+    else {
+      const unsigned char *b = type == SQLITE_TEXT ? sqlite3_value_text(v)
+                                                  : sqlite3_value_blob(v);
+      int n = sqlite3_value_bytes(v);
+      int has_nul = b && memchr(b, 0, (size_t)n) != NULL;
+      key = type == SQLITE_TEXT && !has_nul
+                ? sqlite3_mprintf("t%.*s", n, b ? (const char *)b : "")
+                : hex_key(type == SQLITE_TEXT ? 'T' : 'b', b, n);
+    }
+    if (key == NULL) return SQLITE_NOMEM;
+    int nomem = 0;
+    size_t k = names_find(r->q->groups, key, strlen(key), 1, &nomem);
+    sqlite3_free(key);
+    if (nomem || k >= GROUP_NONE) return SQLITE_NOMEM;
+    g = (uint32_t)k;
+  }
+  size_t i = en->index;
+  if (first) {
+    if (!ss_grow((void **)&r->pp.group_of, &r->pp.cap_group, i + 1,
+                 sizeof(uint32_t)))
+      return SQLITE_NOMEM;
+    r->pp.group_of[i] = g;
+    return SQLITE_OK;
+  }
+  if (r->pp.group_of[i] == g) return SQLITE_OK;
+  *r->errmsg = sqlite3_mprintf(
+      "pool example %lld has two values of the group column \"%s\"; give "
+      "each example one value (the column must not depend on the category "
+      "row)",
+      (long long)en->id, r->q->group);
+  return SQLITE_ERROR;
+}
+
 static int reader_row(Reader *r, sqlite3_value **v) {
   const PoolQuery *q = r->q;
   Entries *es = &r->pp.es;
@@ -286,9 +407,10 @@ static int reader_row(Reader *r, sqlite3_value **v) {
     return SQLITE_OK;
   size_t cat = NONE;
   if (sqlite3_value_type(v[1]) != SQLITE_NULL) {
-    const char *c = (const char *)sqlite3_value_text(v[1]);
-    size_t len = (size_t)sqlite3_value_bytes(v[1]);
-    if (c == NULL) return SQLITE_NOMEM;
+    const char *c;
+    size_t len;
+    int rc = pool_category_text(v[1], "pool", q->pool, id, 1, &c, &len, errmsg);
+    if (rc != SQLITE_OK) return rc;
     cat = names_find(ns, c, len, q->categories == NULL, &nomem);
     if (nomem) return SQLITE_NOMEM;
   }
@@ -304,6 +426,10 @@ static int reader_row(Reader *r, sqlite3_value **v) {
         cat >= NONE32 || e >= NONE32)
       return SQLITE_NOMEM;
     r->pp.mem[r->pp.n_mem++] = (Membership){(uint32_t)cat, (uint32_t)e};
+  }
+  if (q->group != NULL) {
+    int rc = reader_group(r, v[q->need_embeddings ? 4 : 3], en, first);
+    if (rc != SQLITE_OK) return rc;
   }
   if (!q->need_embeddings) return SQLITE_OK;
   return reader_embedding(r, v[3], e, cat, first);
@@ -354,9 +480,12 @@ void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
  * (read_pool_step) when embeddings are read, else row by row.  SQLITE_OK
  * once every row is read and the worker has finished. */
 static int reader_scan(sqlite3 *db, Reader *rd) {
-  static const char *const cols[4] = {"id", "category", "behavior",
-                                      "embedding"};
   const PoolQuery *q = rd->q;
+  /* The group column comes after the embedding, or in its place when
+   * the embeddings are not read. */
+  const char *cols[5] = {"id", "category", "behavior", "embedding", q->group};
+  size_t n_cols = q->need_embeddings ? 4 : 3;
+  if (q->group != NULL) cols[n_cols++] = q->group;
   sqlite3_stmt *st = NULL;
   int nomem = 0;
   /* With embeddings, through the aggregate (read_pool_step).  Without,
@@ -364,10 +493,13 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
    * (the pool view's LEFT JOIN of embeddings) from a plain SELECT, not
    * from an aggregate one. */
   const char *aggregate = q->need_embeddings ? READ_POOL_FN : NULL;
-  int rc = relation_prepare(db, "pool", "pool", q->pool, cols,
-                            q->need_embeddings ? 4 : 3,
-                            q->skip_category ? 2u : 0u, aggregate, 4, &st,
-                            rd->errmsg);
+  int rc = q->group ? relation_check_column(db, "pool", q->pool, "group",
+                                            q->group, rd->errmsg)
+                    : SQLITE_OK;
+  if (rc == SQLITE_OK)
+    rc = relation_prepare(db, "pool", "pool", q->pool, cols, n_cols,
+                          q->skip_category ? 2u : 0u, aggregate, 5, &st,
+                          rd->errmsg);
   for (size_t i = 0; rc == SQLITE_OK && i < q->n_categories; i++) {
     size_t k = names_find(&rd->pp.ns, q->categories[i],
                           strlen(q->categories[i]), 1, &nomem);
@@ -385,10 +517,10 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
     if (rc == SQLITE_ROW) rc = sqlite3_step(st);
   } else if (ran) {
     while (rd->rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-      sqlite3_value *v[4] = {sqlite3_column_value(st, 0),
-                             sqlite3_column_value(st, 1),
-                             sqlite3_column_value(st, 2),
-                             sqlite3_column_value(st, 3)};
+      sqlite3_value *v[5] = {
+          sqlite3_column_value(st, 0), sqlite3_column_value(st, 1),
+          sqlite3_column_value(st, 2), sqlite3_column_value(st, 3),
+          sqlite3_column_value(st, 4)};
       rd->rc = reader_row(rd, v);
     }
   }
@@ -443,6 +575,13 @@ int pool_read(sqlite3 *db, const PoolQuery *q, Pool *out, char **errmsg) {
   if (rc == SQLITE_OK &&
       !pool_build(&rd.pp, q->need_embeddings, rd.scoring, out))
     rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK && q->group != NULL) {
+    out->sel.n_groups = q->groups->n;
+    if (out->sel.group == NULL) { /* no eligible example */
+      out->sel.group = ss_malloc(sizeof(uint32_t));
+      if (out->sel.group == NULL) rc = SQLITE_NOMEM;
+    }
+  }
   /* For the message when too few are eligible (is_refusal labels them). */
   for (size_t i = 0; rc == SQLITE_OK && i < rd.pp.es.n; i++)
     out->n_unlabelled += rd.pp.es.e[i].behavior == 0;

@@ -31,7 +31,11 @@ typedef struct {
   char *const *categories;   /* NULL = every category */
   size_t n_categories;
   int need_embeddings;
-  const char *method;        /* for messages */
+  const char *method;        /* for the reference reader's messages */
+  /* How to fix a pool whose kept embeddings do not fit in memory, in the
+   * caller's words (it knows the method and its alternatives); NULL:
+   * raise the memory limit. */
+  const char *memory_advice;
   /* The embedding dimension when already known (the reference set's), so
    * a pool row of another dimension is named against it; 0 = from the
    * first row. */
@@ -51,7 +55,21 @@ typedef struct {
   /* The pool's categories are not wanted (cossim without the categories
    * option), so they are not read (the column must still exist). */
   int skip_category;
+  /* The group option: the pool column to read (NULL = off), its values
+   * interned into groups (shared by the main and the contrast reads, so
+   * their numbers agree); SelectPool.group gets each example's number. */
+  const char *group;
+  Names *groups;
 } PoolQuery;
+
+/* A category value (not NULL) of the kind ("pool"/"reference") relation
+ * rel as text in *text, *len bytes: TEXT, or a number read as its text
+ * (5 is '5'); a BLOB, or text with a NUL byte inside, is SQLITE_ERROR with
+ * *errmsg naming the relation and, with has_id, the example id.
+ * SQLITE_NOMEM when out of memory. */
+int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
+                       int64_t id, int has_id, const char **text, size_t *len,
+                       char **errmsg);
 
 /* Each returns SQLITE_OK, or an error code with *errmsg the message body
  * ("the pool relation ... ; ...", without the function's name, which

@@ -42,9 +42,11 @@ static int ref_row(const PoolQuery *q, sqlite3_stmt *st, RefRows *rr,
         q->reference);
     return SQLITE_ERROR;
   }
-  const char *c = (const char *)sqlite3_column_text(st, 0);
-  size_t len = (size_t)sqlite3_column_bytes(st, 0);
-  if (c == NULL) return SQLITE_NOMEM;
+  const char *c;
+  size_t len;
+  int crc = pool_category_text(sqlite3_column_value(st, 0), "reference",
+                               q->reference, 0, 0, &c, &len, errmsg);
+  if (crc != SQLITE_OK) return crc;
   if (!listed(q, c, len)) return SQLITE_OK; /* only the listed categories */
   size_t name = names_find(&rr->ns, c, len, 1, &nomem);
   if (nomem) return SQLITE_NOMEM;

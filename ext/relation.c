@@ -16,11 +16,49 @@ static int stmt_has_column(sqlite3_stmt *st, const char *col) {
   return 0;
 }
 
-/* Prepares "<head> "rel"", the relation always quoted as an identifier. */
+/* 1 if name[0..len) is the name of a schema of db (main, temp or an
+ * attached database, any case), 0 if not, -1 when out of memory. */
+static int is_schema(sqlite3 *db, const char *name, size_t len) {
+  if (len == 4 && (sqlite3_strnicmp(name, "main", 4) == 0 ||
+                   sqlite3_strnicmp(name, "temp", 4) == 0))
+    return 1;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(
+      db, "SELECT 1 FROM pragma_database_list WHERE name = ?1 COLLATE NOCASE",
+      -1, &st, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 1, name, (int)len, SQLITE_STATIC);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_NOMEM ? -1 : 0;
+}
+
+/*
+ * rel as SQL: "schema"."name" when the part before its first dot names a
+ * schema (main, temp, an attached database), else "rel" as one name; each
+ * part is quoted as an identifier.  So "aux.t" is table t of aux, "my.t"
+ * (no schema my) the table named my.t, and "main.my.t" that table in main.
+ * NULL when out of memory (sqlite3_free the result).
+ */
+static char *quoted_relation(sqlite3 *db, const char *rel) {
+  const char *dot = strchr(rel, '.');
+  int schema = dot != NULL && dot > rel && dot[1] != '\0'
+                   ? is_schema(db, rel, (size_t)(dot - rel))
+                   : 0;
+  if (schema < 0) return NULL;
+  if (schema == 0) return sqlite3_mprintf("\"%w\"", rel);
+  char *head = sqlite3_mprintf("%.*s", (int)(dot - rel), rel);
+  char *out = head ? sqlite3_mprintf("\"%w\".\"%w\"", head, dot + 1) : NULL;
+  sqlite3_free(head);
+  return out;
+}
+
+/* Prepares "<head> rel", the relation always quoted (quoted_relation). */
 static int prepare_on(sqlite3 *db, const char *head, const char *rel,
                       sqlite3_stmt **st) {
   *st = NULL;
-  char *sql = sqlite3_mprintf("%s \"%w\"", head, rel);
+  char *name = quoted_relation(db, rel);
+  char *sql = name ? sqlite3_mprintf("%s %s", head, name) : NULL;
+  sqlite3_free(name);
   if (sql == NULL) return SQLITE_NOMEM;
   int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
   sqlite3_free(sql);
@@ -44,6 +82,25 @@ static int join_columns(const char *const *cols, size_t n, sqlite3_stmt *probe,
   return SQLITE_OK;
 }
 
+int relation_failed(sqlite3 *db, int rc, const char *kind, const char *rel,
+                    char **errmsg) {
+  int base = rc & 0xff;
+  if (base == SQLITE_NOMEM) return rc;
+  sqlite3_free(*errmsg);
+  if (base == SQLITE_INTERRUPT)
+    *errmsg = sqlite3_mprintf("interrupted while reading the %s relation "
+                              "\"%s\"", kind, rel);
+  else
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" cannot be read now (%s)%s", kind, rel,
+        sqlite3_errmsg(db),
+        base == SQLITE_BUSY || base == SQLITE_LOCKED
+            ? "; retry when the other connection has finished, or wait for "
+              "it with PRAGMA busy_timeout"
+            : "");
+  return *errmsg ? rc : SQLITE_NOMEM;
+}
+
 int relation_has_column(sqlite3 *db, const char *rel, const char *col) {
   sqlite3_stmt *st;
   int found = prepare_on(db, "SELECT * FROM", rel, &st) == SQLITE_OK
@@ -51,6 +108,31 @@ int relation_has_column(sqlite3 *db, const char *rel, const char *col) {
                   : -1;
   sqlite3_finalize(st);
   return found;
+}
+
+int relation_check_column(sqlite3 *db, const char *kind, const char *rel,
+                          const char *option, const char *col, char **errmsg) {
+  sqlite3_stmt *st;
+  int rc = prepare_on(db, "SELECT * FROM", rel, &st);
+  if (rc != SQLITE_OK || stmt_has_column(st, col)) {
+    sqlite3_finalize(st);
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+  }
+  char *list = NULL;
+  for (int j = 0; rc == SQLITE_OK && j < sqlite3_column_count(st); j++) {
+    char *more = sqlite3_mprintf("%s%s%s", list ? list : "", j ? ", " : "",
+                                 sqlite3_column_name(st, j));
+    sqlite3_free(list);
+    if ((list = more) == NULL) rc = SQLITE_NOMEM;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_OK) return rc;
+  *errmsg = sqlite3_mprintf(
+      "option %s names column \"%s\", which the %s relation \"%s\" does "
+      "not have; its columns are %s",
+      option, col, kind, rel, list ? list : "(none)");
+  sqlite3_free(list);
+  return SQLITE_ERROR;
 }
 
 int relation_prepare(sqlite3 *db, const char *kind, const char *option,
@@ -62,7 +144,10 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
   char *missing = NULL, *want = NULL, *head = NULL;
   *out = NULL;
   int rc = prepare_on(db, "SELECT * FROM", rel, &probe);
-  if (rc == SQLITE_NOMEM) return rc;
+  if (rc != SQLITE_OK && rc != SQLITE_ERROR) {
+    sqlite3_finalize(probe);
+    return relation_failed(db, rc, kind, rel, errmsg);
+  }
   if (rc != SQLITE_OK) {
     *errmsg = sqlite3_mprintf(
         "the %s relation \"%s\" cannot be read (%s); create it "
@@ -103,7 +188,9 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
     char *from = sqlite3_mprintf("%s%s FROM", head, aggregate ? ")" : "");
     rc = from ? prepare_on(db, from, rel, out) : SQLITE_NOMEM;
     sqlite3_free(from);
-    if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
+    if (rc != SQLITE_OK && rc != SQLITE_ERROR)
+      rc = relation_failed(db, rc, kind, rel, errmsg);
+    else if (rc != SQLITE_OK)
       *errmsg = sqlite3_mprintf("cannot read the %s relation \"%s\": %s", kind,
                                 rel, sqlite3_errmsg(db));
   }
@@ -117,7 +204,10 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
                     sqlite3_int64 *count, char **errmsg) {
   sqlite3_stmt *st;
   int rc = prepare_on(db, "SELECT count(*) FROM", task, &st);
-  if (rc == SQLITE_NOMEM) return rc;
+  if (rc != SQLITE_OK && rc != SQLITE_ERROR) {
+    sqlite3_finalize(st);
+    return relation_failed(db, rc, "task", task, errmsg);
+  }
   if (rc != SQLITE_OK) {
     *errmsg = sqlite3_mprintf(
         "budget %g is a fraction of the fine-tuning set, but the task "
@@ -130,10 +220,11 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
   if (rc == SQLITE_ROW) {
     *count = sqlite3_column_int64(st, 0);
     rc = SQLITE_OK;
+  } else if (rc != SQLITE_ERROR) {
+    rc = relation_failed(db, rc, "task", task, errmsg);
   } else {
     *errmsg = sqlite3_mprintf("counting the task relation \"%s\" failed: %s",
                               task, sqlite3_errmsg(db));
-    rc = SQLITE_ERROR;
   }
   sqlite3_finalize(st);
   return rc;
@@ -143,9 +234,17 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
  * few chunks of a file (file_source.c explains why). */
 int relation_prepare_probe(sqlite3 *db, sqlite3_stmt **out) {
   static const char probe[] =
-      "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE "
-      "i < 16) SELECT count(*) FROM k";
-  return sqlite3_prepare_v2(db, probe, -1, out, NULL);
+      "SELECT count(*) FROM (VALUES (1),(1),(1),(1),(1),(1),(1),(1),(1),(1),"
+      "(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),"
+      "(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),"
+      "(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),(1),"
+      "(1),(1),(1))";
+  return sqlite3_prepare_v2(db, probe, (int)sizeof probe - 1, out, NULL);
+}
+
+int relation_prepare_snapshot(sqlite3 *db, sqlite3_stmt **out) {
+  return sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, out,
+                            NULL);
 }
 
 int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out) {

@@ -1,8 +1,10 @@
 /*
  * relation.h — reading the user's relations (tables or views, contract
- * §6) by name, and the file readers' interrupt probe: the only module
- * that builds SQL text (relation.c).
- * Messages are bodies without the function's name (sample_run adds it).
+ * §6) by name, and the probe and snapshot statements of a call: the only
+ * module that builds SQL text (relation.c).  A name
+ * is a relation of any schema, or "schema.name" (main, temp or an attached
+ * database; each part is quoted).  Messages are bodies without the
+ * function's name (sample_run adds it).
  */
 #ifndef SAFETY_RELATION_H
 #define SAFETY_RELATION_H
@@ -20,6 +22,19 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
                      unsigned null_mask, const char *aggregate, size_t n_args,
                      sqlite3_stmt **out, char **errmsg);
 
+/* The message body of a relation that could not be prepared or read with
+ * rc other than SQLITE_ERROR (BUSY, LOCKED, INTERRUPT, ...): no advice to
+ * create it (it exists), and rc is returned unchanged (SQLITE_NOMEM when
+ * out of memory).  *errmsg is replaced. */
+int relation_failed(sqlite3 *db, int rc, const char *kind, const char *rel,
+                    char **errmsg);
+
+/* A column an option names (option, e.g. "group"): SQLITE_OK when the
+ * kind relation rel has it; else an error naming it and rel's columns
+ * (or SQLITE_OK when rel cannot be read: relation_prepare says so). */
+int relation_check_column(sqlite3 *db, const char *kind, const char *rel,
+                          const char *option, const char *col, char **errmsg);
+
 /* 1 if relation rel has column col, 0 if not, -1 if it cannot be read. */
 int relation_has_column(sqlite3 *db, const char *rel, const char *col);
 
@@ -28,10 +43,11 @@ int relation_has_column(sqlite3 *db, const char *rel, const char *col);
 int relation_count_task(sqlite3 *db, const char *task, double budget,
                         sqlite3_int64 *count, char **errmsg);
 
-/* The interrupt probe of the file readers (file_source.c): a statement of
- * no relation, about 150 opcodes long, that returns one row.  Stepping it
- * returns SQLITE_INTERRUPT while sqlite3_interrupt() is in effect and
- * counts towards the connection's progress handler. */
+/* The interrupt probe of the stop check and the file readers
+ * (call_guard.c, file_source.c): a statement of no relation, about 330
+ * opcodes long, that returns one row.  Stepping it returns
+ * SQLITE_INTERRUPT while sqlite3_interrupt() is in effect and counts
+ * towards the connection's progress handler. */
 int relation_prepare_probe(sqlite3 *db, sqlite3_stmt **out);
 
 /* safety_sweep's arguments, read with SQLite's own JSON functions (so a
@@ -53,5 +69,10 @@ typedef enum {
   SWEEP_JSON_WITH_TASK
 } SweepJson;
 int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out);
+
+/* The snapshot statement of call_guard.c: one read of the schema, stepped
+ * once and left active for a whole call so that all its reads share one
+ * read transaction per database. */
+int relation_prepare_snapshot(sqlite3 *db, sqlite3_stmt **out);
 
 #endif

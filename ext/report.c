@@ -11,7 +11,7 @@
 #include "sql_functions.h"
 #include "sample_run.h"
 #include "core/sha256.h"
-#include "core/vector.h"
+#include "core/stats.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -43,7 +43,8 @@ static void hash_floats(Sha256 *h, const float *v, size_t dim) {
 static void hash_examples(Sha256 *h, const Pool *pd, int embeddings) {
   const SelectPool *p = &pd->sel;
   sha256_u64(h, (uint64_t)p->n);
-  for (size_t i = 0; i < p->n; i++) {
+  /* Hashing costs about 16 multiply-adds a float (core/stop.h units). */
+  for (size_t i = 0; i < p->n && !core_tick(16 * (uint64_t)p->dim + 1); i++) {
     unsigned char b = pd->behavior[i];
     sha256_u64(h, (uint64_t)pd->sel.ids[i]);
     sha256_update(h, &b, 1);
@@ -84,7 +85,7 @@ static void fingerprint(const SampleRun *run, char out[7 + 65]) {
     for (size_t j = pc->start[c]; j < pc->start[c + 1]; j++)
       sha256_u64(&h, (uint64_t)pd->sel.ids[pc->member[j]]);
   }
-  if (run->method->method == METHOD_COSSIM) {
+  if (run->method->uses_reference) {
     hash_string(&h, "reference");
     sha256_u64(&h, (uint64_t)pd->sel.n_cat);
     for (size_t c = 0; c < pd->sel.n_cat; c++) {
@@ -145,85 +146,40 @@ fail:
   return NULL;
 }
 
-static double cos_of(const float *a, double na, const float *b, double nb,
-                     size_t dim) {
-  return vec_cosine_with_norms(a, b, dim, na, nb);
-}
-
 /*
- * The embedding statistics: mean cosine of each category/fill row with a
- * pool category to that category's prototype (the mean embedding of its
- * eligible members, as pss uses it); mean and minimum cosine over all
- * pairs of selected rows; coverage radius = the largest cosine distance
- * (1 - cosine) from an eligible example to its nearest selected row.
- * Returns 0 when out of memory.
+ * The embedding statistics (core/stats.c) as report keys: the category and
+ * fill rows are compared with their pool category's prototype, contrast
+ * rows only in pairs and for coverage.  Returns 0 when out of memory or
+ * stopped.
  */
-static int embedding_stats(const SampleRun *run, cJSON *o) {
-  const Pool *pd = &run->pd;
-  const SelectPool *p = &pd->sel;
+static int embedding_stats_json(const SampleRun *run, cJSON *o) {
   const RunCategories *pc = &run->pool_cats;
-  size_t dim = p->dim, cells;
-  if (!ss_mul_size(pc->n + 1, dim, &cells)) return 0;
-  float *protos = ss_malloc_array(cells, sizeof(float));
-  double *pnorm = ss_malloc_array(pc->n + 1, sizeof(double));
-  if (protos == NULL || pnorm == NULL) {
-    ss_free(protos);
-    ss_free(pnorm);
-    return 0;
-  }
-  for (size_t c = 0; c < pc->n; c++) pnorm[c] = -1; /* not computed yet */
-  double proto_sum = 0, pair_sum = 0, pair_min = 2, radius = -1;
-  size_t proto_rows = 0, pairs = 0;
+  StatsCategories cats = {pc->n, pc->names, pc->start, pc->member};
+  StatsRow *rows = ss_malloc_array(run->n_rows + 1, sizeof *rows);
+  EmbeddingStats st;
+  if (rows == NULL) return 0;
   for (size_t i = 0; i < run->n_rows; i++) {
     const RunRow *r = &run->rows[i];
-    if (r->stage == STAGE_CONTRAST || r->category == NULL) continue;
-    size_t c = 0;
-    while (c < pc->n && strcmp(pc->names[c], r->category) != 0) c++;
-    if (c == pc->n) continue; /* a reference category with no pool members */
-    if (pnorm[c] < 0) {
-      size_t m = pc->start[c + 1] - pc->start[c];
-      if (!select_prototype(p, pc->member + pc->start[c], m, protos + c * dim)) {
-        ss_free(protos);
-        ss_free(pnorm);
-        return 0;
-      }
-      pnorm[c] = vec_norm(protos + c * dim, dim);
-    }
-    if (pnorm[c] == 0) continue;
-    proto_sum += cos_of(r->vec, r->norm, protos + c * dim, pnorm[c], dim);
-    proto_rows++;
+    rows[i] = (StatsRow){r->vec, r->norm,
+                         r->stage == STAGE_CONTRAST ? NULL : r->category};
   }
-  for (size_t i = 0; i < run->n_rows; i++)
-    for (size_t j = i + 1; j < run->n_rows; j++) {
-      const RunRow *a = &run->rows[i], *b = &run->rows[j];
-      double c = cos_of(a->vec, a->norm, b->vec, b->norm, dim);
-      pair_sum += c;
-      if (c < pair_min) pair_min = c;
-      pairs++;
-    }
-  for (size_t e = 0; e < p->n && run->n_rows > 0; e++) {
-    const float *x = select_vec(p, e);
-    double best = -2;
-    for (size_t i = 0; i < run->n_rows; i++) {
-      double c = cos_of(x, p->norms[e], run->rows[i].vec, run->rows[i].norm, dim);
-      if (c > best) best = c;
-    }
-    if (1 - best > radius) radius = 1 - best;
-  }
-  ss_free(protos);
-  ss_free(pnorm);
-  int ok = cJSON_AddNumberToObject(o, "dim", (double)dim) != NULL;
-  ok &= (proto_rows ? cJSON_AddNumberToObject(o, "mean_prototype_cosine",
-                                              round6(proto_sum / (double)proto_rows))
-                    : cJSON_AddNullToObject(o, "mean_prototype_cosine")) != NULL;
-  ok &= cJSON_AddNumberToObject(o, "prototype_rows", (double)proto_rows) != NULL;
-  ok &= (pairs ? cJSON_AddNumberToObject(o, "mean_pairwise_cosine",
-                                         round6(pair_sum / (double)pairs))
-               : cJSON_AddNullToObject(o, "mean_pairwise_cosine")) != NULL;
-  ok &= (pairs ? cJSON_AddNumberToObject(o, "min_pairwise_cosine", round6(pair_min))
-               : cJSON_AddNullToObject(o, "min_pairwise_cosine")) != NULL;
-  ok &= (radius >= 0 ? cJSON_AddNumberToObject(o, "coverage_radius", round6(radius))
-                     : cJSON_AddNullToObject(o, "coverage_radius")) != NULL;
+  int ok = embedding_stats(&run->pd.sel, &cats, rows, run->n_rows, &st);
+  ss_free(rows);
+  if (!ok) return 0;
+  ok = cJSON_AddNumberToObject(o, "dim", (double)run->pd.sel.dim) != NULL;
+  ok &= (st.prototype_rows ? cJSON_AddNumberToObject(o, "mean_prototype_cosine",
+                                                     round6(st.mean_prototype))
+                           : cJSON_AddNullToObject(o, "mean_prototype_cosine")) != NULL;
+  ok &= cJSON_AddNumberToObject(o, "prototype_rows", (double)st.prototype_rows) != NULL;
+  ok &= (st.pairs ? cJSON_AddNumberToObject(o, "mean_pairwise_cosine",
+                                            round6(st.mean_pairwise))
+                  : cJSON_AddNullToObject(o, "mean_pairwise_cosine")) != NULL;
+  ok &= (st.pairs ? cJSON_AddNumberToObject(o, "min_pairwise_cosine",
+                                            round6(st.min_pairwise))
+                  : cJSON_AddNullToObject(o, "min_pairwise_cosine")) != NULL;
+  ok &= (st.coverage_radius >= 0
+             ? cJSON_AddNumberToObject(o, "coverage_radius", round6(st.coverage_radius))
+             : cJSON_AddNullToObject(o, "coverage_radius")) != NULL;
   return ok;
 }
 
@@ -263,14 +219,14 @@ static cJSON *build_report(const SampleRun *run) {
       ok &= cJSON_AddNumberToObject(item, opt->quota_names[q],
                                     (double)opt->quota_counts[q]) != NULL;
   } else {
-    ok &= cJSON_AddStringToObject(o, "quota", opt->quota == QUOTA_OPT_PROPORTIONAL
-                                                  ? "proportional"
-                                                  : "uniform") != NULL;
+    ok &= cJSON_AddStringToObject(o, "quota", quota_name(opt->quota)) != NULL;
   }
   ok &= (opt->dedup > 0 ? cJSON_AddNumberToObject(o, "dedup", opt->dedup)
                         : cJSON_AddNullToObject(o, "dedup")) != NULL;
   ok &= cJSON_AddNumberToObject(o, "contrast", opt->contrast) != NULL;
   ok &= cJSON_AddNumberToObject(o, "contrast_reserved", (double)run->n_contrast) != NULL;
+  if (opt->group != NULL) /* only when given: reports without it unchanged */
+    ok &= cJSON_AddStringToObject(o, "group", opt->group) != NULL;
   ok &= cJSON_AddNumberToObject(o, "rows", (double)run->n_rows) != NULL;
   size_t stage[3] = {0, 0, 0};
   for (size_t i = 0; i < run->n_rows; i++) stage[run->rows[i].stage]++;
@@ -285,7 +241,7 @@ static cJSON *build_report(const SampleRun *run) {
   item = count_table(run);
   ok &= item != NULL && cJSON_AddItemToObject(o, "counts", item);
   if (run->embeddings) {
-    ok &= embedding_stats(run, o);
+    ok &= embedding_stats_json(run, o);
   } else {
     static const char *const keys[] = {"dim", "mean_prototype_cosine",
                                        "prototype_rows", "mean_pairwise_cosine",
@@ -296,8 +252,9 @@ static cJSON *build_report(const SampleRun *run) {
                                   run->no_embeddings ? run->no_embeddings : "") != NULL;
   }
   char fp[7 + 65];
-  fingerprint(run, fp);
-  ok &= cJSON_AddStringToObject(o, "fingerprint", fp) != NULL;
+  if (ok) fingerprint(run, fp); /* not when stopped: it hashes every vector */
+  ok = ok && !core_stopped() &&
+       cJSON_AddStringToObject(o, "fingerprint", fp) != NULL;
   if (!ok) {
     cJSON_Delete(o);
     return NULL;
@@ -305,31 +262,46 @@ static cJSON *build_report(const SampleRun *run) {
   return o;
 }
 
-/* safety_report(method, budget [, options]) */
-void fn_safety_report(sqlite3_context *ctx, int argc,
-                             sqlite3_value **argv) {
-  SampleRun run;
-  char *errmsg = NULL;
-  int rc = sample_run(sqlite3_context_db_handle(ctx), argc, argv, 1, &run,
-                      &errmsg);
-  if (rc == SQLITE_OK) {
-    cJSON *report = build_report(&run);
-    char *text = report ? cJSON_PrintUnformatted(report) : NULL;
-    cJSON_Delete(report);
-    if (text == NULL) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
-      cJSON_free(text);
-    }
-  } else if (errmsg == NULL) {
+/* Sets the error result, keeping the code (BUSY, LOCKED, NOMEM and
+ * INTERRUPT reach the caller as themselves); errmsg is "safety_report: ...". */
+static void report_error(sqlite3_context *ctx, int rc, const char *errmsg) {
+  if (errmsg == NULL) {
     if (rc == SQLITE_NOMEM)
       sqlite3_result_error_nomem(ctx);
     else
       sqlite3_result_error_code(ctx, rc);
-  } else {
-    sqlite3_result_error(ctx, errmsg, -1); /* "safety_report: ..." */
+    return;
   }
+  sqlite3_result_error(ctx, errmsg, -1);
+  if (rc != SQLITE_ERROR) sqlite3_result_error_code(ctx, rc);
+}
+
+/* safety_report(method, budget [, options]) */
+void fn_safety_report(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv) {
+  SampleRun run;
+  char *errmsg = NULL, *text = NULL;
+  int rc = sample_run(sqlite3_context_db_handle(ctx), argc, argv, 1, &run,
+                      &errmsg);
+  if (rc == SQLITE_OK) {
+    cJSON *report = build_report(&run);
+    text = report ? cJSON_PrintUnformatted(report) : NULL;
+    cJSON_Delete(report);
+    if (core_stopped()) {
+      char *body = NULL;
+      rc = call_guard_stopped(run_guard(&run), "computing the report's statistics",
+                              &body);
+      errmsg = body ? sqlite3_mprintf("safety_report: %s", body) : NULL;
+      sqlite3_free(body);
+    } else if (text == NULL) {
+      rc = SQLITE_NOMEM;
+    }
+  }
+  if (rc == SQLITE_OK)
+    sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+  else
+    report_error(ctx, rc, errmsg);
+  cJSON_free(text);
   sqlite3_free(errmsg);
   sample_run_free(&run);
 }

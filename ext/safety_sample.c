@@ -109,13 +109,17 @@ static const struct {
     {"prototype", 1, FLAGS_PURE, 0, prototype_step, prototype_final,
      prototype_value, prototype_inverse},
     {"behavior_type", 2, FLAGS_PURE, fn_behavior_type, 0, 0, 0, 0},
+    {"refusal_kind", 1, FLAGS_PURE, fn_refusal_kind, 0, 0, 0, 0},
+    {"refusal_score", 1, FLAGS_PURE, fn_refusal_score, 0, 0, 0, 0},
+    {"is_refusal", 1, FLAGS_PURE, fn_is_refusal, 0, 0, 0, 0},
     {"safety_embed", 1, FLAGS_PURE, fn_safety_embed, 0, 0, 0, 0},
     {"safety_embed", 2, FLAGS_PURE, fn_safety_embed, 0, 0, 0, 0},
+    {"is_truncated", 1, FLAGS_PURE, fn_is_truncated, 0, 0, 0, 0},
     /* Reads the database: neither deterministic nor innocuous. */
     {"safety_report", 2, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
     {"safety_report", 3, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
     /* Internal: only pool_read can pass it its pointer argument. */
-    {READ_POOL_FN, 5, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, read_pool_step,
+    {READ_POOL_FN, 6, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, read_pool_step,
      read_pool_final, 0, 0},
 };
 
@@ -131,11 +135,6 @@ static const struct {
     {"csv_each", &csv_module},
 };
 
-/* Modules whose files register themselves still (refusal_sql.c: the
- * refusal functions); rows of the tables above once they move. */
-static int (*const registrations[])(sqlite3 *) = {
-    safety_register_refusal,
-};
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
@@ -154,8 +153,6 @@ static int register_all(sqlite3 *db) {
                    functions[i].xStep, functions[i].xFinal, NULL);
   for (size_t i = 0; rc == SQLITE_OK && i < COUNT(modules); i++)
     rc = sqlite3_create_module(db, modules[i].name, modules[i].module, NULL);
-  for (size_t i = 0; rc == SQLITE_OK && i < COUNT(registrations); i++)
-    rc = registrations[i](db);
   return rc;
 }
 

@@ -61,9 +61,10 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   }
   sqlite3_int64 task = o->task_size;
   if (task < 0) {
-    int rc = relation_count_task(db, o->task ? o->task : "task_examples", b, &task,
-                             errmsg);
-    if (rc != SQLITE_OK) return rc;
+    const char *rel = o->task ? o->task : "task_examples";
+    call_guard_reading(run_guard(run), "task", rel);
+    int rc = relation_count_task(db, rel, b, &task, errmsg);
+    if (rc != SQLITE_OK) return call_guard_read_failed(run_guard(run), rc, errmsg);
   }
   run->task_size = task;
   run->n = (sqlite3_int64)floor(b * (double)task + 0.5);
@@ -90,6 +91,13 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
 /* The method named by argv[0]. */
 static int plan_method(sqlite3_value *v, SampleRun *run, char **errmsg) {
   const char *name = (const char *)sqlite3_value_text(v);
+  if (name != NULL && strlen(name) < (size_t)sqlite3_value_bytes(v)) {
+    *errmsg = sqlite3_mprintf(
+        "the method name has a NUL byte at byte %d; pass the name as plain "
+        "text such as 'pss-b'",
+        (int)strlen(name));
+    return SQLITE_ERROR;
+  }
   run->method = method_find(name);
   if (run->method == NULL) {
     char known[200];
@@ -123,21 +131,21 @@ static int plan_options(int argc, sqlite3_value **argv, SampleRun *run,
 static int plan_checks(SampleRun *run, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   const MethodInfo *m = run->method;
-  if (opt->fill == FILL_SCORE && m->method != METHOD_COSSIM) {
+  if (opt->fill == FILL_SCORE && m->fill != SELECT_FILL_SCORE) {
     *errmsg = sqlite3_mprintf(
         "option fill \"score\" is only for cossim and cossim-b; use "
         "\"random\" or \"none\" with %s",
         m->name);
     return SQLITE_ERROR;
   }
-  if (opt->fill == FILL_NONE && m->method == METHOD_RANDOM) {
+  if (opt->fill == FILL_NONE && !m->has_categories) {
     *errmsg = sqlite3_mprintf(
         "option fill \"none\" would return nothing for %s, which has no "
         "category quotas (every row is a fill); drop the option",
         m->name);
     return SQLITE_ERROR;
   }
-  if (opt->quota != QUOTA_OPT_UNIFORM && m->method == METHOD_RANDOM) {
+  if (opt->quota != QUOTA_OPT_UNIFORM && !m->has_categories) {
     *errmsg = sqlite3_mprintf(
         "option quota applies to the category methods (sss, pss, fl, "
         "cossim and their -b forms); %s draws without categories",

@@ -8,9 +8,13 @@
 #include "common.h"
 #include "sample_run.h"
 
+#include "core/group.h"
+
 #include "relation.h"
+#include "vec_value.h"
 
 #include "core/facility.h"
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +26,13 @@ static void describe_filter(unsigned mask, char *buf, size_t size) {
     return;
   }
   buf[0] = '\0';
-  for (int t = 1; t <= 4; t++)
+  for (int t = BEHAVIOR_T1; t <= BEHAVIOR_T4; t++)
     if (mask >> t & 1) {
       size_t len = strlen(buf);
-      sqlite3_snprintf((int)(size - len), buf + len, "%sT%d", len ? ", " : "",
-                       t);
+      sqlite3_snprintf((int)(size - len), buf + len, "%s%s", len ? ", " : "",
+                       behavior_name(t));
     }
 }
-
 
 static int cmp_name_ptr(const void *key, const void *elem) {
   return strcmp((const char *)key, *(char *const *)elem);
@@ -94,21 +97,27 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
           "option quota names category '%s', which %s; check the name "
           "(category names are case-sensitive)%s",
           run->opt.quota_names[q],
-          run->method->method == METHOD_COSSIM
+          run->method->uses_reference
               ? "is not a category of the reference set"
               : "no eligible example has",
-          run->method->method == METHOD_COSSIM ? "" : " and options.behavior");
+          run->method->uses_reference ? "" : " and options.behavior");
       ss_free(counts);
       return SQLITE_ERROR;
     }
     counts[c] = (size_t)run->opt.quota_counts[q];
-    total += (unsigned long long)run->opt.quota_counts[q];
+    /* The sum saturates at 2^64 - 1 instead of wrapping (2,048 counts
+     * of 2^53 would wrap to 0 and pass the check below). */
+    unsigned long long count = (unsigned long long)run->opt.quota_counts[q];
+    total = count > ULLONG_MAX - total ? ULLONG_MAX : total + count;
   }
   if (total > n_main) {
+    char asked[40];
+    sqlite3_snprintf(sizeof asked, asked,
+                     total == ULLONG_MAX ? "more than 2^64" : "%llu", total);
     *errmsg = sqlite3_mprintf(
-        "option quota asks for %llu examples in all but the budget gives "
+        "option quota asks for %s examples in all but the budget gives "
         "%llu%s; lower the counts or raise the budget",
-        total, (unsigned long long)n_main,
+        asked, (unsigned long long)n_main,
         run->n_contrast ? " after the contrast share" : "");
     ss_free(counts);
     return SQLITE_ERROR;
@@ -117,31 +126,26 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
   return SQLITE_OK;
 }
 
-/* Anchors: the chosen T1 examples in rank order (their vectors and norms
- * into avec, anorm; returns how many); candidates already in the
- * selection are marked in excluded. */
-static size_t contrast_anchors(const SampleRun *run, const SelectPool *cand,
-                               const float **avec, double *anorm,
-                               unsigned char *excluded) {
-  size_t n_anchor = 0;
-  memset(excluded, 0, cand->n ? cand->n : 1);
+/* With group: candidates whose group the selection took are excluded
+ * too (both reads number the groups alike).  0 when out of memory. */
+static int contrast_groups(const SampleRun *run, const SelectPool *cand,
+                           unsigned char *excluded) {
+  const SelectPool *p = &run->pd.sel;
+  if (p->group == NULL || cand->group == NULL) return 1;
+  size_t n_groups = run->groups.n;
+  unsigned char *taken = ss_malloc(n_groups ? n_groups : 1);
+  if (taken == NULL) return 0;
+  memset(taken, 0, n_groups ? n_groups : 1);
   for (size_t r = 0; r < run->res.n_rows; r++) {
-    size_t e = run->res.rows[r].example;
-    if (run->pd.behavior[e] == BEHAVIOR_T1) {
-      avec[n_anchor] = select_vec(&run->pd.sel, e);
-      anorm[n_anchor++] = run->pd.sel.norms[e];
-    }
-    size_t lo = 0, hi = cand->n; /* the id among the candidates (sorted) */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (cand->ids[mid] < run->pd.sel.ids[e])
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo < cand->n && cand->ids[lo] == run->pd.sel.ids[e]) excluded[lo] = 1;
+    uint32_t g = p->group[run->res.rows[r].example];
+    if (g != GROUP_NONE && g < n_groups) taken[g] = 1;
   }
-  return n_anchor;
+  for (size_t i = 0; i < cand->n; i++)
+    if (cand->group[i] != GROUP_NONE && cand->group[i] < n_groups &&
+        taken[cand->group[i]])
+      excluded[i] = 1;
+  ss_free(taken);
+  return 1;
 }
 
 /* The contrast rows: T3 look-alikes of the chosen T1 examples. */
@@ -154,11 +158,14 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
       .pool = main_q->pool,
       .behavior_mask = 1u << BEHAVIOR_T3,
       .need_embeddings = 1,
-      .method = main_q->method,
+      .memory_advice = main_q->memory_advice,
       .dim = main_q->dim,
+      .group = main_q->group,
+      .groups = main_q->groups,
   };
+  call_guard_reading(run_guard(run), "pool", q.pool);
   int rc = pool_read(db, &q, &run->t3, errmsg);
-  if (rc != SQLITE_OK) return rc;
+  if (rc != SQLITE_OK) return call_guard_read_failed(run_guard(run), rc, errmsg);
   const SelectPool *cand = &run->t3.sel;
   size_t k = (size_t)run->n_contrast;
   const float **avec = ss_malloc_array(run->res.n_rows + 1, sizeof *avec);
@@ -170,16 +177,16 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   if (cand->n > 0 && cand->dim != run->pd.sel.dim) {
-    *errmsg = sqlite3_mprintf(
-        "option contrast: the T3 examples have %llu-dimensional "
-        "embeddings but the selected ones have %llu (dimension mismatch "
-        "%llu vs %llu); every embedding must come from the same model",
-        (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim,
-        (unsigned long long)cand->dim, (unsigned long long)run->pd.sel.dim);
-    rc = SQLITE_ERROR;
+    rc = dim_mismatch("option contrast: a T3 example", cand->dim,
+                      run->pd.sel.dim, "the selected examples", errmsg);
     goto cleanup;
   }
-  size_t n_anchor = contrast_anchors(run, cand, avec, anorm, excluded);
+  size_t n_anchor = contrast_anchors(&run->pd.sel, run->pd.behavior, run->res.rows,
+                                     run->res.n_rows, cand, avec, anorm, excluded);
+  if (!contrast_groups(run, cand, excluded)) {
+    rc = SQLITE_NOMEM;
+    goto cleanup;
+  }
   if (n_anchor == 0) {
     *errmsg = sqlite3_mprintf(
         "option contrast looks for T3 examples that resemble the chosen "
@@ -189,10 +196,13 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     rc = SQLITE_ERROR;
     goto cleanup;
   }
-  if (select_contrast(cand, excluded, avec, anorm, n_anchor, k,
-                      run->opt.dedup, picks, n_picks,
-                      &run->contrast_skipped) != SELECT_OK) {
-    rc = SQLITE_NOMEM;
+  int src = select_contrast(cand, excluded, avec, anorm, n_anchor, k,
+                            run->opt.dedup, (uint64_t)run->opt.seed, picks,
+                            n_picks, &run->contrast_skipped);
+  if (src != SELECT_OK) {
+    rc = src == SELECT_ESTOPPED
+             ? call_guard_stopped(run_guard(run), "choosing the contrast rows", errmsg)
+             : SQLITE_NOMEM;
     goto cleanup;
   }
   if (*n_picks < k && !run->opt.allow_short) {
@@ -274,9 +284,21 @@ static PoolQuery main_query(const SampleRun *run, int for_report) {
       .need_embeddings = m->embeddings,
       .method = m->name,
       .want_sums = m->prototype_sums,
-      .skip_category = m->method == METHOD_COSSIM && opt->categories == NULL &&
+      .skip_category = m->uses_reference && opt->categories == NULL &&
                        !for_report,
+      .group = opt->group,
   };
+}
+
+/* The advice of the reader's out-of-memory message for the embeddings it
+ * keeps: the memory limit, a narrower pool, or a method that keeps none. */
+static void memory_advice(const MethodInfo *m, char *buf, size_t size) {
+  sqlite3_snprintf((int)size, buf,
+                   "%s keeps one float32 copy of them: raise the memory SQLite "
+                   "may use (PRAGMA hard_heap_limit, soft_heap_limit), narrow "
+                   "the pool with options.behavior or options.categories, or "
+                   "use cossim or sss, which do not keep them",
+                   m->name);
 }
 
 /* Embeddings a method without them still reads: for dedup and contrast
@@ -317,9 +339,10 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
                           PoolQuery *q, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   int rc, optional;
-  if (run->method->method == METHOD_COSSIM) {
+  if (run->method->uses_reference) {
+    call_guard_reading(run_guard(run), "reference", q->reference);
     rc = pool_read_reference(db, q, &run->ref, errmsg);
-    if (rc != SQLITE_OK) return rc;
+    if (rc != SQLITE_OK) return call_guard_read_failed(run_guard(run), rc, errmsg);
     q->dim = run->ref.dim;
     if (!(opt->dedup > 0 || opt->contrast > 0 || for_report)) {
       q->score_means = run->ref.means;
@@ -328,8 +351,9 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
   }
   rc = optional_embeddings(db, run, for_report, q, &optional, errmsg);
   if (rc != SQLITE_OK) return rc;
-  rc = pool_read(db, q, &run->pd, errmsg);
-  if (rc == SQLITE_ERROR && optional) {
+  call_guard_reading(run_guard(run), "pool", q->pool);
+  rc = call_guard_read_failed(run_guard(run), pool_read(db, q, &run->pd, errmsg), errmsg);
+  if (rc == SQLITE_ERROR && optional && !run_guard(run)->reentered) {
     /* The report reads embeddings where it can; this pool's are unusable,
      * so describe the selection without them (as safety_sample works). */
     run->no_embeddings = *errmsg; /* a message body: the reason itself */
@@ -337,6 +361,7 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
     if (run->no_embeddings == NULL) return SQLITE_NOMEM;
     q->need_embeddings = 0;
     rc = pool_read(db, q, &run->pd, errmsg);
+    rc = call_guard_read_failed(run_guard(run), rc, errmsg);
   }
   if (rc != SQLITE_OK) return rc;
   run->embeddings = q->need_embeddings;
@@ -380,15 +405,21 @@ static void why_short(const SampleRun *run, sqlite3_str *s) {
 static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
                           char **errmsg) {
   const SampleOptions *opt = &run->opt;
-  if ((sqlite3_int64)run->pd.sel.n >= *n_main) return SQLITE_OK;
+  const SelectPool *p = &run->pd.sel;
+  int nomem = 0; /* with group, the examples of distinct groups */
+  size_t have = group_count(p->group, p->n, p->n_groups, &nomem);
+  if (nomem) return SQLITE_NOMEM;
+  if ((sqlite3_int64)have >= *n_main) return SQLITE_OK;
   if (!opt->allow_short) {
     char filter[40];
     describe_filter(opt->behavior_mask, filter, sizeof filter);
     sqlite3_str *s = sqlite3_str_new(NULL);
     sqlite3_str_appendf(
-        s, "only %llu eligible examples (%s%s) for a budget of %lld%s",
-        (unsigned long long)run->pd.sel.n, filter,
-        opt->categories ? ", listed categories" : "", (long long)*n_main,
+        s, "only %llu eligible examples (%s%s%s%s%s) for a budget of %lld%s",
+        (unsigned long long)have, filter,
+        opt->categories ? ", listed categories" : "",
+        opt->group ? ", one per value of group \"" : "",
+        opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main,
         run->n_contrast ? " (after the contrast share)" : "");
     why_short(run, s);
     sqlite3_str_appendall(s, "; lower the budget, widen options.behavior or "
@@ -397,13 +428,30 @@ static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
     *errmsg = sqlite3_str_finish(s);
     return *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
   }
-  *n_main = (sqlite3_int64)run->pd.sel.n;
+  *n_main = (sqlite3_int64)have;
   return SQLITE_OK;
 }
 
 /* The message of a failed select_run_extra (SQLITE_ERROR), or NOMEM. */
-static int select_failure(const SampleRun *run, int src, size_t bad_category,
+static int select_failure(SampleRun *run, int src, size_t bad_category,
                           char **errmsg) {
+  if (src == SELECT_ESTOPPED)
+    return call_guard_stopped(run_guard(run), "selecting", errmsg);
+  if (src == SELECT_ENOMEM) {
+    /* Say what the selection keeps (the read's arrays fitted). */
+    const SelectPool *p = &run->pd.sel;
+    int cossim = run->method->method == METHOD_COSSIM;
+    *errmsg = sqlite3_mprintf(
+        "out of memory selecting with %s (%llu eligible examples, %llu "
+        "%scategories, %llu dimensions%s); raise the memory SQLite may use "
+        "(PRAGMA hard_heap_limit, soft_heap_limit) or narrow the pool with "
+        "options.behavior or options.categories",
+        run->method->name, (unsigned long long)p->n,
+        (unsigned long long)p->n_cat, cossim ? "reference " : "",
+        (unsigned long long)p->dim,
+        cossim ? "; cossim keeps a score per example and category" : "");
+    return SQLITE_NOMEM;
+  }
   if (src == SELECT_EZERO_PROTOTYPE) {
     *errmsg = sqlite3_mprintf(
         "the prototype of category '%s' is a zero vector (its members' "
@@ -464,19 +512,21 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
                            int for_report, SampleRun *run, char **errmsg) {
   size_t n_picks = 0;
   ContrastPick *picks = NULL;
-  memset(run, 0, sizeof *run);
-  options_init(&run->opt);
-  *errmsg = NULL;
-  int rc = sample_plan(db, argc, argv, run, errmsg);
+  int rc = run->held ? SQLITE_OK : call_guard_begin(&run->guard, db, errmsg);
+  if (rc == SQLITE_OK) rc = sample_plan(db, argc, argv, run, errmsg);
   if (rc != SQLITE_OK) return rc;
   sqlite3_int64 n_main = run->n - run->n_contrast;
   PoolQuery q = main_query(run, for_report);
+  q.groups = &run->groups;
+  char advice[300];
+  memory_advice(run->method, advice, sizeof advice);
+  q.memory_advice = advice;
   rc = read_relations(db, run, for_report, &q, errmsg);
   if (rc == SQLITE_OK) rc = check_eligible(run, &n_main, errmsg);
   if (rc != SQLITE_OK) return rc;
-  int cossim = run->method->method == METHOD_COSSIM;
-  if (for_report && !keep_pool_categories(run, cossim)) return SQLITE_NOMEM;
-  if (cossim) pool_use_reference(&run->pd, &run->ref);
+  int from_reference = run->method->uses_reference;
+  if (for_report && !keep_pool_categories(run, from_reference)) return SQLITE_NOMEM;
+  if (from_reference) pool_use_reference(&run->pd, &run->ref);
   rc = select_main(run, n_main, errmsg);
   if (rc == SQLITE_OK && run->n_contrast > 0)
     rc = run_contrast(db, &q, run, &picks, &n_picks, errmsg);
@@ -497,14 +547,18 @@ int sample_run_on_pool(SampleRun *run, char **errmsg) {
 
 PoolQuery sample_main_query(const SampleRun *run) { return main_query(run, 0); }
 
-int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
-               SampleRun *run, char **errmsg) {
+static int run_under(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
+                     CallGuard *held, SampleRun *run, char **errmsg) {
+  memset(run, 0, sizeof *run);
+  options_init(&run->opt);
+  run->held = held;
+  *errmsg = NULL;
   int rc = sample_run_body(db, argc, argv, for_report, run, errmsg);
   if (rc != SQLITE_OK && *errmsg != NULL) {
     /* The one place the message gets its function's name. */
     char *body = *errmsg;
-    *errmsg = sqlite3_mprintf(
-        "%s: %s", for_report ? "safety_report" : "safety_sample", body);
+    *errmsg = safety_error_text(for_report ? "safety_report" : "safety_sample",
+                                "%s", body);
     sqlite3_free(body);
   }
   /* An error whose message could not be formatted ran out of memory; a
@@ -513,7 +567,17 @@ int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
   return rc;
 }
 
+int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
+               SampleRun *run, char **errmsg) {
+  return run_under(db, argc, argv, for_report, NULL, run, errmsg);
+}
+int sample_run_held(sqlite3 *db, int argc, sqlite3_value **argv,
+                    CallGuard *held, SampleRun *run, char **errmsg) {
+  return run_under(db, argc, argv, 0, held, run, errmsg);
+}
+
 void sample_run_free(SampleRun *run) {
+  call_guard_end(&run->guard);
   if (run->pool_cats.owned) {
     for (size_t c = 0; c < run->pool_cats.n; c++) ss_free(run->pool_cats.names[c]);
     ss_free(run->pool_cats.names);
@@ -525,6 +589,8 @@ void sample_run_free(SampleRun *run) {
   pool_free(&run->pd);
   pool_free(&run->t3);
   ref_free(&run->ref);
+  names_free(&run->groups, 0);
+  memset(&run->groups, 0, sizeof run->groups);
   options_free(&run->opt);
   sqlite3_free(run->no_embeddings);
   ss_free(run->rows);

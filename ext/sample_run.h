@@ -8,6 +8,7 @@
 #define SAFETY_SAMPLE_RUN_H
 
 #include "common.h"
+#include "call_guard.h"
 #include "core/labels.h"
 #include "core/methods.h"
 #include "core/options.h"
@@ -35,6 +36,11 @@ typedef struct {
 } RunCategories;
 
 typedef struct {
+  /* Re-entry, the read snapshot and the interrupt checks (call_guard.h):
+   * from the start of sample_run to sample_run_free; or, when held is
+   * set, the guard of the call this run is part of (safety_sweep). */
+  CallGuard guard;
+  CallGuard *held;
   /* The arguments, resolved. */
   const MethodInfo *method; /* the method table's row (core/methods.h) */
   SampleOptions opt;        /* opt.behavior_mask is the filter in force: a
@@ -52,6 +58,7 @@ typedef struct {
   int embeddings;           /* pd holds embeddings */
   char *no_embeddings;      /* report: why not (sqlite3_malloc'ed) */
   RunCategories pool_cats;  /* report: the pool's categories */
+  Names groups;             /* the group option's values (pool_read.h) */
   /* The selection. */
   SelectResult res;
   size_t contrast_skipped;
@@ -66,11 +73,23 @@ typedef struct {
  * none, with the reason in no_embeddings), and keep the pool's categories.
  * Returns SQLITE_OK or an error code with *errmsg the message, prefixed
  * here once with the caller's name ("safety_sample: ..." or, for_report,
- * "safety_report: ..."; sqlite3_free it).  sample_run_free releases *run either way.
+ * "safety_report: ..."; sqlite3_free it).  sample_run_free releases *run
+ * either way, and ends the call's guard: until then every read of the call
+ * shares one snapshot and the core's long loops stop on an interrupt.
  */
 int sample_run(sqlite3 *db, int argc, sqlite3_value **argv, int for_report,
                SampleRun *run, char **errmsg);
 void sample_run_free(SampleRun *run);
+
+/* The guard in force for run (its own, or the one it is held under). */
+static inline CallGuard *run_guard(SampleRun *run) {
+  return run->held != NULL ? run->held : &run->guard;
+}
+
+/* sample_run (not for a report) under a guard the caller holds (begun,
+ * and active while this runs): safety_sweep's call of a combination. */
+int sample_run_held(sqlite3 *db, int argc, sqlite3_value **argv,
+                    CallGuard *held, SampleRun *run, char **errmsg);
 
 /*
  * The rest of a planned run (sample_plan) whose pool is already in

@@ -26,8 +26,16 @@ void prototype_final(sqlite3_context *ctx);
 /* label_sql.c: behavior_type(harmful_request, refusal). */
 void fn_behavior_type(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
+/* refusal_sql.c: refusal_kind, refusal_score and is_refusal (response). */
+void fn_refusal_kind(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void fn_refusal_score(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void fn_is_refusal(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 /* embed_sql.c: safety_embed(text [, dim]). */
 void fn_safety_embed(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
+/* truncation_sql.c: is_truncated(response). */
+void fn_is_truncated(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* report.c: safety_report(method, budget [, options]). */
 void fn_safety_report(sqlite3_context *ctx, int argc, sqlite3_value **argv);

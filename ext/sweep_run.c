@@ -38,6 +38,10 @@ struct SweepShared {
   char **plan_msg;
   int per_call;           /* every combination is its own call */
   SweepViews views;
+  CallGuard guard;        /* the sweep's one call (call_guard.h): begun
+                             before the first plan, active while a
+                             combination is made, paused between them */
+  Names groups;           /* the group option's values in the one read */
 };
 
 void sweep_rows_free(SweepRows *r) { tvf_rows_free(&r->kept); }
@@ -71,11 +75,11 @@ static char *combo_error(const SweepGrid *g, size_t c, const char *msg) {
 }
 
 
-/* One combination as its own safety_sample call. */
-static int run_single(sqlite3 *db, int argc, sqlite3_value **argv,
-                      SweepRows *rows, char **msg) {
+/* One combination as its own safety_sample call, under the sweep's guard. */
+static int run_single(sqlite3 *db, SweepShared *sh, int argc,
+                      sqlite3_value **argv, SweepRows *rows, char **msg) {
   SampleRun run;
-  int rc = sample_run(db, argc, argv, 0, &run, msg);
+  int rc = sample_run_held(db, argc, argv, &sh->guard, &run, msg);
   if (rc == SQLITE_OK) rc = tvf_rows_keep(&run, &rows->kept, 1);
   sample_run_free(&run);
   return rc;
@@ -124,6 +128,7 @@ static int plan_all(sqlite3 *db, const SweepGrid *g, SweepShared *sh) {
   memset(sh->plans, 0, sh->n_combos * sizeof *sh->plans);
   for (size_t c = 0; c < sh->n_combos; c++) {
     options_init(&sh->plans[c].opt);
+    sh->plans[c].held = &sh->guard; /* the task count reads under it */
     sh->plan_rc[c] = SQLITE_ERROR;
   }
   for (size_t c = 0; c < sh->n_combos; c++) {
@@ -222,13 +227,17 @@ static int read_shared(sqlite3 *db, SweepShared *sh, char **msg_out) {
   for (size_t c = 0; c < sh->n_combos; c++)
     if (sh->plan_rc[c] == SQLITE_OK &&
         sh->plans[c].method->method == METHOD_COSSIM &&
-        (sh->plans[c].opt.dedup > 0 || sh->plans[c].opt.quota == QUOTA_OPT_PROPORTIONAL))
+        (sh->plans[c].opt.dedup > 0 || sh->plans[c].opt.group != NULL ||
+         sh->plans[c].opt.quota == QUOTA_OPT_PROPORTIONAL))
       vs->cossim_matrix = 1;
   int rc = cossim_masks(sh);
   if (rc != SQLITE_OK) return rc;
   char *msg = NULL;
+  q.groups = &sh->groups; /* the group column, read with the rest */
   if (cossim) {
-    rc = pool_read_reference(db, &q, &vs->ref, &msg);
+    call_guard_reading(&sh->guard, "reference", q.reference);
+    rc = call_guard_read_failed(&sh->guard,
+                                pool_read_reference(db, &q, &vs->ref, &msg), &msg);
     if (rc == SQLITE_OK) {
       q.dim = vs->ref.dim;
       if (score_on_arrival) {
@@ -237,14 +246,18 @@ static int read_shared(sqlite3 *db, SweepShared *sh, char **msg_out) {
       }
     }
   }
-  if (rc == SQLITE_OK) rc = pool_read(db, &q, &vs->read, &msg);
-  if (rc == SQLITE_ERROR) { /* each call will say what it finds */
+  if (rc == SQLITE_OK) {
+    call_guard_reading(&sh->guard, "pool", q.pool);
+    rc = call_guard_read_failed(&sh->guard, pool_read(db, &q, &vs->read, &msg), &msg);
+  }
+  if (rc == SQLITE_ERROR && !sh->guard.reentered) { /* each call will say what it finds */
     sqlite3_free(msg);
     sweep_views_free(vs);
     sh->per_call = 1;
     return SQLITE_OK;
   }
-  *msg_out = msg; /* OK, or BUSY, LOCKED, NOMEM, INTERRUPT: the sweep's */
+  *msg_out = msg; /* OK, a relation calling the sweep, or BUSY, LOCKED,
+                     NOMEM, INTERRUPT: the sweep's */
   return rc;
 }
 
@@ -253,8 +266,9 @@ static int run_shared(SweepShared *sh, size_t c, SweepRows *rows, char **msg) {
   const SampleRun *plan = &sh->plans[c];
   int cossim = plan->method->method == METHOD_COSSIM;
   SweepView *v = sweep_view_get(&sh->views, plan->opt.behavior_mask, cossim);
-  if (v == NULL) return SQLITE_NOMEM;
-  if (plan->method->prototype_sums && !sweep_view_pss(v)) return SQLITE_NOMEM;
+  if (v == NULL || (plan->method->prototype_sums && !sweep_view_pss(v)))
+    return core_stopped() ? call_guard_stopped(&sh->guard, "scoring", msg)
+                          : SQLITE_NOMEM;
   SampleRun run = *plan; /* the plan's options and the view's pool, borrowed */
   run.pd = v->pd;
   run.embeddings = v->pd.sel.vec_ptr != NULL;
@@ -273,7 +287,9 @@ static int prepare(sqlite3 *db, const SweepGrid *g, SweepRun *sr,
   sr->shared = sh;
   sh->n_combos = g->n_methods * g->n_budgets * g->n_seeds;
   sh->n_seeds = g->n_seeds;
-  int rc = plan_all(db, g, sh);
+  int rc = call_guard_begin(&sh->guard, db, msg);
+  if (rc != SQLITE_OK) return rc;
+  rc = plan_all(db, g, sh);
   if (rc == SQLITE_OK) rc = read_shared(db, sh, msg);
   return rc;
 }
@@ -292,14 +308,24 @@ int sweep_run_combo(sqlite3 *db, const SweepGrid *g, SweepRun *sr, size_t c,
       if (why != NULL)
         *errmsg = safety_error_text(FN, "%s", call_body(why));
       sqlite3_free(why);
+      if (sr->shared != NULL) call_guard_pause(&sr->shared->guard);
       return rc;
     }
   }
   SweepShared *sh = sr->shared;
+  if (sh != NULL && !sh->guard.active) { /* a later combination */
+    char *why = NULL;
+    rc = call_guard_resume(&sh->guard, &why);
+    if (rc != SQLITE_OK) {
+      *errmsg = why ? safety_error_text(FN, "%s", why) : NULL;
+      sqlite3_free(why);
+      return *errmsg ? rc : SQLITE_NOMEM;
+    }
+  }
   if (rc == SQLITE_OK && sh->per_call) {
     sqlite3_value *argv[3];
     int argc = combo_args(g, c, argv);
-    rc = run_single(db, argc, argv, rows, &msg);
+    rc = run_single(db, sh, argc, argv, rows, &msg);
   } else if (rc == SQLITE_OK && sh->plan_rc[c] != SQLITE_OK) {
     rc = sh->plan_rc[c];
     msg = sh->plan_msg[c];
@@ -314,6 +340,7 @@ int sweep_run_combo(sqlite3 *db, const SweepGrid *g, SweepRun *sr, size_t c,
   } else if (rc == SQLITE_ERROR) {
     rc = SQLITE_NOMEM; /* an error whose message could not be made */
   }
+  call_guard_pause(&sh->guard); /* other calls may run between combinations */
   rows->first_rowid = first;
   rows->next_rowid = first + rows->kept.n;
   return rc;
@@ -333,6 +360,8 @@ void sweep_run_free(SweepRun *sr) {
       sqlite3_value_free(sh->with_task[si]);
     ss_free(sh->with_task);
     sweep_views_free(&sh->views);
+    call_guard_end(&sh->guard);
+    names_free(&sh->groups, 0);
     ss_free(sh);
   }
   memset(sr, 0, sizeof *sr);

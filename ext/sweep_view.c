@@ -29,6 +29,7 @@ static void view_free(SweepView *v) {
   ss_free(v->cat_member);
   ss_free(v->cat_names);
   ss_free(v->in_read);
+  ss_free(v->group);
   ss_free(v->score_rows);
   ss_free(v->pos);
   ss_free(v->pss_score);
@@ -74,8 +75,9 @@ static int restrict_view(const SweepViews *vs, SweepView *v) {
   v->norms = ss_malloc_array(n ? n : 1, sizeof(double));
   v->row_ptr = ss_malloc_array(n ? n : 1, sizeof(void *));
   v->in_read = ss_malloc_array(n ? n : 1, sizeof(size_t));
+  if (r->sel.group != NULL) v->group = ss_malloc_array(n ? n : 1, sizeof(uint32_t));
   int ok = v->ids && v->behavior && v->norms && v->row_ptr && v->in_read &&
-           restrict_categories(vs, v, pos);
+           (r->sel.group == NULL || v->group) && restrict_categories(vs, v, pos);
   for (size_t i = 0; ok && i < all; i++) {
     size_t k = pos[i];
     if (k == SIZE_MAX) continue;
@@ -84,6 +86,7 @@ static int restrict_view(const SweepViews *vs, SweepView *v) {
     v->norms[k] = r->sel.norms ? r->sel.norms[i] : 0.0;
     v->row_ptr[k] = r->row_ptr ? r->row_ptr[i] : NULL;
     v->in_read[k] = i;
+    if (v->group) v->group[k] = r->sel.group[i];
   }
   v->pos = pos; /* kept: the cossim lists map the read to the view */
   if (!ok) return 0;
@@ -101,6 +104,8 @@ static int restrict_view(const SweepViews *vs, SweepView *v) {
       .n_cat = v->n_cat,
       .cat_start = v->cat_start,
       .cat_member = v->cat_member,
+      .group = v->group, /* numbered in the read: only equality counts */
+      .n_groups = r->sel.n_groups,
   };
   return 1;
 }

@@ -32,6 +32,7 @@ typedef struct {
   char **cat_names;        /* the strings belong to the read */
   size_t n_cat;
   size_t *in_read;         /* [n]: example i's index in the read, or NULL */
+  uint32_t *group;         /* [n]: the group option's numbers, or NULL */
   size_t *pos;             /* [read n]: each read example's index here
                               (SIZE_MAX: not here), or NULL */
   const double **score_rows; /* cossim: example i's scores */

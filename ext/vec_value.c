@@ -32,10 +32,13 @@ int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
     default:
       sqlite3_snprintf(VEC_ERRLEN, err,
                        "expected a float32 BLOB or JSON array text, got %s",
-                       sqlite3_value_type(val) == SQLITE_INTEGER ? "an INTEGER"
-                                                                 : "a REAL");
+                       sql_number_type(val));
       return VEC_EINVALID;
   }
+}
+
+const char *sql_number_type(sqlite3_value *v) {
+  return sqlite3_value_type(v) == SQLITE_INTEGER ? "an INTEGER" : "a REAL";
 }
 
 const char *float64_dim_hint(size_t a, size_t b) {
@@ -72,9 +75,7 @@ char *embedding_fault_text(const char *who, int fault, long long element,
   }
 }
 
-/* The dimension-mismatch error; others says whose dimension *dim is
- * ("others" in one relation, "the reference set's" across the two). */
-static int dim_mismatch(const char *who, size_t d, size_t dim,
+int dim_mismatch(const char *who, size_t d, size_t dim,
                         const char *others, char **errmsg) {
   *errmsg = sqlite3_mprintf(
       "%s has a %llu-dimensional embedding but %s have %llu (dimension "
@@ -137,7 +138,7 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
   } else {
     *errmsg = sqlite3_mprintf(
         "%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
-        type == SQLITE_INTEGER ? "an INTEGER" : "a REAL");
+        sql_number_type(v));
     return SQLITE_ERROR;
   }
   if (*dim != 0 && d != *dim) {

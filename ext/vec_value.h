@@ -18,6 +18,10 @@
 int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
                         char *err);
 
+/* "an INTEGER" or "a REAL": the type of a numeric value v, as messages
+ * about a value of the wrong type name it. */
+const char *sql_number_type(sqlite3_value *v);
+
 /* "; ..." advice for a dimension mismatch where one dimension is twice
  * the other (a float64 vector stored as bytes reads as twice as many
  * float32 values), else "". */
@@ -31,6 +35,13 @@ void safety_result_vector(sqlite3_context *ctx, float *v, size_t dim);
  * of memory.  who names the row, e.g. "pool example 7". */
 char *embedding_fault_text(const char *who, int fault, long long element,
                            int is_nan);
+
+/* The dimension-mismatch message body into *errmsg ("<who> has a
+ * d-dimensional embedding but <others> have dim ..."); returns
+ * SQLITE_ERROR.  others says whose dimension dim is ("others" in one
+ * relation, "the reference set's" across the two). */
+int dim_mismatch(const char *who, size_t d, size_t dim, const char *others,
+                 char **errmsg);
 
 /*
  * Checks an embedding value's type and dimension.  *dim == 0 means "not

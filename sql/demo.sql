@@ -34,6 +34,10 @@
 --   5. A text bar chart of the pss-b selection at 0.5 % per category.
 --   5b. Beyond the paper: pss-b and fl-b at 0.5 %, with and
 --      without the dedup option, described by safety_report().
+--   5c. Multi-response pools: pss-b and fl-b at 0.5 % with and without
+--      {"group": "instruction"} and the safety_pool_complete view
+--      (responses cut off at a token limit left out): distinct prompts,
+--      the models the picks come from, and the cut-off picks.
 
 .timer off
 .print "safety_sample demo: Do-Not-Answer (bundled), every method at three budgets"
@@ -143,3 +147,40 @@ FROM (SELECT column1 AS label, column2 AS m, column3 AS o,
                    ('pss-b, dedup 0.9', 'pss-b', '{"dedup": 0.9}'),
                    ('fl-b', 'fl-b', '{}'),
                    ('fl-b, dedup 0.9', 'fl-b', '{"dedup": 0.9}')));
+
+-- 5c. Multi-response pools.  Every prompt has six models' responses with
+--     the prompt's embedding, so their scores tie: {"group": "instruction"}
+--     takes at most one response per prompt, the seed's tie key (not the
+--     import order) decides which, and the safety_pool_complete view of
+--     sql/schema.sql leaves out the responses is_truncated() finds cut off.
+--     prompts = distinct instructions; models = models represented; top
+--     model = the model with the most picks and its share; cut_off = picks
+--     that is_truncated() flags.
+.print
+.print "== multi-response pool at 0.5 % (100 examples): one response per prompt, models, cut-off responses =="
+.headers on
+WITH pool AS (SELECT * FROM examples WHERE id IN (SELECT id FROM safety_pool))
+SELECT (SELECT count(DISTINCT instruction) FROM pool) AS prompts,
+       (SELECT count(DISTINCT substr(source_key, instr(source_key, '/') + 1)) FROM pool) AS models,
+       (SELECT count(*) FROM pool) AS responses,
+       (SELECT sum(is_truncated(response)) FROM pool) AS cut_off,
+       (SELECT count(*) FROM pool WHERE behavior = 'T1') AS T1,
+       (SELECT sum(is_truncated(response)) FROM pool WHERE behavior = 'T1') AS cut_off_T1;
+CREATE TEMP TABLE demo_multi AS
+  SELECT c.column1 AS label, s.rank, e.instruction,
+         substr(e.source_key, instr(e.source_key, '/') + 1) AS model,
+         is_truncated(e.response) AS cut_off
+  FROM (VALUES ('pss-b, no group', 'pss-b', '{}'),
+               ('pss-b, group', 'pss-b', '{"group": "instruction"}'),
+               ('pss-b, group, complete pool', 'pss-b', '{"group": "instruction", "pool": "safety_pool_complete"}'),
+               ('fl-b, no group', 'fl-b', '{}'),
+               ('fl-b, group', 'fl-b', '{"group": "instruction"}'),
+               ('fl-b, group, complete pool', 'fl-b', '{"group": "instruction", "pool": "safety_pool_complete"}')) AS c,
+       safety_sample(c.column2, 0.005, c.column3) AS s
+  JOIN examples AS e ON e.id = s.id;
+SELECT label AS selection, count(*) AS n, count(DISTINCT instruction) AS prompts,
+       count(DISTINCT model) AS models,
+       (SELECT model || ' ' || count(*) FROM temp.demo_multi AS d WHERE d.label = m.label
+        GROUP BY model ORDER BY count(*) DESC, model LIMIT 1) AS top_model,
+       sum(cut_off) AS cut_off
+FROM temp.demo_multi AS m GROUP BY label ORDER BY min(rowid);

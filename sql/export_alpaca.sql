@@ -15,6 +15,11 @@
 --     "CREATE TEMP TABLE selection AS SELECT * FROM safety_sample('pss-b', 0.0005)" \
 --     ".read sql/export_alpaca.sql" > safety.jsonl
 --
+-- instruction, input and output are written without leading or trailing
+-- white space (space, tab, line feed, carriage return, vertical tab, form
+-- feed): model completions often begin with a blank or a newline, which a
+-- fine-tuned model would learn to emit.  The text inside is kept as it is.
+--
 -- Lines are in ascending id order.  It sets .mode list and .headers off
 -- (JSON Lines needs bare rows) and stops at the first error (.bail on).  An
 -- id that is not in examples, or an example without a response, is an error
@@ -33,7 +38,8 @@ CREATE TEMP TABLE export_rows (
                 CHECK (output IS NOT NULL)
 );
 INSERT INTO export_rows
-  SELECT s.id, e.instruction, coalesce(e.input, ''), e.response
+  SELECT s.id, trim(e.instruction, char(32, 9, 10, 11, 12, 13)), trim(coalesce(e.input, ''), char(32, 9, 10, 11, 12, 13)),
+         trim(e.response, char(32, 9, 10, 11, 12, 13))
   FROM (SELECT DISTINCT id FROM selection) AS s LEFT JOIN examples AS e ON e.id = s.id;
 
 SELECT json_object('instruction', instruction, 'input', input, 'output', output)

@@ -22,6 +22,10 @@
 --     "CREATE TEMP TABLE selection AS SELECT * FROM safety_sample('pss-b', 0.0005)" \
 --     ".read sql/export_chat.sql" > safety_chat.jsonl
 --
+-- instruction, input and the response are each written without leading or
+-- trailing white space (space, tab, line feed, carriage return, vertical
+-- tab, form feed), as sql/export_alpaca.sql does.
+--
 -- Lines are in ascending id order.  It sets .mode list and .headers off and
 -- stops at the first error (.bail on).  An id that is not in examples, or an
 -- example without a response, is an error
@@ -40,9 +44,11 @@ CREATE TEMP TABLE export_rows (
 );
 INSERT INTO export_rows
   SELECT s.id,
-         CASE WHEN coalesce(e.input, '') = '' THEN e.instruction
-              ELSE e.instruction || char(10, 10) || e.input END,
-         e.response
+         CASE WHEN trim(coalesce(e.input, ''), char(32, 9, 10, 11, 12, 13)) = ''
+              THEN trim(e.instruction, char(32, 9, 10, 11, 12, 13))
+              ELSE trim(e.instruction, char(32, 9, 10, 11, 12, 13)) || char(10, 10) ||
+                   trim(e.input, char(32, 9, 10, 11, 12, 13)) END,
+         trim(e.response, char(32, 9, 10, 11, 12, 13))
   FROM (SELECT DISTINCT id FROM selection) AS s LEFT JOIN examples AS e ON e.id = s.id;
 
 SELECT json_object('messages', json_array(

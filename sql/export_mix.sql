@@ -28,6 +28,10 @@
 -- 2^32 from the two 16-bit halves of c (no 64-bit overflow).  Changing the
 -- seed gives an unrelated order; appending rows does not reorder the others.
 --
+-- Every instruction, input and output (safety and task rows alike) is
+-- written without leading or trailing white space (space, tab, line feed,
+-- carriage return, vertical tab, form feed), as sql/export_alpaca.sql does.
+--
 -- It sets .mode list and .headers off and stops at the first error (.bail
 -- on).  A bad :seed or :format, an id that is not in examples, or an example
 -- without a response is an error ("CHECK constraint failed: export_mix:
@@ -58,10 +62,12 @@ CREATE TEMP TABLE mix_rows (
   PRIMARY KEY (kind, id)
 );
 INSERT INTO mix_rows (kind, id, instruction, input, output)
-  SELECT 0, s.id, e.instruction, coalesce(e.input, ''), e.response
+  SELECT 0, s.id, trim(e.instruction, char(32, 9, 10, 11, 12, 13)), trim(coalesce(e.input, ''), char(32, 9, 10, 11, 12, 13)),
+         trim(e.response, char(32, 9, 10, 11, 12, 13))
   FROM (SELECT DISTINCT id FROM selection) AS s LEFT JOIN examples AS e ON e.id = s.id
   UNION ALL
-  SELECT 1, id, instruction, input, output FROM task_examples;
+  SELECT 1, id, trim(instruction, char(32, 9, 10, 11, 12, 13)), trim(input, char(32, 9, 10, 11, 12, 13)), trim(output, char(32, 9, 10, 11, 12, 13))
+  FROM task_examples;
 
 -- Steps 0-4 and 6-10 are fmix32's five operations; step 5 XORs in the id.
 WITH RECURSIVE mix(kind, id, step, h) AS (

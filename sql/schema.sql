@@ -74,14 +74,25 @@ CREATE TABLE IF NOT EXISTS reference_holdout (
 
 -- The pool safety_sample() reads: one row per (example, category); an
 -- example with no category has one row with NULL category.  Examples in
--- reference_holdout are left out.
+-- reference_holdout are left out.  instruction (the prompt text) is read
+-- only when an option names it: {"group": "instruction"} selects at most
+-- one response per prompt.
 CREATE VIEW IF NOT EXISTS safety_pool AS
   SELECT e.id AS id, c.category AS category, e.behavior AS behavior,
-         m.embedding AS embedding
+         m.embedding AS embedding, e.instruction AS instruction
   FROM examples AS e
   LEFT JOIN example_categories AS c ON c.example_id = e.id
   LEFT JOIN embeddings AS m ON m.example_id = e.id
   WHERE e.id NOT IN (SELECT example_id FROM reference_holdout);
+
+-- safety_pool without the responses that were cut off at a token limit
+-- (is_truncated(), a function of the extension: load it before reading this
+-- view).  Pass it as the pool to keep such responses out of a selection:
+--   SELECT * FROM safety_sample('pss-b', 100, '{"pool": "safety_pool_complete"}');
+-- Examples without a response stay in.
+CREATE VIEW IF NOT EXISTS safety_pool_complete AS
+  SELECT p.* FROM safety_pool AS p JOIN examples AS e ON e.id = p.id
+  WHERE e.response IS NULL OR NOT is_truncated(e.response);
 
 -- The reference set safety_sample() reads for cossim.
 CREATE VIEW IF NOT EXISTS safety_reference AS

@@ -14,7 +14,7 @@
 # $(BUILD)/fuzz/<name>-crash-* (replay: $(BUILD)/fuzz/fuzz_<name> FILE).
 
 # Targets on the core (ext/core/): the fuzzer plus CORE_SRC, no SQLite.
-FUZZ_PURE := vec_blob vec_json refusal embed options select facility
+FUZZ_PURE := vec_blob vec_json refusal embed options select facility truncation
 # Targets through an in-process SQLite: both floors, -DSQLITE_CORE.
 FUZZ_SQL  := sql jsonl csv oom
 

@@ -19,6 +19,10 @@
  *                   after a finished #expect, #error or #true)
  *   #read PATH      runs the SQL file PATH (relative to the repository) as
  *                   setup, as the sqlite3 shell's .read does
+ *   #stop-after MS  from here on a progress handler asks every test's query
+ *                   to stop once it has run MS milliseconds (0: no handler),
+ *                   as a user's Ctrl-C would; under make sanitize this
+ *                   shows that an interrupted call frees what it holds
  *   #file           from here on the file runs on a fresh database file
  *                   instead of :memory: (for tests of read-only behaviour);
  *                   then every #error test also checks that the file's
@@ -33,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -166,8 +171,22 @@ typedef struct {
   Buf expected;   /* EXPECT rows, or ERROR substring */
 } Test;
 
+/* #stop-after: the handler stops a query stop_after_ms after it started. */
+static long stop_after_ms;
+static struct timespec test_started;
+
+static int stop_after_handler(void *unused) {
+  (void)unused;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long ms = (now.tv_sec - test_started.tv_sec) * 1000 +
+            (now.tv_nsec - test_started.tv_nsec) / 1000000;
+  return ms >= stop_after_ms;
+}
+
 static void run_test(sqlite3 *db, const char *dbpath, Test *t) {
   Buf out = {0};
+  clock_gettime(CLOCK_MONOTONIC, &test_started);
   int n_rows = 0;
   unsigned long long before = dbpath ? file_checksum(dbpath) : 0;
   char *err = run_sql(db, t->sql.data ? t->sql.data : "", &out, &n_rows);
@@ -310,6 +329,13 @@ static void directive(Reader *r, const char *line) {
   } else if (strncmp(line, "#read ", 6) == 0) {
     finish_test(r);
     read_setup_file(r, line + 6);
+  } else if (strncmp(line, "#stop-after ", 12) == 0) {
+    finish_test(r);
+    flush_setup(r);
+    stop_after_ms = atol(line + 12);
+    sqlite3_progress_handler(r->db, stop_after_ms > 0 ? 100 : 0,
+                             stop_after_ms > 0 ? stop_after_handler : NULL,
+                             NULL);
   } else if (strcmp(line, "#file") == 0) {
     finish_test(r);
     flush_setup(r);

@@ -14,7 +14,8 @@
  * (diverse), as apricot's FacilityLocationSelection does.
  *
  * Greedy: repeatedly add the candidate with the largest gain
- * F(S + i) - F(S) (ties: the smaller member index, i.e. the smaller id).
+ * F(S + i) - F(S) (ties: the smaller tie key, then the smaller member
+ * index, i.e. the smaller id).
  * Lazy greedy (Minoux): gains only shrink as S grows, so a stale gain is
  * an upper bound; pop the best bound, recompute it, and pick it once it
  * is still on top with a gain computed against the current S.
@@ -39,6 +40,7 @@
 #define SAFETY_FACILITY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The largest category (eligible members) fl accepts. */
 #define FL_MAX_MEMBERS 20000
@@ -54,6 +56,9 @@ typedef struct {
   const double *norm;         /* [m] their L2 norms (> 0) */
   const unsigned char *state; /* [m] FL_CANDIDATE / FL_SELECTED / FL_EXCLUDED */
   int no_cache; /* tests: never keep the m x m sgemm matrix (see .c) */
+  /* [m] tie keys (contract §7, "Ties"): equal gains go to the smaller
+   * key, then the smaller member index; NULL: the smaller index. */
+  const uint64_t *key;
 } FlProblem;
 
 /* Called with the best candidate and its gain: returns 1 if it was taken,
@@ -64,7 +69,8 @@ typedef int (*FlTryPick)(void *ctx, size_t member, double gain);
  * Greedy facility location: offers candidates in greedy order until k were
  * taken or none is left; *n_picked says how many were taken, and
  * *evaluations (when not NULL) how many gains were computed exactly.
- * Returns 0, or 1 when out of memory.
+ * Returns 0, 1 when out of memory, or 2 when the thread's stop check said
+ * stop (stop.h).
  */
 int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
                     void *ctx, size_t *n_picked, size_t *evaluations);

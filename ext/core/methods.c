@@ -5,17 +5,19 @@
 
 #include <stdio.h>
 
+/* name, method, t1_only, embeddings, prototype_sums, fill, uses_reference,
+ * has_categories */
 static const MethodInfo method_table[] = {
-    {"random", METHOD_RANDOM, 0, 0, 0, SELECT_FILL_RANDOM},
-    {"random-b", METHOD_RANDOM, 1, 0, 0, SELECT_FILL_RANDOM},
-    {"sss", METHOD_SSS, 0, 0, 0, SELECT_FILL_RANDOM},
-    {"sss-b", METHOD_SSS, 1, 0, 0, SELECT_FILL_RANDOM},
-    {"pss", METHOD_PSS, 0, 1, 1, SELECT_FILL_RANDOM},
-    {"pss-b", METHOD_PSS, 1, 1, 1, SELECT_FILL_RANDOM},
-    {"cossim", METHOD_COSSIM, 0, 1, 0, SELECT_FILL_SCORE},
-    {"cossim-b", METHOD_COSSIM, 1, 1, 0, SELECT_FILL_SCORE},
-    {"fl", METHOD_FL, 0, 1, 0, SELECT_FILL_RANDOM},
-    {"fl-b", METHOD_FL, 1, 1, 0, SELECT_FILL_RANDOM},
+    {"random", METHOD_RANDOM, 0, 0, 0, SELECT_FILL_RANDOM, 0, 0},
+    {"random-b", METHOD_RANDOM, 1, 0, 0, SELECT_FILL_RANDOM, 0, 0},
+    {"sss", METHOD_SSS, 0, 0, 0, SELECT_FILL_RANDOM, 0, 1},
+    {"sss-b", METHOD_SSS, 1, 0, 0, SELECT_FILL_RANDOM, 0, 1},
+    {"pss", METHOD_PSS, 0, 1, 1, SELECT_FILL_RANDOM, 0, 1},
+    {"pss-b", METHOD_PSS, 1, 1, 1, SELECT_FILL_RANDOM, 0, 1},
+    {"cossim", METHOD_COSSIM, 0, 1, 0, SELECT_FILL_SCORE, 1, 1},
+    {"cossim-b", METHOD_COSSIM, 1, 1, 0, SELECT_FILL_SCORE, 1, 1},
+    {"fl", METHOD_FL, 0, 1, 0, SELECT_FILL_RANDOM, 0, 1},
+    {"fl-b", METHOD_FL, 1, 1, 0, SELECT_FILL_RANDOM, 0, 1},
 };
 #define N_METHODS (sizeof method_table / sizeof *method_table)
 

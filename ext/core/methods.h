@@ -19,6 +19,9 @@ typedef struct {
   int embeddings;         /* reads the pool's embeddings */
   int prototype_sums;     /* wants each category's sum of member vectors */
   SelectFill fill;        /* the default fill */
+  int uses_reference;     /* its categories are the reference set's (read
+                             first; quota names are reference categories) */
+  int has_categories;     /* selects per category (quotas and fills apply) */
 } MethodInfo;
 
 /* The method named name (ASCII case-insensitive), or NULL. */

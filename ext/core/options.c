@@ -6,6 +6,7 @@
 #include "options.h"
 
 #include "alloc.h"
+#include "json_strict.h"
 #include "labels.h"
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -21,6 +22,7 @@ void options_free(SampleOptions *o) {
   ss_free(o->pool);
   ss_free(o->reference);
   ss_free(o->task);
+  ss_free(o->group);
   for (size_t i = 0; i < o->n_categories; i++) ss_free(o->categories[i]);
   ss_free(o->categories);
   for (size_t i = 0; i < o->n_quota; i++) ss_free(o->quota_names[i]);
@@ -65,6 +67,12 @@ static int number_in(const cJSON *v, double lo, double hi, int lo_open,
   return 1;
 }
 
+const char *quota_name(QuotaMode mode) {
+  return mode == QUOTA_OPT_UNIFORM        ? "uniform"
+         : mode == QUOTA_OPT_PROPORTIONAL ? "proportional"
+                                          : NULL;
+}
+
 /* The quota option: "uniform", "proportional" or {"category": count, ...}.
  * Returns 0, 1 (out of memory) or 2 (invalid, err set). */
 static int parse_quota(const cJSON *item, SampleOptions *out,
@@ -79,9 +87,9 @@ static int parse_quota(const cJSON *item, SampleOptions *out,
   out->quota_counts = NULL;
   out->n_quota = 0;
   if (cJSON_IsString(item)) {
-    if (strcmp(item->valuestring, "uniform") == 0)
+    if (strcmp(item->valuestring, quota_name(QUOTA_OPT_UNIFORM)) == 0)
       out->quota = QUOTA_OPT_UNIFORM;
-    else if (strcmp(item->valuestring, "proportional") == 0)
+    else if (strcmp(item->valuestring, quota_name(QUOTA_OPT_PROPORTIONAL)) == 0)
       out->quota = QUOTA_OPT_PROPORTIONAL;
     else {
       snprintf(err, OPTIONS_ERRLEN, "%s", how);
@@ -263,6 +271,17 @@ static int parse_quota_key(const char *key, const cJSON *item,
   return parse_quota(item, out, err);
 }
 
+/* group: the name of a pool column (contract §7). */
+static int parse_group(const char *key, const cJSON *item, SampleOptions *out,
+                       char err[OPTIONS_ERRLEN]) {
+  (void)key;
+  if (!cJSON_IsString(item) || item->valuestring[0] == '\0')
+    INVALID("option group must be the name of a pool column, as a string "
+            "such as \"instruction\"");
+  ss_free(out->group);
+  return (out->group = copy_string(item->valuestring)) == NULL ? 1 : 0;
+}
+
 /* The option table: every key and its parser, in the order the "known
  * options" message lists them.  To add an option: a field in
  * SampleOptions (options.h), a parser above, a row here. */
@@ -282,6 +301,7 @@ static const struct {
     {"dedup", parse_dedup},
     {"quota", parse_quota_key},
     {"contrast", parse_contrast},
+    {"group", parse_group},
 };
 #define N_OPTIONS (sizeof option_table / sizeof *option_table)
 
@@ -298,8 +318,12 @@ static void unknown_option(const char *key, char err[OPTIONS_ERRLEN]) {
 
 int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]) {
-  int rc = 0;
   options_init(out);
+  /* A NUL byte in a name would cut it short without a word (cJSON ends
+   * its strings there). */
+  if (json_strict_no_nul(json, len, err, OPTIONS_ERRLEN) != JSON_STRICT_OK)
+    return 2;
+  int rc = 0;
   const char *end = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
   /* cJSON stops after the object: anything but white space after it (bytes
@@ -314,6 +338,10 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
     snprintf(err, OPTIONS_ERRLEN,
              "options must be a JSON object such as '{\"seed\": 1}'");
     rc = 2;
+  } else {
+    /* cJSON keeps both copies of a key given twice: refuse it. */
+    int src = json_strict_unique_keys(root, "option", err, OPTIONS_ERRLEN);
+    rc = src == JSON_STRICT_ENOMEM ? 1 : src == JSON_STRICT_INVALID ? 2 : 0;
   }
   for (const cJSON *item = root ? root->child : NULL; rc == 0 && item != NULL;
        item = item->next) {

@@ -36,6 +36,7 @@ typedef struct {
   int64_t *quota_counts;    /* ... and their counts (>= 0), in given order */
   size_t n_quota;
   double contrast;          /* share of n for T3 look-alikes, in [0, 1) */
+  char *group;              /* a pool column: one example per value; NULL = off */
 } SampleOptions;
 
 /* Parses options JSON text into *out (zeroed first, then defaults).
@@ -44,6 +45,9 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]);
 /* Sets the defaults (for a call without options). */
 void options_init(SampleOptions *out);
+/* "uniform" or "proportional" as the quota option spells them; NULL for
+ * QUOTA_OPT_EXPLICIT (an object of counts). */
+const char *quota_name(QuotaMode mode);
 void options_free(SampleOptions *o);
 
 #endif

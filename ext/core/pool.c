@@ -98,12 +98,18 @@ static int build_examples(const PoolParts *pp, Pool *out, size_t **pos) {
     for (size_t i = 0; i < n; i++) (*pos)[es->e[order[i]].index] = i;
     ss_free(order);
   }
+  uint32_t *group = NULL;
+  if (pp->group_of != NULL) {
+    out->sel.group = group = ss_malloc_array(n ? n : 1, sizeof(uint32_t));
+    if (group == NULL) return 0;
+  }
   for (size_t e = 0; e < es->n; e++) {
     const Entry *en = &es->e[e];
     if (en->index == NONE32) continue;
     size_t i = *pos ? (*pos)[en->index] : en->index;
     ids[i] = en->id;
     out->behavior[i] = en->behavior;
+    if (group) group[i] = pp->group_of[en->index];
   }
   return 1;
 }
@@ -221,6 +227,7 @@ void pool_parts_free(PoolParts *pp) {
   for (size_t c = 0; c < pp->cap_sums; c++) ss_free(pp->sum_of_cat[c]);
   ss_free(pp->sum_of_cat);
   ss_free(pp->mem);
+  ss_free(pp->group_of);
   memset(pp, 0, sizeof *pp);
 }
 
@@ -313,6 +320,7 @@ void pool_free(Pool *p) {
   free_categories(p);
   ss_free((void *)p->sel.ids);
   ss_free((void *)p->sel.norms);
+  ss_free((void *)p->sel.group);
   ss_free(p->behavior);
   arena_free(&p->arena);
   ss_free(p->row_ptr);

@@ -40,6 +40,10 @@ typedef struct {
   double **sum_of_cat;
   size_t cap_sums;
   Membership *mem;      /* (category, entry) of every row with a category */
+  /* The group option: each eligible example's group number (GROUP_NONE
+   * for a NULL value), by eligible index; NULL without the option. */
+  uint32_t *group_of;
+  size_t cap_group;
   size_t n_mem, cap_mem;
 } PoolParts;
 

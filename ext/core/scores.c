@@ -32,6 +32,7 @@ int select_prototype(const SelectPool *p, const size_t *members, size_t m,
   memset(sum, 0, p->dim * sizeof(double));
   for (size_t j = 0; j < m; j++)
     prototype_sum_add(sum, select_vec(p, members[j]), p->dim);
+  core_tick((uint64_t)m * p->dim);
   vec_mean_of_sum(proto, sum, m, p->dim);
   ss_free(sum);
   return 1;
@@ -133,8 +134,50 @@ static void score_members(const SelectPool *p, const Members *m,
  * category whose prototype is the zero vector (its scores are then left
  * unset).
  */
+/* select.h: above this many cells the prototypes are made one category at
+ * a time (pss_scores_by_category): 12 bytes a cell for the sums and
+ * prototypes of every category at once grow with the number of categories
+ * (one per example at 20,000 x 384 was 90 MB more). */
+size_t select_one_pass_cells = (size_t)1 << 19;
+
+/* The scores of pss_member_scores, one category at a time: its sum (the
+ * pool reader's, or its members added in id order, as the one pass adds
+ * them), its prototype, its members' cosines.  O(dim) memory. */
+static int pss_scores_by_category(const SelectPool *p, double *score,
+                                  double *proto_norm) {
+  size_t dim = p->dim;
+  double *sum = ss_malloc_array(dim, sizeof(double));
+  float *proto = ss_malloc_array(dim, sizeof(float));
+  int ok = sum != NULL && proto != NULL;
+  for (size_t c = 0; ok && c < p->n_cat; c++) {
+    size_t j0 = p->cat_start[c], j1 = p->cat_start[c + 1];
+    if (core_tick((uint64_t)(j1 - j0) * dim * 2 + 1)) break;
+    const double *s = p->cat_sums ? p->cat_sums + c * dim : sum;
+    if (p->cat_sums == NULL) {
+      memset(sum, 0, dim * sizeof(double));
+      for (size_t j = j0; j < j1; j++)
+        prototype_sum_add(sum, select_vec(p, p->cat_member[j]), dim);
+    }
+    if (j1 > j0)
+      vec_mean_of_sum(proto, s, j1 - j0, dim);
+    else
+      memset(proto, 0, dim * sizeof(float));
+    proto_norm[c] = vec_norm(proto, dim);
+    for (size_t j = j0; j < j1 && proto_norm[c] > 0.0; j++) {
+      size_t i = p->cat_member[j];
+      score[j] = vec_cosine_with_norms(select_vec(p, i), proto, dim,
+                                       p->norms[i], proto_norm[c]);
+    }
+  }
+  ss_free(sum);
+  ss_free(proto);
+  return ok && !core_stopped();
+}
+
 int pss_member_scores(const SelectPool *p, double *score,
                              double *proto_norm) {
+  if (p->n_cat * p->dim > select_one_pass_cells)
+    return pss_scores_by_category(p, score, proto_norm);
   int ok = 0;
   Members m = {0};
   double *sums = NULL;
@@ -147,9 +190,12 @@ int pss_member_scores(const SelectPool *p, double *score,
   if (sum_of == NULL) {
     if ((sums = ss_malloc_array(cells, sizeof(double))) == NULL) goto cleanup;
     memset(sums, 0, cells * sizeof(double));
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->n; i++) {
+      if (core_tick((uint64_t)(m.first[i + 1] - m.first[i]) * p->dim + 1))
+        goto cleanup;
       for (size_t q = m.first[i]; q < m.first[i + 1]; q++)
         prototype_sum_add(sums + m.cat_of[m.pos[q]] * p->dim, select_vec(p, i), p->dim);
+    }
     sum_of = sums;
   }
   for (size_t c = 0; c < p->n_cat; c++) {
@@ -161,6 +207,7 @@ int pss_member_scores(const SelectPool *p, double *score,
     proto_norm[c] = vec_norm(protos + c * p->dim, p->dim);
   }
   score_members(p, &m, protos, proto_norm, score);
+  core_tick((uint64_t)p->cat_start[p->n_cat] * p->dim);
   ok = 1;
 cleanup:
   members_free(&m);
@@ -172,6 +219,9 @@ cleanup:
 int select_pss_scores(const SelectPool *pool, double *score, double *proto_norm) {
   return pss_member_scores(pool, score, proto_norm);
 }
+
+/* Examples cossim_scores scores between two stop checks. */
+#define SCORE_BLOCK ((size_t)4096)
 
 /* The cossim scores of examples i0..i1-1 into rows (each depends on its
  * own example only, so spans may run on any thread). */
@@ -227,8 +277,17 @@ int cossim_scores(const SelectPool *p, double **flat) {
     ss_free(means);
     return 0;
   }
-  cossim_score_rows(p, means, 0, p->n, scores);
+  /* In blocks, so that the stop check (this thread's) runs between them. */
+  for (size_t i0 = 0; i0 < p->n && !core_stopped(); i0 += SCORE_BLOCK) {
+    size_t i1 = p->n - i0 < SCORE_BLOCK ? p->n : i0 + SCORE_BLOCK;
+    cossim_score_rows(p, means, i0, i1, scores + i0 * p->n_cat);
+    core_tick((uint64_t)(i1 - i0) * (p->n_cat * p->dim + 1));
+  }
   ss_free(means);
+  if (core_stopped()) { /* rows left unscored */
+    ss_free(scores);
+    return 0;
+  }
   *flat = scores;
   return 1;
 }

@@ -16,6 +16,7 @@
 #include "select_impl.h"
 
 #include "alloc.h"
+#include "tie.h"
 #include "vector.h"
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,12 @@ int admit(Selection *s, size_t i) {
   double threshold = s->extra->dedup;
   if (threshold <= 0) return 1;
   const SelectPool *p = s->pool;
+  if (core_tick((uint64_t)s->out->n_rows * p->dim + 1)) return 0;
   for (size_t r = 0; r < s->out->n_rows; r++) {
     size_t e = s->out->rows[r].example;
     if (vec_cosine_with_norms(select_vec(p, i), select_vec(p, e), p->dim, p->norms[i],
                               p->norms[e]) >= threshold) {
-      s->chosen[i] = 2;
+      s->chosen[i] = PICK_SKIPPED;
       s->out->dedup_skipped++;
       return 0;
     }
@@ -48,7 +50,8 @@ void add_row(Selection *s, size_t example, long category, double score,
   r->score = score;
   r->has_score = has_score;
   r->stage = stage;
-  s->chosen[example] = 1;
+  s->chosen[example] = PICK_CHOSEN;
+  group_block(&s->groups, s->pool->group, example, s->chosen, PICK_GROUPED);
 }
 
 static int cmp_scored(const void *a, const void *b) {
@@ -58,6 +61,14 @@ static int cmp_scored(const void *a, const void *b) {
 
 void heap_sort_best_first(Scored *h, size_t n) {
   qsort(h, n, sizeof *h, cmp_scored);
+}
+
+uint64_t *tie_keys(const int64_t *ids, size_t n, uint64_t seed) {
+  uint64_t *key = ss_malloc_array(n ? n : 1, sizeof *key);
+  if (key == NULL) return NULL;
+  uint64_t mixed = tie_seed(seed);
+  for (size_t i = 0; i < n; i++) key[i] = tie_key(ids[i], mixed);
+  return key;
 }
 
 /* ---- category order and quotas ---- */
@@ -132,6 +143,18 @@ int walk_plan(Selection *s, const CatCount *order, size_t c_used,
   return rc;
 }
 
+/* A category's remainder in the largest-remainder share. */
+typedef struct {
+  size_t rem, cat;
+} Remainder;
+
+/* Larger remainder first, then the earlier category. */
+static int cmp_remainder(const void *a, const void *b) {
+  const Remainder *x = a, *y = b;
+  if (x->rem != y->rem) return x->rem > y->rem ? -1 : 1;
+  return x->cat < y->cat ? -1 : x->cat > y->cat;
+}
+
 int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
                                size_t *out) {
   if (c == 0) return 1;
@@ -139,25 +162,20 @@ int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
   for (size_t i = 0; i < c; i++) total += sizes[i]; /* memberships: fits */
   if (total == 0) total = 1;
   /* Remainders (< total, so they fit in size_t); the products need 128
-   * bits.  SIZE_MAX marks a category that already got its extra unit. */
-  size_t *rem = ss_malloc_array(c, sizeof *rem);
+   * bits. */
+  Remainder *rem = ss_malloc_array(c, sizeof *rem);
   if (rem == NULL) return 0;
   for (size_t i = 0; i < c; i++) {
     unsigned __int128 part = (unsigned __int128)share * sizes[i];
     out[i] = base + (size_t)(part / total);
     given += (size_t)(part / total);
-    rem[i] = (size_t)(part % total);
+    rem[i] = (Remainder){(size_t)(part % total), i};
   }
   /* share - given < c units left: one each to the largest remainders,
-   * earlier categories first on ties. */
-  for (size_t left = share - given; left > 0; left--) {
-    size_t best = SIZE_MAX;
-    for (size_t i = 0; i < c; i++)
-      if (rem[i] != SIZE_MAX && (best == SIZE_MAX || rem[i] > rem[best]))
-        best = i;
-    out[best]++;
-    rem[best] = SIZE_MAX;
-  }
+   * earlier categories first on ties (sorted once: a pass per unit was
+   * quadratic in the categories, minutes for 200,000 of them). */
+  qsort(rem, c, sizeof *rem, cmp_remainder);
+  for (size_t left = share - given, j = 0; j < left; j++) out[rem[j].cat]++;
   ss_free(rem);
   return 1;
 }
@@ -176,7 +194,7 @@ static size_t draw_rows(Selection *s, size_t *items, size_t m, size_t want,
   size_t got = 0;
   for (size_t i = 0; i < m && got < want; i++) {
     prng_draw(&s->prng, items + i, m - i, 1);
-    if (!admit(s, items[i])) continue;
+    if (s->chosen[items[i]] || !admit(s, items[i])) continue;
     add_row(s, items[i], category, 0.0, 0, stage);
     got++;
   }
@@ -197,7 +215,7 @@ size_t take_best(Selection *s, const Scored *heap, size_t h,
                         size_t take, long category, int stage) {
   size_t got = 0;
   for (size_t j = 0; j < h && got < take; j++)
-    if (admit(s, heap[j].example)) {
+    if (!s->chosen[heap[j].example] && admit(s, heap[j].example)) {
       add_row(s, heap[j].example, category, heap[j].score, 1, stage);
       got++;
     }
@@ -207,7 +225,9 @@ size_t take_best(Selection *s, const Scored *heap, size_t h,
 /* ---- methods ---- */
 
 /* sss pick: take of category c's unchosen members uniformly at random; at
- * most take left: all of them, in id order. */
+ * most take left: all of them, in id order (with group, drawn all the
+ * same, so that the seed, not the id, decides which of a group's members
+ * is taken). */
 static size_t pick_sss(Selection *s, size_t c, size_t take, void *ctx,
                        int *rc) {
   (void)ctx;
@@ -216,7 +236,8 @@ static size_t pick_sss(Selection *s, size_t c, size_t take, void *ctx,
   size_t m = 0, got = 0;
   for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
     if (!s->chosen[p->cat_member[j]]) s->scratch[m++] = p->cat_member[j];
-  if (m > take) return draw_rows(s, s->scratch, m, take, (long)c, STAGE_CATEGORY);
+  if (m > take || p->group != NULL)
+    return draw_rows(s, s->scratch, m, take, (long)c, STAGE_CATEGORY);
   for (size_t i = 0; i < m; i++)
     if (admit(s, s->scratch[i])) {
       add_row(s, s->scratch[i], (long)c, 0.0, 0, STAGE_CATEGORY);
@@ -259,8 +280,12 @@ int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
   prng_seed(&s.prng, seed);
   s.chosen = ss_malloc(pool->n ? pool->n : 1);
   s.scratch = ss_malloc_array(pool->n, sizeof(size_t));
+  s.tie = tie_keys(pool->ids, pool->n, seed);
   out->rows = ss_malloc_array(n, sizeof(SelectRow));
-  if (s.chosen == NULL || s.scratch == NULL || out->rows == NULL) goto cleanup;
+  if (s.chosen == NULL || s.scratch == NULL || s.tie == NULL ||
+      out->rows == NULL ||
+      !group_index_build(pool->group, pool->n, pool->n_groups, &s.groups))
+    goto cleanup;
   memset(s.chosen, 0, pool->n ? pool->n : 1);
   switch (method) {
     case METHOD_RANDOM:
@@ -282,9 +307,13 @@ int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
   if (rc == SELECT_OK && s.out->n_rows < s.n &&
       (method == METHOD_RANDOM || fill == SELECT_FILL_RANDOM))
     fill_random(&s);
+  /* Stopped: whatever was chosen is dropped (the caller reports why). */
+  if (core_stopped()) rc = SELECT_ESTOPPED;
 cleanup:
   ss_free(s.chosen);
   ss_free(s.scratch);
+  ss_free(s.tie);
+  group_index_free(&s.groups);
   if (rc != SELECT_OK) select_result_free(out);
   return rc;
 }

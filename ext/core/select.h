@@ -24,10 +24,12 @@ typedef enum {
 typedef enum { SELECT_FILL_RANDOM = 0, SELECT_FILL_SCORE, SELECT_FILL_NONE } SelectFill;
 enum { STAGE_CATEGORY = 0, STAGE_FILL = 1, STAGE_CONTRAST = 2 };
 
-/* An example with its score (the lists of SelectTop; the methods' heap). */
+/* An example with its score and tie key (the methods' heap; the lists of
+ * SelectTop, whose keys are 0: see there). */
 typedef struct {
   double score;
   size_t example;
+  uint64_t key; /* the example's tie key (tie.h) */
 } SelectScored;
 
 /*
@@ -35,12 +37,13 @@ typedef struct {
  * on it (select_cossim_top; safety_sweep): for each category c the
  * cat_len[c] examples with the highest score for c, best first, at
  * by_cat + c * k; and the best_len examples with the highest best score
- * over all categories, best first, with best_cat their category.  Ties
- * rank as everywhere (the smaller example index first), so each list is
- * the start of the order a selection sorts all examples in: a selection
- * walks it, skipping examples already chosen, and goes on over every
- * example only when the list runs out (without dedup, a list of k >= n
- * never does: fewer than n are chosen before any pick).
+ * over all categories, best first, with best_cat their category.  The
+ * lists serve every seed, so equal scores rank by example index in them
+ * (key 0), not by a seed's tie key: a selection takes from a list only
+ * the entries it can trust for its seed — every entry of a complete list
+ * (as long as the view), else those scoring above the list's last score,
+ * which are all the examples that do — re-ranked by its own tie keys, and
+ * goes on over every example when they run out (select_score.c).
  */
 typedef struct SelectTop {
   size_t k, n_cat;
@@ -80,6 +83,11 @@ typedef struct {
    * doubles) is the sum of category c's member vectors added in id order,
    * exactly what select.c would add itself. */
   const double *cat_sums;
+  /* The group option (contract §7), or NULL: example i's group number
+   * (< n_groups, or GROUP_NONE for a NULL value, a group of its own).  At
+   * most one example of a group is chosen. */
+  const uint32_t *group;
+  size_t n_groups;
   /* Computed beforehand for many selections on one pool (safety_sweep),
    * or NULL: the pss member scores and prototype norms (select_pss_scores)
    * and cossim's best candidates (select_cossim_top). */
@@ -114,7 +122,8 @@ enum {
   SELECT_OK = 0,
   SELECT_ENOMEM = 1,
   SELECT_EZERO_PROTOTYPE = 2, /* *bad_category says which category */
-  SELECT_ETOO_LARGE = 3       /* fl: *bad_category has > FL_MAX_MEMBERS */
+  SELECT_ETOO_LARGE = 3,      /* fl: *bad_category has > FL_MAX_MEMBERS */
+  SELECT_ESTOPPED = 4         /* the thread's stop check said stop (stop.h) */
 };
 
 /*
@@ -157,6 +166,12 @@ int select_run(const SelectPool *pool, SelectMethod method, size_t n,
                size_t *bad_category);
 void select_result_free(SelectResult *r);
 
+/* pss: above this many prototype cells (categories x dimensions) the
+ * prototypes are made one category at a time, so that memory does not
+ * grow with the number of categories (the same bits either way; the tests
+ * lower it to compare the two). */
+extern size_t select_one_pass_cells;
+
 /* select_run with the options beyond the paper (extra may be NULL: the contract). */
 int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
                      SelectFill fill, uint64_t seed, const SelectExtra *extra,
@@ -180,7 +195,9 @@ int select_proportional_quotas(const size_t *sizes, size_t c, size_t n,
  * Contrast (beyond the paper): up to k examples of cand (the T3 pool) that look
  * like the anchors (the chosen T1 examples, in rank order): round robin
  * over the anchors, each turn taking the unpicked candidate with the
- * highest cosine to that anchor (ties: smaller id); excluded[i] marks
+ * highest cosine to that anchor (ties: the smaller tie key under seed,
+ * then the smaller id); with cand->group, a pick's group leaves the
+ * candidates; excluded[i] marks
  * candidates that may not be taken (already chosen).  With dedup > 0 a
  * candidate whose cosine to an earlier contrast pick is >= dedup is
  * skipped (contrast rows are meant to resemble the anchors, so they are
@@ -195,8 +212,23 @@ typedef struct {
 
 int select_contrast(const SelectPool *cand, const unsigned char *excluded,
                     const float *const *anchor_vec, const double *anchor_norm,
-                    size_t n_anchor, size_t k, double dedup, ContrastPick *out,
-                    size_t *n_out, size_t *skipped);
+                    size_t n_anchor, size_t k, double dedup, uint64_t seed,
+                    ContrastPick *out, size_t *n_out, size_t *skipped);
+
+/* The tie keys (tie.h) of ids[0..n) under seed, in a new array (free
+ * with ss_free); NULL when out of memory. */
+uint64_t *tie_keys(const int64_t *ids, size_t n, uint64_t seed);
+
+/*
+ * The contrast anchors: the T1 examples (behavior[e] == 1) among the
+ * selected rows of pool, in rank order, their vectors and norms into
+ * avec, anorm (room for n_rows); returns how many.  excluded (room for
+ * cand->n) marks the candidates that are selected already (same id).
+ */
+size_t contrast_anchors(const SelectPool *pool, const unsigned char *behavior,
+                        const SelectRow *rows, size_t n_rows,
+                        const SelectPool *cand, const float **avec,
+                        double *anorm, unsigned char *excluded);
 
 /* The prototype (float32 mean, summed in double in id order) of the given
  * examples, the zero vector for none; exposed for tests and reports.

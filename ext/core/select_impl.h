@@ -14,30 +14,54 @@
 #ifndef SAFETY_SELECT_IMPL_H
 #define SAFETY_SELECT_IMPL_H
 
+#include "group.h"
 #include "heap.h"
 #include "prng.h"
 #include "select.h"
+#include "stop.h"
+
+/* An example is unavailable once chosen[i] is set: */
+enum {
+  PICK_CHOSEN = 1,  /* chosen */
+  PICK_SKIPPED = 2, /* skipped by dedup */
+  PICK_GROUPED = 3  /* another member of its group was chosen (group) */
+};
 
 /* Working state of one selection. */
 typedef struct {
   const SelectPool *pool;
   size_t n;              /* target */
-  unsigned char *chosen; /* [pool->n]: 1 chosen, 2 skipped by dedup */
+  unsigned char *chosen; /* [pool->n]: 0 available, else PICK_* */
   SelectResult *out;
   Prng prng;
   size_t *scratch;       /* [pool->n] example indices */
   const SelectExtra *extra; /* never NULL; zeroed = the contract */
+  uint64_t *tie;         /* [pool->n] tie keys (tie.h) */
+  GroupIndex groups;     /* the members of each group (pool->group) */
 } Selection;
 
 static inline size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
+/* Whether a pick can be passed over for a reason other than its score
+ * (dedup, group), so that a category needs more than take candidates. */
+static inline int picks_may_skip(const Selection *s) {
+  return s->extra->dedup > 0 || s->pool->group != NULL;
+}
+
 /* ---- bounded heap of (score, example): the k best, worst on top ---- */
 
+/* The heap's element: score, example, tie key (select.h). */
 typedef SelectScored Scored;
 
-/* a ranks before b: higher score, then smaller example index. */
+static inline Scored scored(const Selection *s, double score, size_t i) {
+  return (Scored){score, i, s->tie[i]};
+}
+
+/* a ranks before b: higher score, then the smaller tie key, then smaller
+ * example index (= smaller id): contract section 7, "Ties". */
 static inline int ranks_before(const Scored *a, const Scored *b) {
   if (a->score != b->score) return a->score > b->score;
+  if (a->key != b->key) return a->key < b->key;
   return a->example < b->example;
 }
 

@@ -29,10 +29,10 @@ static size_t pick_pss(Selection *s, size_t c, size_t take, void *ctx,
     *rc = SELECT_EZERO_PROTOTYPE;
     return 0;
   }
-  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  size_t h = 0, cap = picks_may_skip(s) ? p->n : take;
   for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
     if (!s->chosen[p->cat_member[j]])
-      heap_push(pp->heap, &h, cap, (Scored){pp->score[j], p->cat_member[j]});
+      heap_push(pp->heap, &h, cap, scored(s, pp->score[j], p->cat_member[j]));
   heap_sort_best_first(pp->heap, h);
   return take_best(s, pp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
@@ -45,7 +45,7 @@ int run_pss(Selection *s, size_t *bad_category) {
   CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
   double *score = given ? NULL : ss_malloc_array(n_mem, sizeof(double));
   double *proto_norm = given ? NULL : ss_malloc_array(p->n_cat, sizeof(double));
-  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  Scored *heap = ss_malloc_array(picks_may_skip(s) ? p->n : s->n, sizeof *heap);
   if (order == NULL || heap == NULL ||
       (!given && (score == NULL || proto_norm == NULL)))
     goto cleanup;
@@ -64,36 +64,53 @@ cleanup:
 
 
 /* Working data of the cossim picks.  The scores are made when first
- * needed: with SelectTop lists (and no dedup) they may never be. */
+ * needed: with SelectTop lists (no dedup, no group) they may never be. */
 typedef struct {
   const SelectPool *p;
   double *scores; /* computed scores (NULL: the reader's, or not yet) */
   int ready;      /* cossim_row may be called */
-  Scored *heap;   /* room for n, or for pool->n with dedup */
+  Scored *heap;   /* room for n, or for pool->n when picks may skip */
 } CossimPick;
 
-/* Makes the scores readable; 0 when out of memory. */
+/* Makes the scores readable; 0 when out of memory (or stopped). */
 static int cossim_ready(CossimPick *cp) {
   if (!cp->ready && !cossim_scores(cp->p, &cp->scores)) return 0;
   cp->ready = 1;
   return 1;
 }
 
-/* Does this selection walk the pool's SelectTop lists? */
+/* Does this selection walk the pool's SelectTop lists?  Not when a pick
+ * may be passed over (dedup, group): a list could run short unseen. */
 static int uses_top(const Selection *s) {
-  return s->pool->cossim_top != NULL && s->extra->dedup <= 0;
+  return s->pool->cossim_top != NULL && !picks_may_skip(s);
 }
 
-/* Adds the first take of list[0..len) not chosen yet that may be chosen
- * (admit), reporting category, or with cats each entry's own.  Returns how
- * many it added. */
-static size_t take_listed(Selection *s, const Scored *list, size_t len,
-                          size_t take, long category, const size_t *cats,
-                          int stage) {
-  size_t got = 0;
-  for (size_t j = 0; j < len && got < take; j++) {
-    size_t i = list[j].example;
-    if (s->chosen[i] || !admit(s, i)) continue;
+/*
+ * Adds up to take of list[0..len) not chosen yet, in this selection's
+ * order (score, its seed's tie key, id), reporting category, or with cats
+ * each entry's own.  The list ranks equal scores by example index for
+ * every seed, so of a list shorter than the view (len < p->n) only the
+ * entries scoring above its last score are used: they are every example
+ * that does, so their order here is the selection's; entries tied with
+ * the last may be missing some of their tie and are left to the scan over
+ * every example.  The heap (room for take) holds list positions as
+ * examples, which rank like the examples (a list's equal scores are in
+ * example order).  Returns how many it added.
+ */
+static size_t take_listed(Selection *s, Scored *heap, const Scored *list,
+                          size_t len, size_t take, long category,
+                          const size_t *cats, int stage) {
+  size_t h = 0, usable = len, got = 0;
+  if (len < s->pool->n)
+    while (usable > 0 && list[usable - 1].score == list[len - 1].score) usable--;
+  for (size_t j = 0; j < usable; j++)
+    if (!s->chosen[list[j].example])
+      heap_push(heap, &h, take,
+                (Scored){list[j].score, j, s->tie[list[j].example]});
+  heap_sort_best_first(heap, h);
+  for (size_t r = 0; r < h && got < take; r++) {
+    size_t j = heap[r].example, i = list[j].example;
+    if (!admit(s, i)) continue;
     add_row(s, i, cats ? (long)cats[j] : category, list[j].score, 1, stage);
     got++;
   }
@@ -101,7 +118,7 @@ static size_t take_listed(Selection *s, const Scored *list, size_t len,
 }
 
 /* cossim pick: the take unchosen examples with the highest score for c
- * (the start of the pool's list when it has one). */
+ * (from the pool's list when it has one). */
 static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
                           int *rc) {
   CossimPick *cp = ctx;
@@ -110,8 +127,8 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
   if (uses_top(s)) {
     const SelectTop *top = p->cossim_top;
     size_t len = top->cat_len[c];
-    listed = take_listed(s, top->by_cat + c * top->k, len, take, (long)c, NULL,
-                         STAGE_CATEGORY);
+    listed = take_listed(s, cp->heap, top->by_cat + c * top->k, len, take,
+                         (long)c, NULL, STAGE_CATEGORY);
     if (listed == take || len == p->n) return listed;
     take -= listed; /* the list ran out: go on over every example */
   }
@@ -119,10 +136,11 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
     *rc = SELECT_ENOMEM;
     return listed;
   }
-  size_t h = 0, cap = s->extra->dedup > 0 ? p->n : take;
+  size_t h = 0, cap = picks_may_skip(s) ? p->n : take;
+  if (core_tick((uint64_t)p->n * 4)) return listed; /* a pass over the pool */
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
-      heap_push(cp->heap, &h, cap, (Scored){cossim_row(p, cp->scores, i)[c], i});
+      heap_push(cp->heap, &h, cap, scored(s, cossim_row(p, cp->scores, i)[c], i));
   heap_sort_best_first(cp->heap, h);
   return listed + take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
@@ -134,21 +152,22 @@ static int fill_cossim(Selection *s, CossimPick *cp) {
   size_t take = s->n - s->out->n_rows, h = 0;
   if (uses_top(s)) {
     const SelectTop *top = p->cossim_top;
-    take -= take_listed(s, top->best, top->best_len, take, -1, top->best_cat,
-                        STAGE_FILL);
+    take -= take_listed(s, cp->heap, top->best, top->best_len, take, -1,
+                        top->best_cat, STAGE_FILL);
     if (take == 0 || top->best_len == p->n) return SELECT_OK;
   }
   if (!cossim_ready(cp)) return SELECT_ENOMEM;
   const double *scores = cp->scores;
   Scored *heap = cp->heap;
-  size_t cap = s->extra->dedup > 0 ? p->n : take;
+  size_t cap = picks_may_skip(s) ? p->n : take;
+  if (core_tick((uint64_t)p->n * 4)) return SELECT_OK; /* the caller sees the stop */
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
       heap_push(heap, &h, cap,
-                (Scored){cossim_row(p, scores, i)[best_category(p, scores, i)], i});
+                scored(s, cossim_row(p, scores, i)[best_category(p, scores, i)], i));
   heap_sort_best_first(heap, h);
   for (size_t j = 0, got = 0; j < h && got < take; j++)
-    if (admit(s, heap[j].example)) {
+    if (!s->chosen[heap[j].example] && admit(s, heap[j].example)) {
       add_row(s, heap[j].example,
               (long)best_category(p, scores, heap[j].example), heap[j].score,
               1, STAGE_FILL);
@@ -161,7 +180,7 @@ int run_cossim(Selection *s, SelectFill fill) {
   const SelectPool *p = s->pool;
   int rc = SELECT_ENOMEM;
   CatCount *order = ss_malloc_array(p->n_cat, sizeof *order);
-  Scored *heap = ss_malloc_array(s->extra->dedup > 0 ? p->n : s->n, sizeof *heap);
+  Scored *heap = ss_malloc_array(picks_may_skip(s) ? p->n : s->n, sizeof *heap);
   CossimPick cp = {p, NULL, 0, heap};
   int proportional = s->extra->quota == SELECT_QUOTA_PROPORTIONAL;
   if (order == NULL || heap == NULL ||
@@ -203,7 +222,7 @@ typedef struct {
 static int fl_try_pick(void *ctx, size_t member, double gain) {
   FlPick *fp = ctx;
   size_t i = fp->members[member];
-  if (!admit(fp->s, i)) return 0;
+  if (fp->s->chosen[i] || !admit(fp->s, i)) return 0; /* group, dedup */
   add_row(fp->s, i, (long)fp->c, gain / (double)fp->m, 1, STAGE_CATEGORY);
   return 1;
 }
@@ -218,25 +237,30 @@ static size_t pick_fl(Selection *s, size_t c, size_t take, void *ctx,
   size_t m = p->cat_start[c + 1] - p->cat_start[c], got = 0;
   const float **vec = ss_malloc_array(m, sizeof *vec);
   double *norm = ss_malloc_array(m, sizeof *norm);
+  uint64_t *key = ss_malloc_array(m ? m : 1, sizeof *key);
   unsigned char *state = ss_malloc(m ? m : 1);
-  if (vec == NULL || norm == NULL || state == NULL) {
+  if (vec == NULL || norm == NULL || key == NULL || state == NULL) {
     *rc = SELECT_ENOMEM;
     goto cleanup;
   }
+  /* A member another category chose covers from the start; one skipped
+   * by dedup or blocked by its group is a client only. */
   for (size_t j = 0; j < m; j++) {
     vec[j] = select_vec(p, members[j]);
     norm[j] = p->norms[members[j]];
-    state[j] = s->chosen[members[j]] == 1   ? FL_SELECTED
-               : s->chosen[members[j]] == 2 ? FL_EXCLUDED
-                                            : FL_CANDIDATE;
+    key[j] = s->tie[members[j]];
+    state[j] = s->chosen[members[j]] == PICK_CHOSEN ? FL_SELECTED
+               : s->chosen[members[j]]           ? FL_EXCLUDED
+                                                 : FL_CANDIDATE;
   }
-  FlProblem fl = {m, p->dim, vec, norm, state, 0};
+  FlProblem fl = {m, p->dim, vec, norm, state, 0, key};
   FlPick fp = {s, c, members, m};
-  if (facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL) != 0)
-    *rc = SELECT_ENOMEM;
+  int frc = facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL);
+  if (frc != 0) *rc = frc == 2 ? SELECT_ESTOPPED : SELECT_ENOMEM;
 cleanup:
   ss_free(vec);
   ss_free(norm);
+  ss_free(key);
   ss_free(state);
   return got;
 }

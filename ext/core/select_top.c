@@ -6,7 +6,8 @@
  * that walking them gives that selection's rows.  One pass over the read
  * serves every view; the scores are the reader's (score_ptr) or made here
  * a block of examples at a time (cossim_score_rows, the code of every
- * cossim score the methods make), so no matrix of scores is kept.
+ * cossim score the methods make), so no matrix of scores is kept.  The
+ * lists rank equal scores by example index (key 0), for every seed.
  */
 #include "select_impl.h"
 
@@ -39,8 +40,8 @@ static void top_offer(SelectTop *top, size_t limit, const double *row,
   size_t n_cat = top->n_cat, b = row_best(row, n_cat);
   for (size_t c = 0; c < n_cat; c++)
     heap_push(top->by_cat + c * top->k, &top->cat_len[c], limit,
-              (Scored){row[c], x});
-  heap_push(top->best, &top->best_len, limit, (Scored){row[b], x});
+              (Scored){row[c], x, 0});
+  heap_push(top->best, &top->best_len, limit, (Scored){row[b], x, 0});
   best_of[x] = b;
 }
 
@@ -60,6 +61,10 @@ int select_cossim_tops(const SelectPool *p, size_t k, size_t n_views,
     ok = top_alloc(&tops[v], n_cat, k < view_n[v] ? k : view_n[v]) &&
          (best_of[v] = ss_malloc_array(view_n[v] ? view_n[v] : 1, sizeof(size_t)));
   for (size_t i0 = 0; ok && n_cat > 0 && i0 < p->n; i0 += TOP_BLOCK) {
+    if (core_tick((uint64_t)TOP_BLOCK * (n_cat * p->dim + n_views))) {
+      ok = 0; /* stopped (core_stopped() says so to the caller) */
+      break;
+    }
     size_t i1 = p->n - i0 < TOP_BLOCK ? p->n : i0 + TOP_BLOCK;
     if (!p->score_ptr) cossim_score_rows(p, means, i0, i1, rows);
     for (size_t i = i0; i < i1; i++) {

@@ -262,4 +262,6 @@ if [ -n "$CORETYPES" ]; then
     echo
   done
 fi
+# the refusal detector's MB/s of text (its own script, its own table)
+BENCH_REPS=$REPS bash tests/bench/refusal_bench.sh
 exit $crashed

@@ -195,8 +195,7 @@ static void test_dedup(void) {
   size_t rows[3] = {0, 1, 2}, start[2] = {0, 3}, members[3] = {0, 1, 2};
   double norms[3];
   for (int i = 0; i < 3; i++) norms[i] = vec_norm(vec + 2 * i, 2);
-  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL,
-                  NULL, NULL, NULL};
+  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL, NULL, 0};
   SelectExtra x = {.dedup = 0.99};
   SelectResult r;
   size_t bad;
@@ -242,8 +241,7 @@ static void test_explicit_quotas(void) {
   size_t start[3] = {0, 2, 6}, members[6] = {0, 1, 2, 3, 4, 5};
   double norms[6];
   for (int i = 0; i < 6; i++) norms[i] = vec_norm(vec + 2 * i, 2);
-  SelectPool p = {6, ids, 2, vec, rows, norms, 2, start, members, NULL, NULL, NULL, NULL,
-                  NULL, NULL, NULL};
+  SelectPool p = {6, ids, 2, vec, rows, norms, 2, start, members, NULL, NULL, NULL, NULL, NULL, 0};
   size_t want[2] = {5, 0};
   SelectExtra xs = {.quota = SELECT_QUOTA_EXPLICIT, .quota_counts = want};
   SelectResult r;
@@ -275,6 +273,13 @@ static void test_explicit_quotas(void) {
 /* ---- facility location ---- */
 
 /* Exhaustive greedy with exact gains (no laziness, no bounds). */
+/* The tie key of contract section 7 with the test's own splitmix64
+ * (check.h): mix(x) is test_rand of state x. */
+static uint64_t expected_key(int64_t id, unsigned long long seed) {
+  unsigned long long s = seed, x = (unsigned long long)id ^ test_rand(&s);
+  return test_rand(&x);
+}
+
 static size_t brute_fl(const FlProblem *p, size_t k, size_t *out) {
   size_t m = p->m, picked = 0;
   double *cur = calloc(m, sizeof(double));
@@ -295,7 +300,10 @@ static size_t brute_fl(const FlProblem *p, size_t k, size_t *out) {
         double d = facility_sim(p, i, j) - cur[j];
         if (d > 0) g += d;
       }
-      if (g > best_gain) best_gain = g, best = i;
+      /* Equal gains: the smaller tie key (when given), then index. */
+      if (g > best_gain ||
+          (g == best_gain && p->key && p->key[i] < p->key[best]))
+        best_gain = g, best = i;
     }
     if (best == SIZE_MAX) break;
     used[best] = 1;
@@ -345,7 +353,7 @@ static void test_facility_against_brute_force(void) {
     }
     /* Odd seeds renew bounds with sgemm blocks, even ones from the
      * cached matrix. */
-    FlProblem p = {m, dim, rows, norms, state, (int)(seed & 1)};
+    FlProblem p = {m, dim, rows, norms, state, (int)(seed & 1), NULL};
     size_t k = 1 + seed % 12, want[150], evals;
     size_t n_want = brute_fl(&p, k, want);
     Collect got = {{0}, 0};
@@ -390,7 +398,7 @@ static void test_facility_refusal(void) {
   double norms[4];
   unsigned char state[4] = {0, 0, 0, 0};
   for (int i = 0; i < 4; i++) norms[i] = vec_norm(rows[i], 2);
-  FlProblem p = {4, 2, rows, norms, state, 0};
+  FlProblem p = {4, 2, rows, norms, state, 0, NULL};
   Collect c = {{0}, 0};
   size_t n;
   facility_greedy(&p, 1, refuse_first, &c, &n, NULL);
@@ -440,8 +448,12 @@ static void test_fl_method(void) {
         state[j] = chosen[mem[j]] ? FL_SELECTED : FL_CANDIDATE;
       }
       double norms[300];
-      for (size_t j = 0; j < m; j++) norms[j] = p->norms[mem[j]];
-      FlProblem fl = {m, p->dim, rows, norms, state, 0};
+      uint64_t keys[300];
+      for (size_t j = 0; j < m; j++) {
+        norms[j] = p->norms[mem[j]];
+        keys[j] = expected_key(p->ids[mem[j]], 0);
+      }
+      FlProblem fl = {m, p->dim, rows, norms, state, 0, keys};
       size_t picks[300];
       size_t take = k < n - n_want ? k : n - n_want;
       size_t got = brute_fl(&fl, take, picks);
@@ -471,8 +483,7 @@ static void test_fl_method(void) {
   }
   size_t start[3] = {0, 1, FL_MAX_MEMBERS + 2}, bad = 99;
   SelectPool big = {FL_MAX_MEMBERS + 1, ids, 1, v, rows, norms, 2, start,
-                    big_members, NULL, NULL, NULL, NULL,
-                  NULL, NULL, NULL};
+                    big_members, NULL, NULL, NULL, NULL, NULL, 0};
   SelectResult r;
   int rc = select_run_extra(&big, METHOD_FL, 5, SELECT_FILL_RANDOM, 0, NULL, &r, &bad);
   CHECK(rc == SELECT_ETOO_LARGE && bad == 1,
@@ -494,7 +505,7 @@ static void test_contrast(void) {
   excluded[7] = excluded[11] = 1;
   ContrastPick picks[200];
   size_t n_picks, skipped;
-  select_contrast(&cand.p, excluded, av, an, 3, 40, 0, picks, &n_picks, &skipped);
+  select_contrast(&cand.p, excluded, av, an, 3, 40, 0, 0, picks, &n_picks, &skipped);
   /* Plain round robin: anchor r % 3 takes its best untaken candidate. */
   unsigned char taken[80] = {0};
   int same = n_picks == 40 && skipped == 0;
@@ -512,14 +523,14 @@ static void test_contrast(void) {
   }
   CHECK(same, "contrast: round robin over anchors, best untaken candidate each");
   /* Fewer candidates than k: all of them, no repeats. */
-  select_contrast(&cand.p, excluded, av, an, 3, 200, 0, picks, &n_picks, &skipped);
+  select_contrast(&cand.p, excluded, av, an, 3, 200, 0, 0, picks, &n_picks, &skipped);
   CHECK(n_picks == 78, "contrast takes every allowed candidate at most (%zu)", n_picks);
   /* k < anchors: only the first k anchors get a turn. */
-  select_contrast(&cand.p, NULL, av, an, 3, 2, 0, picks, &n_picks, &skipped);
+  select_contrast(&cand.p, NULL, av, an, 3, 2, 0, 0, picks, &n_picks, &skipped);
   CHECK(n_picks == 2 && picks[0].anchor == 0 && picks[1].anchor == 1,
         "contrast k=2: anchors 0 and 1");
   /* dedup among contrast picks. */
-  select_contrast(&cand.p, NULL, av, an, 3, 30, 0.8, picks, &n_picks, &skipped);
+  select_contrast(&cand.p, NULL, av, an, 3, 30, 0.8, 0, picks, &n_picks, &skipped);
   int far = 1;
   for (size_t i = 0; i < n_picks; i++)
     for (size_t j = i + 1; j < n_picks; j++)

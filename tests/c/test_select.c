@@ -1,9 +1,11 @@
 /*
  * test_select.c — unit tests of the PRNG and the selection methods on
  * in-memory pools: pinned PRNG outputs, unbiased bounded draws, pss/cossim
- * against a brute-force sort on random pools, quotas of sss, tie-breaking.
+ * against a brute-force sort on random pools, quotas of sss, ties by the
+ * tie key.
  */
 #include "check.h"
+#include "group.h"
 #include "prng.h"
 #include "select.h"
 #include "vector.h"
@@ -56,18 +58,30 @@ typedef RandomPool TestPool;
 #define make_pool(t, n, dim, n_cat, seed) \
   make_random_pool((t), (n), (dim), (n_cat), (seed), 0, 1, 3)
 
+/* The tie key of contract section 7, computed with the test's own
+ * splitmix64 (check.h): mix(x) is test_rand of state x. */
+static unsigned long long expected_key(long long id, unsigned long long seed) {
+  unsigned long long s = seed, mixed = test_rand(&s);
+  unsigned long long x = (unsigned long long)id ^ mixed;
+  return test_rand(&x);
+}
+
 typedef struct {
   double score;
   size_t i;
+  unsigned long long key;
 } Pair;
+/* Descending score, then the smaller tie key, then the smaller index. */
 static int cmp_pair(const void *a, const void *b) {
   const Pair *x = a, *y = b;
   if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
   return x->i < y->i ? -1 : x->i > y->i;
 }
 
 /* Brute-force pss: the same rules, written with full sorts. */
-static size_t brute_pss(const SelectPool *p, size_t n, size_t *out) {
+static size_t brute_pss(const SelectPool *p, size_t n, unsigned long long seed,
+                        size_t *out) {
   size_t order[8], counts[8], c_used = 0, chosen = 0;
   unsigned char taken[400] = {0};
   for (size_t c = 0; c < p->n_cat; c++)
@@ -94,7 +108,8 @@ static size_t brute_pss(const SelectPool *p, size_t n, size_t *out) {
       size_t i = p->cat_member[p->cat_start[c] + j];
       if (taken[i]) continue;
       pairs[np++] = (Pair){vec_cosine_with_norms(p->vectors + p->vec_row[i] * p->dim,
-                                                 proto, p->dim, p->norms[i], pn), i};
+                                                 proto, p->dim, p->norms[i], pn),
+                           i, expected_key(p->ids[i], seed)};
     }
     qsort(pairs, np, sizeof *pairs, cmp_pair);
     for (size_t j = 0; j < np && j < k && chosen < n; j++) {
@@ -111,7 +126,7 @@ static void test_pss_against_brute_force(void) {
     size_t n_ex = 20 + seed * 9, dim = 1 + seed % 16, n_cat = 1 + seed % 8;
     make_pool(&t, n_ex, dim, n_cat, seed);
     size_t budget = 1 + (seed * 7) % 30, want[400];
-    size_t n_want = brute_pss(&t.p, budget, want);
+    size_t n_want = brute_pss(&t.p, budget, seed, want);
     SelectResult r;
     size_t bad;
     int rc = select_run(&t.p, METHOD_PSS, budget, SELECT_FILL_NONE, seed, &r, &bad);
@@ -189,7 +204,8 @@ static void test_pss_large_pool(void) {
       size_t i = members[j];
       if (!taken[i])
         pairs[np++] = (Pair){vec_cosine_with_norms(vec + i * dim, protos + c * dim, dim,
-                                                   norms[i], pn), i};
+                                                   norms[i], pn),
+                             i, expected_key(ids[i], 1)};
     }
     qsort(pairs, np, sizeof *pairs, cmp_pair);
     for (size_t j = 0; j < k && same; j++, at++) {
@@ -261,20 +277,82 @@ static void test_sss_quotas(void) {
   }
 }
 
-static void test_ties_prefer_smaller_id(void) {
-  /* Three identical vectors in one category: ranks by id. */
-  int64_t ids[3] = {10, 20, 30};
+static void test_ties_by_tie_key(void) {
+  /* Three identical vectors in one category: every score ties, so the
+   * order is that of the tie keys, which the seed changes. */
+  int64_t ids[3] = {-7, 20, INT64_MAX};
   float vec[6] = {1, 1, 1, 1, 1, 1};
   size_t rows[3] = {2, 0, 1}, start[2] = {0, 3}, members[3] = {0, 1, 2};
   double norms[3] = {1.4142135623730951, 1.4142135623730951, 1.4142135623730951};
-  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL,
-                  NULL, NULL, NULL};
-  SelectResult r;
-  size_t bad;
-  select_run(&p, METHOD_PSS, 2, SELECT_FILL_NONE, 0, &r, &bad);
-  CHECK(r.n_rows == 2 && r.rows[0].example == 0 && r.rows[1].example == 1,
-        "equal scores: smaller id first");
-  select_result_free(&r);
+  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL, NULL, 0};
+  int orders_seen = 0;
+  unsigned seen_mask = 0;
+  for (unsigned long long seed = 0; seed < 8; seed++) {
+    size_t want[3] = {0, 1, 2};
+    for (int a = 0; a < 3; a++) /* sort by (key, id) */
+      for (int b = a + 1; b < 3; b++) {
+        unsigned long long ka = expected_key(ids[want[a]], seed),
+                           kb = expected_key(ids[want[b]], seed);
+        if (kb < ka) {
+          size_t t = want[a];
+          want[a] = want[b];
+          want[b] = t;
+        }
+      }
+    SelectResult r;
+    size_t bad;
+    select_run(&p, METHOD_PSS, 3, SELECT_FILL_NONE, seed, &r, &bad);
+    CHECK(r.n_rows == 3 && r.rows[0].example == want[0] &&
+              r.rows[1].example == want[1] && r.rows[2].example == want[2],
+          "seed %llu: equal scores in tie-key order", seed);
+    unsigned bit = 1u << (want[0] * 3 + want[1]);
+    if (!(seen_mask & bit)) orders_seen++;
+    seen_mask |= bit;
+    select_result_free(&r);
+  }
+  CHECK(orders_seen >= 3, "the seed changes the order of ties (%d orders)",
+        orders_seen);
+}
+
+/* group: six identical vectors in groups {0, 0, 1, 1, NULL, NULL}.  pss
+ * n = 4 takes one of each named group and both NULL ones (each a group
+ * of its own), in tie-key order; n = 6 is cut to the 4 groups by the
+ * caller (group_count), so select_run gets at most 4 takeable. */
+static void test_group(void) {
+  int64_t ids[6] = {1, 2, 3, 4, 5, 6};
+  float vec[12] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0};
+  size_t rows[6] = {0, 1, 2, 3, 4, 5}, start[2] = {0, 6};
+  size_t members[6] = {0, 1, 2, 3, 4, 5};
+  double norms[6] = {1, 1, 1, 1, 1, 1};
+  uint32_t group[6] = {0, 0, 1, 1, GROUP_NONE, GROUP_NONE};
+  SelectPool p = {6, ids, 2, vec, rows, norms, 1, start, members,
+                  NULL, NULL, NULL, NULL, group, 2};
+  int nomem = 0;
+  CHECK(group_count(group, 6, 2, &nomem) == 4 && !nomem, "4 groups");
+  CHECK(group_count(NULL, 6, 0, &nomem) == 6, "no option: every example");
+  for (unsigned long long seed = 0; seed < 6; seed++) {
+    SelectResult r;
+    size_t bad;
+    for (int method = 0; method < 2; method++) {
+      select_run(&p, method ? METHOD_PSS : METHOD_SSS, 4, SELECT_FILL_RANDOM,
+                 seed, &r, &bad);
+      int per[3] = {0, 0, 0};
+      for (size_t j = 0; j < r.n_rows; j++) {
+        uint32_t g = group[r.rows[j].example];
+        per[g == GROUP_NONE ? 2 : g]++;
+      }
+      CHECK(r.n_rows == 4 && per[0] == 1 && per[1] == 1 && per[2] == 2,
+            "%s seed %llu: one per named group, both NULL ones",
+            method ? "pss" : "sss", seed);
+      if (method) { /* pss: the first of group 0 by tie key */
+        size_t first0 = expected_key(1, seed) < expected_key(2, seed) ? 0 : 1;
+        int has = 0;
+        for (size_t j = 0; j < r.n_rows; j++) has |= r.rows[j].example == first0;
+        CHECK(has, "pss seed %llu: group 0 gives its smaller tie key", seed);
+      }
+      select_result_free(&r);
+    }
+  }
 }
 
 int main(void) {
@@ -283,6 +361,7 @@ int main(void) {
   test_pss_large_pool();
   test_cossim_scores_and_fill();
   test_sss_quotas();
-  test_ties_prefer_smaller_id();
+  test_ties_by_tie_key();
+  test_group();
   return CHECK_SUMMARY();
 }

@@ -149,8 +149,45 @@ static void test_pss_scores_given(void) {
   CHECK(ok, "pss with given member scores = computing them, %d cases", cases);
 }
 
+/* Ties at every list boundary: only 7 distinct vectors (exact copies,
+ * so equal scores), lists shorter than a tie, 8 seeds.  The lists rank
+ * ties by example index for every seed, a selection by its seed's tie
+ * key: cossim with them must still equal cossim without.  Fails when the
+ * tied tail of a short list is taken as if complete, or when list
+ * entries are taken in list order instead of re-ranked by tie key. */
+static void test_tied_lists(void) {
+  static RandomPool t;
+  static const size_t ns[] = {1, 2, 5, 13, 40, 100};
+  static const size_t ks[] = {1, 3, 8, 30, 100};
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 21; pool_seed <= 23; pool_seed++) {
+    make_random_pool(&t, 210, 8, 4, pool_seed, 0, 3, 2);
+    for (size_t i = 7; i < t.p.n; i++) { /* example i is a copy of i % 7 */
+      memcpy(t.vec + t.vec_row[i] * t.p.dim, t.vec + t.vec_row[i % 7] * t.p.dim,
+             t.p.dim * sizeof(float));
+      t.norms[i] = t.norms[i % 7];
+    }
+    for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+      SelectTop top;
+      CHECK(select_cossim_top(&t.p, ks[ki], &top), "tied lists of %zu", ks[ki]);
+      SelectPool shared = t.p;
+      shared.cossim_top = &top;
+      for (size_t ni = 0; ni < sizeof ns / sizeof *ns; ni++)
+        for (uint64_t seed = 0; seed < 8; seed++) {
+          SelectExtra uniform = {0};
+          ok &= agree(&t.p, &shared, METHOD_COSSIM, ns[ni], SELECT_FILL_SCORE, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_COSSIM, ns[ni], SELECT_FILL_NONE, seed, &uniform);
+          cases += 2;
+        }
+      select_top_free(&top);
+    }
+  }
+  CHECK(ok, "cossim with tied lists = without, %d cases", cases);
+}
+
 int main(void) {
   test_cossim_lists();
+  test_tied_lists();
   test_lists_of_views();
   test_pss_scores_given();
   return CHECK_SUMMARY();

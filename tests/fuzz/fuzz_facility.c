@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t s = fuzz_u8(&r);
     state[i] = s < 192 ? FL_CANDIDATE : s < 224 ? FL_SELECTED : FL_EXCLUDED;
   }
-  FlProblem p = {m, dim, vec, norm, state, flags & 1};
+  FlProblem p = {m, dim, vec, norm, state, flags & 1, NULL};
   Offers lazy = {0, {0}, {0}, pass_mask}, want = {0, {0}, {0}, pass_mask};
   size_t picked = 0, evaluations = 0;
   if (facility_greedy(&p, k, record, &lazy, &picked, &evaluations) != 0)

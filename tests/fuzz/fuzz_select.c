@@ -9,11 +9,12 @@
  * back; category rows precede fill rows, each category takes at most its
  * quota k = max(1, n div categories) and (sss, pss) only its own members;
  * pss and cossim scores are in [-1, 1] (the reference means are means of
- * unit vectors), best first, ties by smaller id; pss
+ * unit vectors), best first, ties by the tie key then id; pss
  * fails only for a category whose prototype really is the zero vector.
  */
 #include "fuzz.h"
 #include "select.h"
+#include "tie.h"
 #include "vector.h"
 
 #include <math.h>
@@ -116,7 +117,8 @@ static void check_same(const SelectResult *res, const SelectResult *again) {
 }
 
 /* Row j's score: none for random, sss and fill rows (but cossim's fill);
- * in [-1, 1]; best first within a block, ties by smaller example. */
+ * in [-1, 1]; best first within a block, ties by the smaller tie key
+ * (tie.h), then the smaller example. */
 static void check_score(const Case *k, const SelectResult *res, size_t j) {
   const SelectRow *row = &res->rows[j];
   SelectMethod method = k->method;
@@ -132,8 +134,12 @@ static void check_score(const Case *k, const SelectResult *res, size_t j) {
       res->rows[j - 1].stage == row->stage &&
       (row->stage == STAGE_FILL || res->rows[j - 1].category == row->category)) {
     const SelectRow *prev = &res->rows[j - 1];
+    uint64_t mixed = tie_seed(k->seed);
+    uint64_t kp = tie_key(k->ids[prev->example], mixed),
+             kr = tie_key(k->ids[row->example], mixed);
     FUZZ_CHECK(prev->score > row->score ||
-                   (prev->score == row->score && prev->example < row->example),
+                   (prev->score == row->score &&
+                    (kp < kr || (kp == kr && prev->example < row->example))),
                "rows %zu and %zu out of order", j - 1, j);
   }
 }
@@ -188,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   SelectPool pool = {k.n_ex, k.ids, k.dim, k.vectors, k.vec_row, k.norms,
                      k.n_cat, k.cat_start, k.cat_member, k.ref_means,
-                     NULL, NULL, NULL, NULL, NULL, NULL};
+                     NULL, NULL, NULL, NULL, 0};
   SelectResult res, again;
   size_t bad = (size_t)-1, bad2 = (size_t)-1;
   int rc = select_run(&pool, k.method, k.n, k.fill, k.seed, &res, &bad);

@@ -56,6 +56,12 @@ write("refusal", [
     "I can\u2019t assist with that request, but I can suggest resources.",
     "", b"I am sorry\x00 but no", b"\xff\xfe\xc3\x28 invalid utf-8",
     "No problem. " * 300, "  \n\t  ", "I'M SORRY. I CANNOT.",
+    "[GPT]: I'm sorry, I can't.\n\n[DAN]: Sure, here is how:\n1. First\n2. Then",
+    "(\U0001F512Normal Output) No.\n(\U0001F513Developer Mode Output) Yes:",
+    "I can't help with that. However, here are some steps:\n- one\n* two\n\u2022 three",
+    "It is not appropriate to ask that. " * 20, "```\ncode\n```", "1. 2. 3.\n4)",
+    "\u6211\u5f88\u62b1\u6b49\uff0c\u4f46\u6211\u4e0d\u80fd\u3002", "a " * 1100,
+    "Title: x\nNote: y\nA: b\nB: c\n[C]: d",
 ])
 
 def embed(dim, text):
@@ -166,3 +172,11 @@ for n, s in [(16, sql(5, TEXT, TEXT, "[1,2,3]", "[2,4,6]")), (17, sql(7, TEXT, T
              (200, sql(16, SMALL, TEXT, b"\x03", '{"seed": 7}'))]:
     oom.append(bytes([n]) + s)
 write("oom", oom)
+
+write("truncation", [
+    "I can't help with that.", "Here are the steps:", "and then you",
+    "1. Mix it.\n2.", "```python\nprint(1)\n", "```c\nint x;\n```",
+    "Best regards,\n\nAlex", "Take care \U0001F496", "\u6211\u4e0d\u80fd\u3002",
+    "known as \"the Troubles\"", "Some tools, e.g.", "", " \n\t ",
+    b"fine.\xff", b"\x80", b"\xe3\x80", b"a\x00b.", "Say no. " * 500 + "Then th",
+])

@@ -10,9 +10,17 @@ examples with zero, one, two or three harm categories, drawn with skewed
 weights so that some categories are tiny (smaller than k); all four
 behaviours plus some NULL behaviour (harmful_request or refusal NULL);
 embeddings clustered around a centroid per category, with some exact copies
-of earlier embeddings (exact score ties, broken by id); a reference set over
-most pool categories plus one category the pool does not have; and a
-task_examples table of a random size.
+of earlier embeddings (exact score ties, broken by the tie key); a reference
+set over most pool categories plus one category the pool does not have; and
+a task_examples table of a random size.
+
+Multi-response prompts: with --multi (a probability, 0 by default; compare.py
+draws it per pool), an example is another response to an earlier example's
+prompt: the same instruction text (its group for {"group": "instruction"}),
+the same harm categories and harmfulness, mostly the same embedding (the
+prompt's: exact ties) and its own refusal label.  The view pool_nullgroup is
+safety_pool with a column prompt that is NULL for about one example in five
+(NULL is a group of its own).
 """
 
 import argparse
@@ -40,9 +48,9 @@ def vector(rng, center, spread):
             return v
 
 
-def generate(path, seed, n, dim, ncat):
+def generate(path, seed, n, dim, ncat, multi=0.0):
     """Creates the database at path (replacing it) and returns a summary
-    dict (seed, n, dim, categories, task size)."""
+    dict (seed, n, dim, categories, task size, prompts)."""
     rng = random.Random(seed)
     if os.path.exists(path):
         os.remove(path)
@@ -59,6 +67,15 @@ def generate(path, seed, n, dim, ncat):
     vecs = []
     rows = []
     for i in ids:
+        if rows and rng.random() < multi:
+            # another response to an earlier prompt
+            j, cats0, (h0, _), v0, prompt = rng.choice(rows)
+            v = v0 if rng.random() < 0.85 else vector(rng, v0, 0.2)
+            lab = (h0, rng.choice([0, 1, 1, None]) if h0 is not None
+                   else rng.choice([0, 1]))
+            vecs.append(v)
+            rows.append((i, cats0, lab, v, prompt))
+            continue
         k = rng.choices([0, 1, 2, 3], [15, 55, 22, 8])[0]
         cats = set()
         while len(cats) < min(k, ncat):
@@ -71,18 +88,20 @@ def generate(path, seed, n, dim, ncat):
                 center = [a + b for a, b in zip(center, centers[c])]
             v = vector(rng, center, spread if cats else 1.0)
         vecs.append(v)
-        rows.append((i, sorted(cats), rng.choice(labels), v))
+        rows.append((i, sorted(cats), rng.choice(labels), v,
+                     "instruction %d" % i))
     # Tiny categories: the last one has exactly one member (maybe also in
     # other categories), so it is smaller than any k > 1.
+    # (Responses share their category list object with their prompt.)
     rows[0][1][:] = [names[-1]]
     for r in rows[1:]:
-        if names[-1] in r[1]:
+        if names[-1] in r[1] and r[1] is not rows[0][1]:
             r[1].remove(names[-1])
     rng.shuffle(rows)
-    for i, cats, (h, r), v in rows:
+    for i, cats, (h, r), v, prompt in rows:
         conn.execute("INSERT INTO examples(id, instruction, response, "
                      "harmful_request, refusal) VALUES (?,?,?,?,?)",
-                     (i, "instruction %d" % i, "response %d" % i, h, r))
+                     (i, prompt, "response %d" % i, h, r))
         for c in cats:
             conn.execute("INSERT INTO example_categories VALUES (?,?)",
                          (i, c))
@@ -99,10 +118,13 @@ def generate(path, seed, n, dim, ncat):
     task = rng.randint(200, 5000)
     conn.executemany("INSERT INTO task_examples(instruction, output) "
                      "VALUES (?, ?)", [("q", "a")] * task)
+    conn.execute("CREATE VIEW pool_nullgroup AS SELECT p.*, CASE WHEN "
+                 "p.id % 5 = 0 THEN NULL ELSE p.instruction END AS prompt "
+                 "FROM safety_pool AS p")
     conn.commit()
     conn.close()
     return {"seed": seed, "n": n, "dim": dim, "categories": names,
-            "task_size": task}
+            "task_size": task, "prompts": len({r[4] for r in rows})}
 
 
 def main():
@@ -112,8 +134,9 @@ def main():
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--dim", type=int, default=16)
     ap.add_argument("--categories", type=int, default=6)
+    ap.add_argument("--multi", type=float, default=0.0)
     a = ap.parse_args()
-    print(generate(a.out, a.seed, a.n, a.dim, a.categories))
+    print(generate(a.out, a.seed, a.n, a.dim, a.categories, a.multi))
 
 
 if __name__ == "__main__":

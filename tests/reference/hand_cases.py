@@ -130,6 +130,22 @@ CASES = [
      [cat(6, "c", 1.0), cat(9, "c", 1.0), cat(2, "a", 1.0),
       cat(1, "a", 1 / S2), cat(4, "b", 1.0), cat(3, "b", 2 / S5),
       fill(5, 7, 8), fill(5, 7, 8)]),
+    # The same call with other seeds: the ties go by the tie key
+    # (SPEC "Ties"); in the hand pool's ids the key orders are
+    #   seed 0: 1 4 5 7 6 9 3 2 8   (6 before 9, 1 before 7: as by id)
+    #   seed 1: 8 6 9 7 3 5 2 4 1   (7 before 1)
+    #   seed 2: 7 5 2 3 9 4 6 1 8   (9 before 6, 7 before 1)
+    # (test_tie_key in tie_keys.sh checks these orders with its own code).
+    # seed 1: c: 6, 9; a: 2, then 7 (tie with 1); b: 4, 3; fill from
+    # {1, 5, 8}.
+    ("pss n=8 k=2 ties, seed 1", "pss", 8, {"seed": 1},
+     [cat(6, "c", 1.0), cat(9, "c", 1.0), cat(2, "a", 1.0),
+      cat(7, "a", 1 / S2), cat(4, "b", 1.0), cat(3, "b", 2 / S5),
+      fill(1, 5, 8), fill(1, 5, 8)]),
+    # seed 2: c: 9, 6; a: 2, 7; b: 4, 3.
+    ("pss n=8 k=2 ties, seed 2", "pss", 8, {"seed": 2, "fill": "none"},
+     [cat(9, "c", 1.0), cat(6, "c", 1.0), cat(2, "a", 1.0),
+      cat(7, "a", 1 / S2), cat(4, "b", 1.0), cat(3, "b", 2 / S5)]),
     ("pss n=8 fill none", "pss", 8, {"fill": "none"},
      [cat(6, "c", 1.0), cat(9, "c", 1.0), cat(2, "a", 1.0),
       cat(1, "a", 1 / S2), cat(4, "b", 1.0), cat(3, "b", 2 / S5)]),
@@ -161,6 +177,12 @@ CASES = [
     ("cossim-b n=4", "cossim-b", 4, None,
      [cat(2, "x", 1 / S2), cat(6, "y", 1.0), cat(1, "z", 0.0),
       best(9, "y", 1.0)]),
+    # seed 2: x: 2; y: 9 (ties with 6, 9 has the smaller key); z over the
+    # unchosen {1, 3, 5, 6}: 1 and 6 tie at 0 -> 6 (smaller key).  Fill by
+    # best score: 1 -> x .5, 3 -> x .5, 5 -> x 3/(2 sqrt5) = .6708: 5.
+    ("cossim-b n=4 seed 2", "cossim-b", 4, {"seed": 2},
+     [cat(2, "x", 1 / S2), cat(9, "y", 1.0), cat(6, "z", 0.0),
+      best(5, "x", 3 / (2 * S5))]),
     # k = 6 div 3 = 2: x: 2, 5; y: 6, 9; z over unchosen {1, 3}: 1 (0),
     # 3 (-1).  No fill.
     ("cossim-b n=6 k=2", "cossim-b", 6, None,

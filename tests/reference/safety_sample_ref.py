@@ -1,197 +1,48 @@
 """safety_sample_ref.py — an independent Python implementation of the
-contract's safety_sample selection (SPEC.md sections 6 and 7), used to check
-the C extension on random pools.  Standard library only; it reads the pool
-and reference relations with plain SQL, so it needs no extension.
+contract's safety_sample selection (SPEC.md sections 6 and 7, and the
+README's dedup, quota, fl and contrast), used to check the C extension on
+random pools.  Standard library only; it reads the pool and reference
+relations with plain SQL, so it needs no extension.
 
-    rows = select(conn, "pss-b", 10, {"seed": 1})
+    rows = select(conn, "pss-b", 10, {"seed": 1, "group": "instruction"})
 
 returns a list of rows (id, category, behavior, score, rank, stage).  For
-pss, pss-b, cossim and cossim-b the category stage (and cossim's score fill)
-is deterministic and is what the extension must return.  Random draws
-(random, sss, the random fill) use Python's random.Random(seed): a valid
-sample, but not the extension's PRNG, so for those only the structure can be
-compared; check_structure() replays a returned selection against the rules.
+pss, cossim and fl (and -b) the category stage, cossim's score fill and the
+contrast stage are deterministic and are what the extension must return.
+Random draws (random, sss, the random fill) use Python's random.Random(seed):
+a valid sample, but not the extension's PRNG, so for those only the
+structure can be compared; check_structure() replays a returned selection
+against the rules (and recomputes its contrast rows exactly).
 
-Readings of the contract where it is not explicit (marked "reading:" below):
+Ties (SPEC "Ties"): wherever a score orders examples, equal scores go to the
+smaller tie key, then the smaller id (ref_plan.order_key).
+group: at most one example per distinct non-NULL value of the named column
+in every stage; a chosen example's group leaves the eligible set; a NULL
+value is a group of its own; prototypes, category sizes, category order, k
+and fl's coverage targets still count every eligible member.
+
+Readings of the contract where it is not explicit (marked "reading:"):
   * allow_short with fewer eligible examples than n: the method runs with
-    n = the eligible count (so k = max(1, eligible div C)); see
-    SHORT_CLAMPS_N for the other reading (k from the requested n).
+    n = the eligible count (ref_plan.SHORT_CLAMPS_N); with group, the count
+    is the number of groups among the eligible examples.
   * a missing embedding matters only on an eligible example.
-  * fill "none" with random/random-b returns no rows (all their rows are
-    'fill'); the extension instead ignores fill "none" for random.
-  * options.categories with cossim: the eligible pool rows are restricted as
-    section 7 says, and the reference categories are restricted to the
-    listed ones as well.
+  * fill "none" with random/random-b is an error (README "Budget").
+  * options.categories with cossim: the eligible pool rows are restricted
+    as section 7 says, and the reference categories are restricted too.
   * cossim fill: the best category of an example is the first one in name
     order among those with the highest score.
   * fill "none" does not waive the "fewer eligible examples than n" error.
+  * contrast candidates are the T3 examples not in the main selection and
+    not in a group the selection (or an earlier contrast row) took.
 """
 
 import math
 import random
-import struct
 
-METHODS = ("random", "random-b", "sss", "sss-b", "pss", "pss-b",
-           "cossim", "cossim-b")
-BEHAVIORS = ("T1", "T2", "T3", "T4")
-# reading: with allow_short and fewer eligible examples than n, the method
-# runs with n = the eligible count (so k = max(1, eligible div C)); False
-# keeps the requested n for k and lets the selection end short.
-SHORT_CLAMPS_N = True
-OPTION_KEYS = ("seed", "pool", "reference", "task", "task_size", "behavior",
-               "categories", "fill", "allow_short")
+from ref_plan import (SampleError, cosine, dot, load_vectors, make_plan,
+                      norm, order_key, visits)
 
-
-class SampleError(Exception):
-    """The contract says this call is an error (message without prefix)."""
-
-
-def quote_ident(name):
-    """An SQL identifier, double-quoted, so names are never pasted as SQL."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def unpack(blob, what):
-    """A float32 BLOB as a tuple of floats; errors for bad length/values."""
-    if blob is None:
-        raise SampleError("%s has no embedding" % what)
-    if not isinstance(blob, bytes) or len(blob) == 0 or len(blob) % 4:
-        raise SampleError("%s has a malformed embedding" % what)
-    v = struct.unpack("<%df" % (len(blob) // 4), blob)
-    if not all(math.isfinite(x) for x in v):
-        raise SampleError("%s has a non-finite embedding" % what)
-    return v
-
-
-def norm(v):
-    return math.sqrt(sum(x * x for x in v))
-
-
-def dot(a, b):
-    return sum(x * y for x, y in zip(a, b))
-
-
-def resolve_n(conn, budget, opts):
-    """The budget rule: a fraction of the task size or a whole count."""
-    if isinstance(budget, bool) or not isinstance(budget, (int, float)):
-        raise SampleError("budget must be a number")
-    b = float(budget)
-    if math.isnan(b) or b <= 0:
-        raise SampleError("budget must be > 0")
-    if b >= 1:
-        if not b.is_integer():
-            raise SampleError("a budget >= 1 is a count and must be whole")
-        return int(b)
-    if "task_size" in opts:
-        size = opts["task_size"]
-    else:
-        task = opts.get("task", "task_examples")
-        try:
-            size = conn.execute("SELECT count(*) FROM %s"
-                                % quote_ident(task)).fetchone()[0]
-        except Exception as e:  # missing relation
-            raise SampleError("no task size: %s" % e)
-    n = math.floor(b * size + 0.5)
-    if n < 1:
-        raise SampleError("budget gives n = %d" % n)
-    return n
-
-
-class Plan:
-    """What a selection call works on, before any draw: n, the eligible
-    examples (id -> behaviour, categories, vector), the categories in the
-    method's order, k, and the category members."""
-
-
-def make_plan(conn, method, budget, options=None):
-    opts = dict(options or {})
-    for key in opts:
-        if key not in OPTION_KEYS:
-            raise SampleError("unknown option %s" % key)
-    m = method.lower()
-    if m not in METHODS:
-        raise SampleError("unknown method %s" % method)
-    p = Plan()
-    p.method = m
-    p.base = m[:-2] if m.endswith("-b") else m
-    p.seed = opts.get("seed", 0)
-    p.fill = opts.get("fill", "score" if p.base == "cossim" else "random")
-    if p.fill not in ("random", "score", "none"):
-        raise SampleError("bad fill")
-    if p.fill == "score" and p.base != "cossim":
-        raise SampleError("fill score is only for cossim")
-    p.allow_short = bool(opts.get("allow_short", False))
-    p.n = resolve_n(conn, budget, opts)
-
-    beh = opts.get("behavior", ["T1"] if m.endswith("-b") else None)
-    if isinstance(beh, str):
-        beh = [beh]
-    if beh is not None and any(b not in BEHAVIORS for b in beh):
-        raise SampleError("bad behavior")
-    cats_opt = opts.get("categories")
-
-    pool = opts.get("pool", "safety_pool")
-    rows = conn.execute("SELECT id, category, behavior, embedding FROM %s"
-                        % quote_ident(pool)).fetchall()
-    behavior, blobs, allcats = {}, {}, {}
-    for rid, cat, b, emb in rows:
-        if rid in behavior and behavior[rid] != b:
-            raise SampleError("example %d has two behaviours" % rid)
-        behavior[rid] = b
-        allcats.setdefault(rid, set())
-        if emb is not None:
-            blobs.setdefault(rid, emb)
-        if beh is not None and b not in beh:
-            continue
-        if cats_opt is not None and cat not in cats_opt:
-            continue
-        allcats[rid].add(cat)
-    p.behavior = {i: behavior[i] for i in allcats if allcats[i]}
-    p.eligible = sorted(p.behavior)
-    p.cats = {i: {c for c in allcats[i] if c is not None} for i in p.eligible}
-    if len(p.eligible) < p.n:
-        if not p.allow_short:
-            raise SampleError("only %d eligible examples for n = %d"
-                              % (len(p.eligible), p.n))
-        if SHORT_CLAMPS_N:
-            p.n = len(p.eligible)         # reading: see SHORT_CLAMPS_N
-
-    p.members = {}
-    for i in p.eligible:
-        for c in p.cats[i]:
-            p.members.setdefault(c, []).append(i)
-    if p.base in ("sss", "pss"):
-        p.order = sorted(p.members, key=lambda c: (len(p.members[c]), c))
-    elif p.base == "cossim":
-        ref = opts.get("reference", "safety_reference")
-        refrows = conn.execute("SELECT category, embedding FROM %s"
-                               % quote_ident(ref)).fetchall()
-        p.refvecs = {}
-        for c, emb in refrows:
-            if cats_opt is not None and c not in cats_opt:  # reading
-                continue
-            p.refvecs.setdefault(c, []).append(unpack(emb, "reference"))
-        if not p.refvecs:
-            raise SampleError("empty reference set")
-        p.order = sorted(p.refvecs)
-    else:
-        p.order = []
-    p.k = max(1, p.n // len(p.order)) if p.order else 0
-
-    p.vec = {}
-    if p.base in ("pss", "cossim"):
-        dims = set()
-        for i in p.eligible:
-            v = unpack(blobs.get(i), "example %d" % i)
-            if norm(v) == 0:
-                raise SampleError("example %d has a zero embedding" % i)
-            p.vec[i] = v
-            dims.add(len(v))
-        if p.base == "cossim":
-            dims.update(len(v) for vs in p.refvecs.values() for v in vs)
-        if len(dims) > 1:
-            raise SampleError("dimension mismatch %s" % sorted(dims))
-    return p
+__all__ = ["SampleError", "select", "check_structure", "make_plan"]
 
 
 def pss_scores(p):
@@ -234,63 +85,248 @@ def cossim_scores(p, direct=False):
     return scores
 
 
+def best_category(p, scores, i):
+    """cossim: the category with i's highest score, the first by name."""
+    bc = max(p.order, key=lambda c: (scores[c][i], -p.order.index(c)))
+    return bc, scores[bc][i]
+
+
+def sim(a, b):
+    """Cosine, exactly 1 for identical vectors."""
+    return 1.0 if a == b else cosine(a, b)
+
+
+class State:
+    """The selection so far: rows, chosen ids, taken groups."""
+
+    def __init__(self, p):
+        self.p = p
+        self.rows = []
+        self.chosen = set()
+        self.groups = set()
+
+    def blocked(self, i):
+        """Chosen already, or its group was taken."""
+        if i in self.chosen:
+            return True
+        g = self.p.group[i]
+        return g is not None and g in self.groups
+
+    def near_dup(self, i, against):
+        t = self.p.dedup
+        return t is not None and any(sim(self.p.vec[i], self.p.vec[j]) >= t
+                                     for j in against)
+
+    def main_ids(self):
+        return [r[0] for r in self.rows]
+
+    def take(self, i, cat, score, stage, behavior=None):
+        p = self.p
+        beh = behavior if behavior is not None else p.behavior[i]
+        self.rows.append((i, cat, beh, score, len(self.rows) + 1, stage))
+        self.chosen.add(i)
+        if p.group[i] is not None:
+            self.groups.add(p.group[i])
+
+
+def take_ranked(st, ranked, want, cat, score_of, stage):
+    """Takes up to want of ranked (best first), skipping blocked ids and
+    near-duplicates of the rows chosen so far; returns how many."""
+    got = 0
+    for i in ranked:
+        if got >= want:
+            break
+        if st.blocked(i) or st.near_dup(i, st.main_ids()):
+            continue
+        st.take(i, cat, score_of(i), stage)
+        got += 1
+    return got
+
+
+def take_random(st, rng, cands, want, cat, stage):
+    """Takes up to want of cands drawn at random (a shuffle), skipping
+    blocked ids and near-duplicates; returns how many."""
+    pool = [i for i in cands if not st.blocked(i)]
+    rng.shuffle(pool)
+    return take_ranked(st, pool, want, cat, lambda i: None, stage)
+
+
+def first_unique(st, cands, score, against, dropped):
+    """The best of cands by score (ties: tie key, id) that is not a
+    near-duplicate of against; the near-duplicates passed over go into
+    dropped.  None when there is none."""
+    for i in sorted(cands, key=lambda i: order_key(st.p, i, score[i])):
+        if not st.near_dup(i, against):
+            return i
+        dropped.add(i)
+    return None
+
+
+def fl_category(st, c, want):
+    """Facility location in category c: greedy gains of
+    F(S) = sum_j max_{i in S} max(0, cos(i, j)) over the members j; members
+    chosen before count in S from the start; score = gain / |M|."""
+    p = st.p
+    members = p.members[c]
+    vec = p.vec
+    simrow = {i: [max(0.0, sim(vec[i], vec[j])) for j in members]
+              for i in members}
+    cur = [0.0] * len(members)
+    for i in members:
+        if i in st.chosen:
+            cur = [max(a, b) for a, b in zip(cur, simrow[i])]
+    dropped = set()
+    got = 0
+    while got < want:
+        cands = [i for i in members if not st.blocked(i) and i not in dropped]
+        if not cands:
+            break
+        gain = {i: sum(max(0.0, a - b) for a, b in zip(simrow[i], cur))
+                for i in cands}
+        pick = first_unique(st, cands, gain, st.main_ids(), dropped)
+        if pick is None:
+            break
+        st.take(pick, c, gain[pick] / len(members), "category")
+        cur = [max(a, b) for a, b in zip(cur, simrow[pick])]
+        got += 1
+    return got
+
+
+def category_visits(st, scores):
+    """Yields (category, how many to take) in visiting order; send() it
+    how many were taken, so that a shortfall passes on where the quota
+    says so.  Sizes: eligible members; for cossim, the examples whose best
+    category it is."""
+    p = st.p
+    if p.base == "cossim":
+        sizes = {}
+        for i in p.eligible:
+            bc = best_category(p, scores, i)[0]
+            sizes[bc] = sizes.get(bc, 0) + 1
+    else:
+        sizes = {c: len(m) for c, m in p.members.items()}
+    plan, carry_on = visits(p, sizes)
+    carry = 0
+    for c, share in plan:
+        if len(st.rows) >= p.n_main:
+            return
+        want = min(share + carry, p.n_main - len(st.rows))
+        got = yield c, want
+        yield None
+        carry = want - got if carry_on else 0
+
+
+def category_stage(st, rng, scores):
+    p = st.p
+    gen = category_visits(st, scores)
+    for c, want in gen:
+        if p.base == "sss":
+            got = take_random(st, rng, p.members[c], want, c, "category")
+        elif p.base == "fl":
+            got = fl_category(st, c, want)
+        else:
+            cands = p.members[c] if p.base == "pss" else p.eligible
+            ranked = sorted(cands, key=lambda i: order_key(p, i, scores[c][i]))
+            got = take_ranked(st, ranked, want, c, lambda i: scores[c][i],
+                              "category")
+        gen.send(got)
+
+
+def fill_stage(st, rng, scores):
+    p = st.p
+    need = p.n_main - len(st.rows)
+    if need <= 0 or p.fill == "none":
+        return
+    rest = [i for i in p.eligible if not st.blocked(i)]
+    if p.fill == "score":
+        best = {i: best_category(p, scores, i) for i in rest}
+        rest.sort(key=lambda i: order_key(p, i, best[i][1]))
+        for i in rest:
+            if len(st.rows) >= p.n_main:
+                break
+            if st.blocked(i) or st.near_dup(i, st.main_ids()):
+                continue
+            st.take(i, best[i][0], best[i][1], "fill")
+    else:
+        take_random(st, rng, rest, need, None, "fill")
+
+
+def contrast_stage(conn, p, st):
+    """The contrast rows: round robin over the first min(anchors, share)
+    chosen T1 rows (rank order); each turn the anchor takes the unpicked T3
+    candidate with the highest cosine to it; dedup among contrast rows."""
+    share = p.n_contrast
+    anchors = [r for r in st.rows if r[2] == "T1"]
+    if not anchors:
+        raise SampleError("contrast needs T1 rows to anchor on")
+    cands = sorted(i for i, b in p.all_behavior.items()
+                   if b == "T3" and not st.blocked(i))
+    load_vectors(p, cands)
+    load_vectors(p, [r[0] for r in anchors])
+    if len({len(p.vec[i]) for i in cands} |
+           {len(p.vec[r[0]]) for r in anchors}) > 1:
+        raise SampleError("contrast: dimension mismatch")
+    if p.group_count(cands) < share and not p.allow_short:
+        raise SampleError("contrast: only %d T3 candidates for %d"
+                          % (p.group_count(cands), share))
+    turns = anchors[:min(len(anchors), share)]
+    picked = []
+    dropped = set()
+    t = 0
+    while len(picked) < share:
+        a = turns[t % len(turns)]
+        t += 1
+        av = p.vec[a[0]]
+        live = [i for i in cands if not st.blocked(i) and i not in dropped]
+        score = {i: sim(av, p.vec[i]) for i in live}
+        pick = first_unique(st, live, score, picked, dropped)
+        if pick is None:
+            break
+        st.take(pick, a[1], score[pick], "contrast", "T3")
+        picked.append(pick)
+    if len(picked) < share and not p.allow_short:
+        raise SampleError("contrast: only %d T3 candidates remain after "
+                          "dedup" % len(picked))
+
+
 def select(conn, method, budget, options=None, direct=False):
     """The rows (id, category, behavior, score, rank, stage) of
     safety_sample(method, budget, options); raises SampleError.  direct:
     compute cossim scores as the mean of the cosines."""
     p = make_plan(conn, method, budget, options)
+    if p.base == "random" and p.fill == "none":
+        raise SampleError("fill none with random returns nothing")
     rng = random.Random(p.seed)
-    out = []
-    chosen = set()
-
-    def emit(i, cat, score, stage):
-        out.append((i, cat, p.behavior[i], score, len(out) + 1, stage))
-        chosen.add(i)
-
+    st = State(p)
     scores = None
     if p.base == "pss":
         scores = pss_scores(p)
     elif p.base == "cossim":
         scores = cossim_scores(p, direct)
-    for c in p.order:
-        if len(chosen) >= p.n:
-            break
-        pool = p.members[c] if p.base != "cossim" else p.eligible
-        avail = [i for i in pool if i not in chosen]
-        take = min(p.k, p.n - len(chosen))
-        if p.base == "sss":
-            picks = avail if len(avail) <= take else rng.sample(avail, take)
-            for i in picks:
-                emit(i, c, None, "category")
-        else:
-            avail.sort(key=lambda i: (-scores[c][i], i))
-            for i in avail[:take]:
-                emit(i, c, scores[c][i], "category")
-    if p.fill == "none":
-        return out
-    rest = [i for i in p.eligible if i not in chosen]
-    need = min(p.n - len(chosen), len(rest))
-    if p.fill == "score":
-        best = {}
-        for i in rest:
-            bc = max(p.order, key=lambda c: (scores[c][i], -p.order.index(c)))
-            best[i] = (bc, scores[bc][i])
-        rest.sort(key=lambda i: (-best[i][1], i))
-        for i in rest[:need]:
-            emit(i, best[i][0], best[i][1], "fill")
-    else:
-        for i in rng.sample(rest, need):
-            emit(i, None, None, "fill")
-    return out
+    category_stage(st, rng, scores)
+    fill_stage(st, rng, scores)
+    if p.dedup is not None and p.fill != "none" and \
+            len(st.rows) < p.n_main and not p.allow_short:
+        raise SampleError("dedup left only %d examples for %d"
+                          % (len(st.rows), p.n_main))
+    if p.n_contrast > 0:
+        contrast_stage(conn, p, st)
+    return st.rows
 
+
+# ------------------------------------------------------------------ checks
 
 def check_structure(conn, method, budget, options, rows):
     """Replays a selection returned by the extension against the contract's
-    quota rules; returns a list of problems (empty when it conforms).
-    Checks: ranks 1..len, no duplicate ids, every id eligible with its own
-    behaviour, the category rows in the method's category order with exactly
-    min(k, unchosen members, n - chosen) rows per category, each a member of
-    that category not chosen before, and the fill count and shape."""
+    rules; returns a list of problems (empty when it conforms).  Checks:
+    ranks 1..len, no duplicate ids, every id eligible with its own
+    behaviour, at most one row per group, dedup between main rows and
+    between contrast rows; the category rows in the visiting order, each
+    visit a run of unchosen members of its category as long as the quota
+    (with what earlier visits passed on) allows, and shorter only when no
+    unchosen member is left that is not blocked by its group or dedup; the
+    fill count likewise; the contrast rows exactly as the reference
+    computes them from the returned main rows."""
     p = make_plan(conn, method, budget, options)
     bad = []
     ids = [r[0] for r in rows]
@@ -298,48 +334,95 @@ def check_structure(conn, method, budget, options, rows):
         bad.append("ranks are not 1..%d" % len(rows))
     if len(set(ids)) != len(ids):
         bad.append("duplicate ids")
-    for r in rows:
+    main = [r for r in rows if r[5] != "contrast"]
+    for r in main:
         if r[0] not in p.behavior:
             bad.append("id %s is not eligible" % r[0])
         elif r[2] != p.behavior[r[0]]:
             bad.append("id %s behaviour %s, pool says %s"
                        % (r[0], r[2], p.behavior[r[0]]))
+    named = [p.group[i] for i in ids if p.group.get(i) is not None]
+    if len(set(named)) != len(named):
+        bad.append("two rows share a group value")
     if bad:
         return bad
-    chosen = set()
+    st = State(p)
+    scores = None
+    if p.base == "cossim":
+        scores = cossim_scores(p)
+    bad += replay_main(p, st, main, scores)
+    if bad:
+        return bad
+    if p.n_contrast > 0:
+        want = []
+        try:
+            st2 = State(p)
+            for r in main:
+                st2.take(r[0], r[1], r[3], r[5])
+            contrast_stage(conn, p, st2)
+            want = st2.rows[len(main):]
+        except SampleError as e:
+            bad.append("contrast: reference says %s" % e)
+        got = rows[len(main):]
+        if len(got) != len(want) or any(
+                (w[0], w[1], w[2], w[4], w[5]) != (g[0], g[1], g[2], g[4],
+                                                   g[5])
+                or abs(w[3] - g[3]) > 1e-4 for w, g in zip(want, got)):
+            bad.append("contrast rows %s, expected %s" % (got, want))
+    return bad
+
+
+def exhausted(st, cands):
+    """True when every candidate is blocked (chosen, group, dedup)."""
+    return all(st.blocked(i) or st.near_dup(i, st.main_ids()) for i in cands)
+
+
+def replay_main(p, st, main, scores):
+    bad = []
     pos = 0
     if p.base != "random":
-        for c in p.order:
-            if len(chosen) >= p.n:
-                break
-            pool = p.members[c] if p.base != "cossim" else p.eligible
-            avail = {i for i in pool if i not in chosen}
-            q = min(p.k, len(avail), p.n - len(chosen))
-            seg = rows[pos:pos + q]
-            if len(seg) != q or any(r[1] != c or r[5] != "category"
-                                    or r[0] not in avail for r in seg):
-                bad.append("category %r: expected %d 'category' rows of its "
-                           "unchosen members at ranks %d..%d, got %s"
-                           % (c, q, pos + 1, pos + q,
-                              [(r[0], r[1], r[5]) for r in seg]))
+        gen = category_visits(st, scores)
+        for c, want in gen:
+            cands = p.members[c] if p.base != "cossim" else p.eligible
+            got = 0
+            while got < want and pos < len(main) and main[pos][5] == \
+                    "category" and main[pos][1] == c:
+                i = main[pos][0]
+                if i not in cands or st.blocked(i) or \
+                        st.near_dup(i, st.main_ids()):
+                    bad.append("rank %d: id %d is not an available member "
+                               "of %r" % (pos + 1, i, c))
+                    return bad
+                st.take(i, c, main[pos][3], "category")
+                got += 1
+                pos += 1
+            if got < want and not exhausted(st, cands):
+                bad.append("category %r: %d rows, expected %d"
+                           % (c, got, want))
                 return bad
-            chosen.update(r[0] for r in seg)
-            pos += q
-    fill = rows[pos:]
-    if p.fill == "none":
-        want = 0
-    else:
-        want = min(p.n - len(chosen), len(p.eligible) - len(chosen))
-    if len(fill) != want:
-        bad.append("fill: expected %d rows, got %d" % (want, len(fill)))
+            gen.send(got)
+    fill = main[pos:]
     for r in fill:
         if r[5] != "fill":
             bad.append("rank %d: stage %r, expected 'fill'" % (r[4], r[5]))
+            return bad
+        if st.blocked(r[0]) or st.near_dup(r[0], st.main_ids()):
+            bad.append("rank %d: fill id %d is blocked" % (r[4], r[0]))
+            return bad
         if p.fill == "random" and (r[1] is not None or r[3] is not None):
             bad.append("rank %d: random fill row has category/score %r/%r"
                        % (r[4], r[1], r[3]))
+        st.take(r[0], r[1], r[3], "fill")
+    if p.fill == "none":
+        if fill:
+            bad.append("fill none, but %d fill rows" % len(fill))
+    elif len(st.rows) < p.n_main and not exhausted(st, p.eligible):
+        bad.append("fill: %d rows in all, expected %d"
+                   % (len(st.rows), p.n_main))
+    elif len(st.rows) > p.n_main:
+        bad.append("%d rows, expected %d" % (len(st.rows), p.n_main))
     if p.base in ("sss", "random"):
-        for r in rows:
+        for r in main:
             if r[3] is not None:
                 bad.append("rank %d: score %r, expected NULL" % (r[4], r[3]))
     return bad

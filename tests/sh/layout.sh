@@ -80,9 +80,8 @@ check "ext/ keeps the layout rules" "rc=0" "$out"
 out=$("$PY" tests/layout.py tests 2>&1; echo "rc=$?")
 check "tests/ keeps the size rules" "rc=0" "$out"
 
-# The core links on its own: the unit tests are built from ext/core/ alone
-# (and ext/refusal.c until it moves there); no unit-test binary refers to
-# an sqlite3 symbol.  Without nm or without the binaries (make unit-tests)
+# The core links on its own: the unit tests are built from ext/core/ alone;
+# no unit-test binary refers to an sqlite3 symbol.  Without nm or without the binaries (make unit-tests)
 # this fails rather than passing unchecked.
 check "nm is installed" "yes" "$(command -v nm >/dev/null && echo yes || echo 'no: install binutils')"
 bins=$(ls "$BUILD"/tests/test_* 2>/dev/null)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # sample_reference.sh — compares safety_sample with the independent Python
-# reference (tests/reference/): hand-worked cases, then 30 random pools with
-# 18 calls each (pss/cossim row for row, sss/random by their quotas).
+# reference (tests/reference/): hand-worked cases, then 30 random pools
+# (most with several responses per prompt sharing its embedding) with 53
+# calls each: pss/cossim/fl row for row with ties by the tie key, sss/random
+# by their quotas; dedup, quota, contrast and group in every method.
 # Needs Debian's /usr/bin/python3 (its sqlite3 module can load extensions).
 # Ends with "N passed, M failed"; exits non-zero on failure.
 set -u

@@ -323,7 +323,7 @@ SELECT * FROM safety_sample('pss-b', 4, '{"contrast": 0.5}');
 #error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 examples are available; lower contrast, add T3 examples (benign, answered) to the pool, or pass "allow_short": true
 
 #test contrast shortage after dedup says so
-CREATE TABLE t3dup AS SELECT * FROM safety_pool UNION ALL SELECT 100, NULL, 'T3', vec_f32('[1, 1.0001]');
+CREATE TABLE t3dup AS SELECT id, category, behavior, embedding FROM safety_pool UNION ALL SELECT 100, NULL, 'T3', vec_f32('[1, 1.0001]');
 SELECT * FROM safety_sample('pss-b', 4, '{"pool": "t3dup", "contrast": 0.5, "dedup": 0.99}');
 #error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 examples remain after dedup
 
@@ -347,7 +347,7 @@ SELECT * FROM safety_sample('sss', 4, '{"pool": "noemb", "contrast": 0.5}');
 #test contrast: T3 embeddings of another dimension
 CREATE TABLE t3dim AS SELECT id, category, behavior, CASE WHEN behavior = 'T3' THEN vec_f32('[1, 1, 1]') ELSE embedding END AS embedding FROM safety_pool;
 SELECT * FROM safety_sample('pss-b', 2, '{"pool": "t3dim", "contrast": 0.5}');
-#error safety_sample: option contrast: the T3 examples have 3-dimensional embeddings but the selected ones have 2 (dimension mismatch 3 vs 2)
+#error safety_sample: option contrast: a T3 example has a 3-dimensional embedding but the selected examples have 2 (dimension mismatch 3 vs 2); every embedding must come from the same model
 
 -- ---------------------------------------------------------------- report
 

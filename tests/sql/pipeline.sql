@@ -362,15 +362,15 @@ SELECT count(*), count(DISTINCT s.category), sum(s.score = cosine(h.embedding, p
 -- that says what to use instead, and it is direct-only (not in a view).
 
 #test the internal aggregate cannot be called from SQL
-SELECT safety_sample_read_pool(1, id, category, behavior, embedding) FROM big;
+SELECT safety_sample_read_pool(1, id, category, behavior, embedding, NULL) FROM big;
 #error ^safety_sample_read_pool: this function is internal to safety_sample, which reads the pool with it; select from safety_sample(...) instead
 
 #test nor with a NULL where its reader goes
-SELECT safety_sample_read_pool(NULL, 1, 'c0', 'T1', x'0000803f');
+SELECT safety_sample_read_pool(NULL, 1, 'c0', 'T1', x'0000803f', NULL);
 #error ^safety_sample_read_pool: this function is internal to safety_sample
 
 #setup
-CREATE VIEW uses_reader AS SELECT safety_sample_read_pool(NULL, 1, 'c0', 'T1', x'0000803f') AS x;
+CREATE VIEW uses_reader AS SELECT safety_sample_read_pool(NULL, 1, 'c0', 'T1', x'0000803f', NULL) AS x;
 
 #test nor from a view: it is direct-only
 SELECT * FROM uses_reader;

@@ -18,6 +18,31 @@ INSERT INTO temp.sweep_case VALUES
 SELECT * FROM temp.sweep_check;
 #true
 
+#test group: every method x 4 budgets x 5 seeds, one per instruction (the list path is off; ties among shared embeddings)
+DELETE FROM temp.sweep_case;
+INSERT INTO temp.sweep_case VALUES
+  ('["random","sss","sss-b","pss","pss-b","cossim","cossim-b","fl"]',
+   '[1, 4, 30, 120]', '{"seeds": [0, 1, 2, 7, -3], "group": "instruction", "allow_short": true}');
+SELECT * FROM temp.sweep_check;
+#true
+
+#test group with a behaviour filter and score fill off: views of the read keep the groups
+DELETE FROM temp.sweep_case;
+INSERT INTO temp.sweep_case VALUES
+  ('["pss","cossim","sss"]', '[3, 25]',
+   '{"seeds": [3, 4], "group": "instruction", "behavior": ["T1", "T2"], "fill": "none"}');
+SELECT * FROM temp.sweep_check;
+#true
+
+#test group: the rows of one sweep hold one example per instruction in every combination
+SELECT count(*), sum(k > 1), count(DISTINCT method || seed)
+FROM (SELECT w.method, w.seed, p.instruction, count(*) AS k
+      FROM safety_sweep('["pss","cossim","sss"]', 60, '{"seeds": [0, 5], "group": "instruction"}') AS w
+      JOIN (SELECT DISTINCT id, instruction FROM safety_pool) AS p ON p.id = w.id
+      GROUP BY 1, 2, 3);
+#expect
+360|0|6
+
 #test one method name and one budget, the seed option (no seeds)
 DELETE FROM temp.sweep_case;
 INSERT INTO temp.sweep_case VALUES ('pss-b', 12, '{"seed": 5}');

@@ -1,0 +1,122 @@
+"""data.py - the labelled responses the refusal detector is built and measured
+from (all under tests/data, see each SOURCE.md), and how each data set's label
+maps to the three kinds of SPEC section 4.
+
+Every example is (source, text bytes, kind, r, c, weight):
+  kind  the label as measured: 'R' clean refusal, 'P' partial refusal, 'C'
+        compliance, 'J' jailbroken (fulfils a harmful request: P or C, never R),
+        'NJ' not jailbroken (mostly refusals), 'DNA1'/'DNA4' Do-Not-Answer
+        actions 1 and 4 (mixed; measured, not scored);
+  r     training target of the document model: 1 clean refusal, 0 not, None
+        not trained on;
+  c     1 when the response declines or warns (R or P), 0 plain compliance,
+        None unknown; the sentence model takes its answer sentences from
+        kind C and from jailbroken answers with c = 0;
+  weight  the example's weight in training.
+
+Mapping (documented in the user documentation too):
+  XSTest final_label: 2_full_refusal R; 3_partial_refusal P; 1_full_compliance C.
+  Do-Not-Answer M_action: 0 (refuses or cannot assist) R; 2 (balanced
+    statement) C; 3 (cautious answer with a disclaimer or referral) P;
+    5 (follows the instruction) C; 1 (refutes the premise) and 4 (model
+    limits) are mixed (a bare rebuttal or "I don't have access" is a
+    refusal, one followed by an answer is not): not trained on.
+  GPTFuzz label: 1 (jailbroken) J: r = 0; c = 1 (partial) when it has a cue
+    sentence (features.has_cue), else 0 (compliance); 0 NJ: r = 1 at half
+    weight (mostly refusals, some evasive answers).
+  JailbreakBench (LLM judge): jailbroken J like GPTFuzz; not jailbroken NJ
+    like GPTFuzz 0.
+  Safety-Tuned LLaMAs outputs: R for the evaluation, not trained on (r =
+    None): many are helpful explanations of borderline requests, and as
+    refusals they cut XSTest's purity left out from 0.58 to 0.27.
+  AlpacaEval reference outputs: C.
+The module constants below (STL_R, DNA1_R, ...) are these choices, so that
+evaluate.py --set can try others.
+"""
+
+import csv
+import json
+import os
+
+import features
+
+csv.field_size_limit(1 << 30)
+
+STL_WEIGHT = 1.0
+STL_R = None
+DNA1_C = None
+DNA1_R = None
+DNA4_R = None
+NJ_WEIGHT = 0.5
+DNA_MODELS = ("GPT4", "ChatGPT", "Claude", "ChatGLM2", "llama2-7b-chat", "vicuna-7b")
+
+
+def _csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _ex(src, text, kind, r, c, w=1.0):
+    return (src, text.encode("utf-8"), kind, r, c, w)
+
+
+def _jb(src, text):
+    """A jailbroken response: gives the content, so never a clean refusal; a
+    partial refusal when it also declines or warns (has a cue sentence),
+    else compliance."""
+    b = text.encode("utf-8")
+    return (src, b, "J", 0, 1 if features.has_cue(b) else 0, 1.0)
+
+
+def load(data_dir):
+    """All examples in a fixed order."""
+    out = []
+    xs = _csv(os.path.join(data_dir, "xstest", "xstest_v2_completions_mistralinstruct.csv"))
+    xmap = {"2_full_refusal": ("R", 1, 1), "3_partial_refusal": ("P", 0, 1),
+            "1_full_compliance": ("C", 0, 0)}
+    for row in xs:
+        k, r, c = xmap[row["final_label"]]
+        out.append(_ex("xstest-mistral", row["completion"], k, r, c))
+    dmap = {"0": ("R", 1, 1), "1": ("DNA1", DNA1_R, DNA1_C), "2": ("C", 0, 0),
+            "3": ("P", 0, 1), "4": ("DNA4", DNA4_R, 1), "5": ("C", 0, 0)}
+    dna = _csv(os.path.join(data_dir, "do-not-answer", "data_en.csv"))
+    for m in DNA_MODELS:
+        for row in dna:
+            k, r, c = dmap[row[m + "_action"]]
+            out.append(_ex("dna-" + m, row[m + "_response"], k, r, c))
+    for row in _csv(os.path.join(data_dir, "gptfuzz", "train.csv")):
+        if row["label"] == "1":
+            out.append(_jb("gptfuzz", row["Response"]))
+        else:
+            out.append(_ex("gptfuzz", row["Response"], "NJ", 1, 1, NJ_WEIGHT))
+    for row in _csv(os.path.join(data_dir, "jailbreakbench", "jbb_artifacts.csv")):
+        src = "jbb-" + row["model"]
+        if row["refusal"] == "0":
+            out.append(_jb(src, row["response"]))
+        else:
+            out.append(_ex(src, row["response"], "NJ", 1, 1, NJ_WEIGHT))
+    with open(os.path.join(data_dir, "safety-tuned-llamas",
+                           "safety_only_data_Instructions.json"), encoding="utf-8") as f:
+        for item in json.load(f):
+            out.append(_ex("safety-tuned-llamas", item["output"], "R", STL_R, 1, STL_WEIGHT))
+    with open(os.path.join(data_dir, "alpaca-eval", "model_outputs.json"), encoding="utf-8") as f:
+        for item in json.load(f):
+            out.append(_ex("alpaca-eval", item["output"], "C", 0, 0))
+    return out
+
+
+def sources(examples):
+    """The source names in order of first appearance."""
+    seen = []
+    for e in examples:
+        if e[0] not in seen:
+            seen.append(e[0])
+    return seen
+
+
+def phrase_lists(data_dir):
+    """{list name: [phrases]} from refusal-phrases/refusal_phrases.csv."""
+    lists = {}
+    for row in _csv(os.path.join(data_dir, "refusal-phrases", "refusal_phrases.csv")):
+        lists.setdefault(row["list"], []).append(row["phrase"])
+    return lists

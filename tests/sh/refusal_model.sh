@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# refusal_model.sh — the refusal detector's generated model is reproducible
+# and the C detector is the one that was trained:
+#   1. python3 tests/refusal/train.py regenerates ext/core/refusal_model.c byte for
+#      byte from tests/data (the trainer is deterministic);
+#   2. on every bundled text (17,169) the extension's refusal_kind and
+#      refusal_score equal what the trainer's own Python scoring gives
+#      (features.py is a second implementation of ext/core/refusal.c's features);
+#   3. is_refusal = (refusal_kind = 'refusal') = (refusal_score >= 0.5) and
+#      every score is in [0, 1] on all of them.
+# Honours BUILD / EXT like tests/run.sh.  Ends with "N passed, M failed".
+set -u
+TEST_NAME=refusal_model.sh
+. "$(dirname "$0")/../shlib.sh"
+# verdict NAME OK(0/1) DETAIL: a check that shows DETAIL when it fails
+verdict() { check "$1" ok "$([ "$2" = 1 ] && echo ok || printf '%s' "$3")"; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+err=$(python3 tests/refusal/train.py --out "$tmp/refusal_model.c" --db "$tmp/expect.db" 2>&1)
+rc=$?
+verdict "train.py runs" "$([ $rc -eq 0 ] && echo 1 || echo 0)" "exit $rc: $(printf '%s' "$err" | tail -n 3)"
+verdict "ext/core/refusal_model.c is what train.py generates, byte for byte" \
+  "$(cmp -s "$tmp/refusal_model.c" ext/core/refusal_model.c && echo 1 || echo 0)" \
+  "$(cmp "$tmp/refusal_model.c" ext/core/refusal_model.c 2>&1 | head -n 1); run python3 tests/refusal/train.py"
+
+q() { sqlite3 -batch "$tmp/expect.db" ".load $EXT" "$@" 2>&1; }
+got=$(q "SELECT count(*), sum(refusal_kind(txt) IS kind), sum(refusal_score(txt) = score) FROM expect")
+verdict "C and Python agree on kind and score of every bundled text" \
+  "$(printf '%s' "$got" | awk -F'|' '$1 > 17000 && $1 == $2 && $1 == $3 { ok = 1 } END { print ok + 0 }')" \
+  "rows|same kind|same score = $got; first differences: $(q "SELECT id, source, kind, refusal_kind(txt), score, refusal_score(txt) FROM expect WHERE refusal_kind(txt) IS NOT kind OR refusal_score(txt) <> score LIMIT 3")"
+got=$(q "SELECT sum(is_refusal(txt) = (refusal_kind(txt) = 'refusal')), sum(is_refusal(txt) = (refusal_score(txt) >= 0.5)), sum(refusal_score(txt) BETWEEN 0.0 AND 1.0), count(*), count(DISTINCT refusal_kind(txt)) FROM expect")
+verdict "is_refusal = (kind = 'refusal') = (score >= 0.5), scores in [0, 1], all three kinds occur" \
+  "$(printf '%s' "$got" | awk -F'|' '$4 > 17000 && $1 == $4 && $2 == $4 && $3 == $4 && $5 == 3 { ok = 1 } END { print ok + 0 }')" \
+  "$got"
+
+finish
