@@ -220,8 +220,9 @@ int select_pss_scores(const SelectPool *pool, double *score, double *proto_norm)
   return pss_member_scores(pool, score, proto_norm);
 }
 
-/* Examples cossim_scores scores between two stop checks. */
-#define SCORE_BLOCK ((size_t)4096)
+/* Work (multiply-adds) cossim_scores does between two stop checks: a
+ * block of at least two rows (so that both threads have one). */
+#define SCORE_BLOCK_WORK ((size_t)1 << 23)
 
 /* The cossim scores of examples i0..i1-1 into rows (each depends on its
  * own example only, so spans may run on any thread). */
@@ -278,8 +279,10 @@ int cossim_scores(const SelectPool *p, double **flat) {
     return 0;
   }
   /* In blocks, so that the stop check (this thread's) runs between them. */
-  for (size_t i0 = 0; i0 < p->n && !core_stopped(); i0 += SCORE_BLOCK) {
-    size_t i1 = p->n - i0 < SCORE_BLOCK ? p->n : i0 + SCORE_BLOCK;
+  size_t block = SCORE_BLOCK_WORK / (p->n_cat * p->dim + 1);
+  if (block < 2) block = 2;
+  for (size_t i0 = 0; i0 < p->n && !core_stopped(); i0 += block) {
+    size_t i1 = p->n - i0 < block ? p->n : i0 + block;
     cossim_score_rows(p, means, i0, i1, scores + i0 * p->n_cat);
     core_tick((uint64_t)(i1 - i0) * (p->n_cat * p->dim + 1));
   }

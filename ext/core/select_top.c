@@ -15,8 +15,10 @@
 #include "vector.h"
 #include <string.h>
 
-/* Examples scored at a time (a block of rows: 8192 x categories doubles). */
+/* Examples scored at a time (a block of rows: at most 8192 x categories
+ * doubles, and about 2^23 multiply-adds, so the stop check runs often). */
 #define TOP_BLOCK ((size_t)8192)
+#define TOP_BLOCK_WORK ((size_t)1 << 23)
 
 /* Allocates view v's lists of at most k (k <= its size); 0: no memory. */
 static int top_alloc(SelectTop *top, size_t n_cat, size_t k) {
@@ -51,6 +53,8 @@ int select_cossim_tops(const SelectPool *p, size_t k, size_t n_views,
   size_t n_cat = p->n_cat, mean_cells, cells;
   int ok = ss_mul_size(n_cat, p->dim, &mean_cells) &&
            ss_mul_size(TOP_BLOCK, n_cat ? n_cat : 1, &cells);
+  size_t blk = TOP_BLOCK_WORK / (n_cat * p->dim + 1);
+  blk = blk < 2 ? 2 : blk > TOP_BLOCK ? TOP_BLOCK : blk;
   size_t **best_of = ss_malloc_array(n_views ? n_views : 1, sizeof *best_of);
   double *rows = ok && !p->score_ptr ? ss_malloc_array(cells, sizeof(double)) : NULL;
   double *means = ok && !p->score_ptr && mean_cells
@@ -60,12 +64,12 @@ int select_cossim_tops(const SelectPool *p, size_t k, size_t n_views,
   for (size_t v = 0; ok && v < n_views; v++)
     ok = top_alloc(&tops[v], n_cat, k < view_n[v] ? k : view_n[v]) &&
          (best_of[v] = ss_malloc_array(view_n[v] ? view_n[v] : 1, sizeof(size_t)));
-  for (size_t i0 = 0; ok && n_cat > 0 && i0 < p->n; i0 += TOP_BLOCK) {
-    if (core_tick((uint64_t)TOP_BLOCK * (n_cat * p->dim + n_views))) {
+  for (size_t i0 = 0; ok && n_cat > 0 && i0 < p->n; i0 += blk) {
+    if (core_tick((uint64_t)blk * (n_cat * p->dim + n_views))) {
       ok = 0; /* stopped (core_stopped() says so to the caller) */
       break;
     }
-    size_t i1 = p->n - i0 < TOP_BLOCK ? p->n : i0 + TOP_BLOCK;
+    size_t i1 = p->n - i0 < blk ? p->n : i0 + blk;
     if (!p->score_ptr) cossim_score_rows(p, means, i0, i1, rows);
     for (size_t i = i0; i < i1; i++) {
       const double *row = p->score_ptr ? p->score_ptr[i] : rows + (i - i0) * n_cat;
