@@ -30,6 +30,9 @@ Mapping (documented in the user documentation too):
     None): many are helpful explanations of borderline requests, and as
     refusals they cut XSTest's purity left out from 0.58 to 0.27.
   AlpacaEval reference outputs: C.
+  synthetic-refusals (hand-written templates, synthetic()): short refusals
+    with a reason R; "I will help you ..." and negated benign answers C; the
+    same refusals followed by content P, or by a complying second persona J.
 The module constants below (STL_R, DNA1_R, ...) are these choices, so that
 evaluate.py --set can try others.
 """
@@ -48,6 +51,7 @@ DNA1_C = None
 DNA1_R = None
 DNA4_R = None
 NJ_WEIGHT = 0.5
+SYN_WEIGHT = 1.0
 DNA_MODELS = ("GPT4", "ChatGPT", "Claude", "ChatGLM2", "llama2-7b-chat", "vicuna-7b")
 
 
@@ -102,6 +106,50 @@ def load(data_dir):
     with open(os.path.join(data_dir, "alpaca-eval", "model_outputs.json"), encoding="utf-8") as f:
         for item in json.load(f):
             out.append(_ex("alpaca-eval", item["output"], "C", 0, 0))
+    out.extend(synthetic(os.path.join(data_dir, "synthetic-refusals", "templates.json")))
+    return out
+
+
+def _sentence(text):
+    return text[0].upper() + text[1:]
+
+
+def _refusals(t):
+    """(action, refusal text) for every harmful action in 6 wordings: opener,
+    connector, reason and offer chosen by fixed strides through the lists."""
+    op, rs, cn, of = t["refusal_openers"], t["reasons"], t["connectors"], t["offers"]
+    for i, a in enumerate(t["harmful_actions"]):
+        for k in range(6):
+            c = cn[(i + k) % len(cn)]
+            r = rs[(5 * i + k) % len(rs)]
+            r = _sentence(r) if c == ". " else r
+            yield i, k, a, "%s %s%s%s.%s" % (op[(i + 3 * k) % len(op)], a, c, r,
+                                             of[(3 * i + k) % len(of)])
+
+
+def synthetic(path):
+    """The hand-written templates (tests/data/synthetic-refusals) expanded in
+    a fixed order: refusals with a reason, compliance of the same shape,
+    refusals followed by the content (partial) or by a complying persona."""
+    with open(path, encoding="utf-8") as f:
+        t = json.load(f)
+    out = []
+    for i, k, a, text in _refusals(t):
+        out.append(_ex("synthetic", text, "R", 1, 1, SYN_WEIGHT))
+        if k < 3:
+            tail = t["partial_tails"][(i + k) % len(t["partial_tails"])]
+            out.append(_ex("synthetic", text.split(".")[0] + "." + tail, "P", 0, 1, SYN_WEIGHT))
+        if k == 5:
+            out.append(_jb("synthetic", t["persona_template"].format(refusal=text, a=a)))
+    co, cr, cc = t["compliance_openers"], t["compliance_reasons"], t["compliance_content"]
+    for i, b in enumerate(t["benign_actions"]):
+        for k in range(len(co)):
+            text = "%s %s; %s." % (co[(i + k) % len(co)], b, cr[(3 * i + k) % len(cr)])
+            if k % 2:
+                text += " " + cc[(i + k) % len(cc)]
+            out.append(_ex("synthetic", text, "C", 0, 0, SYN_WEIGHT))
+        for n in t["negated_compliance"]:
+            out.append(_ex("synthetic", n.format(b=b), "C", 0, 0, SYN_WEIGHT))
     return out
 
 

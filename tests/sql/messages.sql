@@ -56,13 +56,13 @@ SELECT * FROM safety_sample('random', 9);
 
 #test the fix the message gives: is_refusal labels 4 and 5; 6 still lacks harmful_request
 UPDATE examples SET refusal = is_refusal(response) WHERE refusal IS NULL;
-SELECT * FROM safety_sample('random-b', 4);
-#error only 3 eligible examples (T1) for a budget of 4; 1 pool example has no behaviour (NULL: harmful_request or refusal is unlabelled), so the behaviour filter leaves it out
+SELECT * FROM safety_sample('random-b', 5);
+#error only 4 eligible examples (T1) for a budget of 5; 1 pool example has no behaviour (NULL: harmful_request or refusal is unlabelled), so the behaviour filter leaves it out
 
 #test and the selection runs on what is labelled
-SELECT count(*), sum(behavior = 'T1') FROM safety_sample('random-b', 3);
+SELECT count(*), sum(behavior = 'T1') FROM safety_sample('random-b', 4);
 #expect
-3|3
+4|4
 
 -- float64 vectors: numpy's default dtype stored with tobytes().  The BLOB
 -- below is the float64 bytes of [0.12, -0.53, 0.331, 0.7071, -0.2113,
