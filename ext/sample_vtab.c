@@ -24,6 +24,12 @@
 #define SAMPLE_COL_ID 0
 #define SAMPLE_COL_RANK 4
 #define SAMPLE_COL_METHOD 6 /* hidden: the arguments */
+
+/* The error of a call without its required arguments. */
+#define USAGE \
+  "needs a method and a budget, as in SELECT * FROM " \
+  "safety_sample('pss-b', 0.0005)"
+
 static const char sample_schema[] =
     "CREATE TABLE x(id INTEGER, category TEXT, behavior TEXT, score REAL, "
     "rank INTEGER, stage TEXT, method HIDDEN, budget HIDDEN, options HIDDEN)";
@@ -76,6 +82,7 @@ static int sampleFilter(sqlite3_vtab_cursor *cursor, int idxNum,
                         const char *idxStr, int argc, sqlite3_value **argv) {
   (void)idxStr;
   SampleCursor *cur = (SampleCursor *)cursor;
+  if (idxNum == TVF_MISSING_ARGS) return tvf_missing_args(cursor, FN, USAGE);
   TvfVtab *vt = (TvfVtab *)cursor->pVtab;
   SampleRun run;
   char *errmsg = NULL;
@@ -129,8 +136,7 @@ static int sampleRowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *pRowid) {
  */
 static int sampleBestIndex(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   int rc = tvf_best_index(vtab, info, SAMPLE_COL_METHOD, FN,
-                          "needs a method and a budget, as in SELECT * FROM "
-                          "safety_sample('pss-b', 0.0005)");
+                          USAGE);
   if (rc != SQLITE_OK) return rc;
   info->estimatedRows = 100;
   /* Rows come out in rank order. */

@@ -36,6 +36,13 @@ enum {
   SWEEP_COL_BUDGETS,
   SWEEP_COL_OPTIONS
 };
+
+/* The error of a call without its required arguments. */
+#define USAGE \
+  "needs methods and budgets, as in SELECT * FROM " \
+  "safety_sweep('[\"pss-b\", \"sss-b\"]', '[10, 100]', " \
+  "'{\"seeds\": [0, 1, 2]}')"
+
 static const char sweep_schema[] =
     "CREATE TABLE x(method TEXT, budget, seed INTEGER, id INTEGER, "
     "category TEXT, behavior TEXT, score REAL, rank INTEGER, stage TEXT, "
@@ -115,6 +122,7 @@ static int sweepFilter(sqlite3_vtab_cursor *cursor, int idxNum,
                        const char *idxStr, int argc, sqlite3_value **argv) {
   (void)idxStr;
   SweepCursor *cur = (SweepCursor *)cursor;
+  if (idxNum == TVF_MISSING_ARGS) return tvf_missing_args(cursor, FN, USAGE);
   TvfVtab *vt = (TvfVtab *)cursor->pVtab;
   char *errmsg = NULL;
   sweep_reset(cur);
@@ -172,9 +180,7 @@ static int sweepRowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *pRowid) {
 static int sweepBestIndex(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   int rc = tvf_best_index(
       vtab, info, SWEEP_COL_METHODS, FN,
-      "needs methods and budgets, as in SELECT * FROM "
-      "safety_sweep('[\"pss-b\", \"sss-b\"]', '[10, 100]', "
-      "'{\"seeds\": [0, 1, 2]}')");
+      USAGE);
   info->estimatedRows = 1000;
   return rc;
 }

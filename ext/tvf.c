@@ -44,11 +44,19 @@ int tvf_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info, int first_arg,
     else if (c->op == SQLITE_INDEX_CONSTRAINT_EQ)
       arg_constraint[j] = i;
   }
+  (void)vtab;
+  (void)fn;
+  (void)usage;
   if (arg_constraint[0] < 0 || arg_constraint[1] < 0) {
     /* Unusable now: the planner may find an order where they are usable. */
     if (unusable & 3) return SQLITE_CONSTRAINT;
-    safety_vtab_error(vtab, fn, "%s", usage);
-    return SQLITE_ERROR;
+    /* Absent: the planner also asks for plans without them (the terms of
+     * an OR in WHERE, say), so this plan only costs the most and xFilter
+     * reports the usage when no other plan was found (as series.c). */
+    info->idxNum = TVF_MISSING_ARGS;
+    info->estimatedCost = 1e300;
+    info->estimatedRows = (sqlite3_int64)1 << 62;
+    return SQLITE_OK;
   }
   if (arg_constraint[2] < 0 && (unusable & 4)) return SQLITE_CONSTRAINT;
   int n = 0;
@@ -60,6 +68,12 @@ int tvf_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info, int first_arg,
   info->idxNum = arg_constraint[2] >= 0;
   info->estimatedCost = 1e6;
   return SQLITE_OK;
+}
+
+int tvf_missing_args(sqlite3_vtab_cursor *cursor, const char *fn,
+                     const char *usage) {
+  safety_vtab_error(cursor->pVtab, fn, "%s", usage);
+  return SQLITE_ERROR;
 }
 
 int tvf_rows_keep(SampleRun *run, TvfRows *out, int take_names) {

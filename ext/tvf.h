@@ -30,10 +30,17 @@ int tvf_open(size_t size, sqlite3_vtab_cursor **out);
  * xBestIndex's work for arguments in the hidden columns first_arg,
  * first_arg + 1 (both required) and first_arg + 2 (optional): equality
  * constraints become xFilter's argv in that order, idxNum is 1 when the
- * third is given.  Without a required argument the error is "fn: usage".
+ * third is given.  A plan without a required argument costs the most
+ * and has idxNum TVF_MISSING_ARGS, for which xFilter calls
+ * tvf_missing_args (the error "fn: usage"): the planner asks for such
+ * plans even when the arguments are there (an OR in WHERE), so failing
+ * here would refuse a good query.
  */
+#define TVF_MISSING_ARGS 2
 int tvf_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info, int first_arg,
                    const char *fn, const char *usage);
+int tvf_missing_args(sqlite3_vtab_cursor *cursor, const char *fn,
+                     const char *usage);
 
 /* One selected row as the functions return it. */
 typedef struct {

@@ -292,6 +292,26 @@ SELECT * FROM safety_sample(NULL, 3);
 SELECT * FROM safety_sample;
 #error safety_sample: needs a method and a budget
 
+#test one argument only
+SELECT * FROM safety_sample('sss');
+#error safety_sample: needs a method and a budget
+
+#test an OR in WHERE (the planner also asks for plans without the arguments): the rows of the materialized call
+SELECT (SELECT group_concat(id || ':' || rank) FROM safety_sample('sss', 3) WHERE stage = 'fill' OR rank <= 2)
+     = (WITH s AS MATERIALIZED (SELECT * FROM safety_sample('sss', 3))
+        SELECT group_concat(id || ':' || rank) FROM s WHERE stage = 'fill' OR rank <= 2),
+       (SELECT count(*) FROM safety_sample('sss', 3) WHERE stage = 'fill' OR rank <= 2);
+#expect
+1|2
+
+#test an OR in WHERE over safety_sweep: the same rows as the materialized call
+SELECT (SELECT group_concat(budget || ':' || id || ':' || rank) FROM safety_sweep('sss', '[2, 3]')
+         WHERE stage = 'fill' OR rank <= 2)
+     = (WITH s AS MATERIALIZED (SELECT * FROM safety_sweep('sss', '[2, 3]'))
+        SELECT group_concat(budget || ':' || id || ':' || rank) FROM s WHERE stage = 'fill' OR rank <= 2);
+#expect
+1
+
 #test budget NULL
 SELECT * FROM safety_sample('sss', NULL);
 #error safety_sample: budget is NULL; pass a count such as 10
