@@ -27,7 +27,7 @@ EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lcsv -lm -pthread
 CORE_SRC := $(sort $(wildcard ext/core/*.c))
 SQL_SRC  := $(sort $(wildcard ext/*.c))
 EXT_SRC  := $(CORE_SRC) $(SQL_SRC)
-CORE_HDR := $(wildcard ext/core/*.h)
+CORE_HDR := $(wildcard ext/core/*.h ext/core/*.inc)
 EXT_HDR  := $(CORE_HDR) $(wildcard ext/*.h)
 EXT      := $(BUILD)/safety_sample.so
 # The include path of code that links the core alone (tests, fuzz targets).

@@ -6,7 +6,7 @@ tests/ keeps too, and prints one line per breach:
                                  case, comments included): the core is pure
   file-too-long FILE N           a C file of more than 600 lines (a data
                                  table whose head comment says it is
-                                 GENERATED, such as core/refusal_model.c,
+                                 GENERATED, such as core/refusal_model.inc,
                                  is exempt: its generator is checked by
                                  tests/sh/refusal_model.sh instead)
   function-too-long FILE:LINE NAME N   a function of more than 100 lines,

@@ -11,7 +11,7 @@
 #                                               (about 5-15 minutes)
 #   tests/measure_refusal.sh --only SRC ...     only these sources
 #   tests/measure_refusal.sh --shipped          the shipped model
-#                                               (ext/core/refusal_model.c) on all the
+#                                               (ext/core/refusal_model.inc) on all the
 #                                               data it was built from: in-sample
 #                                               figures, in about 30 s
 #   ... --errors SRC                            also list the mistakes on SRC
@@ -33,7 +33,7 @@ command -v python3 >/dev/null || {
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --shipped) args+=(--shipped ext/core/refusal_model.c) ;;
+    --shipped) args+=(--shipped ext/core/refusal_model.inc) ;;
     --errors)
       [ $# -ge 2 ] || { echo "measure_refusal: --errors needs a source name" >&2; exit 2; }
       args+=(--errors "$2")

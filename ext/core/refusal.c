@@ -1,6 +1,6 @@
 /*
  * refusal.c — the refusal detector: features of a text, then the two linear
- * models of the generated ext/core/refusal_model.c.  Pure C, no SQLite, no heap,
+ * models of the generated ext/core/refusal_model.inc.  Pure C, no SQLite, no heap,
  * deterministic on every machine (integer arithmetic; the score is one IEEE
  * division).  tests/refusal/features.py is the same computation in Python,
  * which the trainer uses; tests/sh/refusal_model.sh checks that the two agree

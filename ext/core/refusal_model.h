@@ -1,6 +1,6 @@
 /*
  * refusal_model.h — the trained weights of the refusal detector, defined in
- * the generated ext/core/refusal_model.c (python3 tests/refusal/train.py).
+ * the generated ext/core/refusal_model.inc (python3 tests/refusal/train.py).
  * Pure C: no SQLite.
  */
 #ifndef SAFETY_REFUSAL_MODEL_H

@@ -58,7 +58,7 @@ def baselines(lists):
 
 
 def shipped_model(path):
-    """The model in the generated C source (ext/core/refusal_model.c)."""
+    """The model in the generated C source (ext/core/refusal_model.inc)."""
     import re
     text = open(path, encoding="ascii").read()
     model = {"keys": [], "wr": [], "ws": []}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # refusal_model.sh — the refusal detector's generated model is reproducible
 # and the C detector is the one that was trained:
-#   1. python3 tests/refusal/train.py regenerates ext/core/refusal_model.c byte for
+#   1. python3 tests/refusal/train.py regenerates ext/core/refusal_model.inc byte for
 #      byte from tests/data (the trainer is deterministic);
 #   2. on every bundled text (17,809) the extension's refusal_kind and
 #      refusal_score equal what the trainer's own Python scoring gives
@@ -17,12 +17,12 @@ verdict() { check "$1" ok "$([ "$2" = 1 ] && echo ok || printf '%s' "$3")"; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-err=$(python3 tests/refusal/train.py --out "$tmp/refusal_model.c" --db "$tmp/expect.db" 2>&1)
+err=$(python3 tests/refusal/train.py --out "$tmp/refusal_model.inc" --db "$tmp/expect.db" 2>&1)
 rc=$?
 verdict "train.py runs" "$([ $rc -eq 0 ] && echo 1 || echo 0)" "exit $rc: $(printf '%s' "$err" | tail -n 3)"
-verdict "ext/core/refusal_model.c is what train.py generates, byte for byte" \
-  "$(cmp -s "$tmp/refusal_model.c" ext/core/refusal_model.c && echo 1 || echo 0)" \
-  "$(cmp "$tmp/refusal_model.c" ext/core/refusal_model.c 2>&1 | head -n 1); run python3 tests/refusal/train.py"
+verdict "ext/core/refusal_model.inc is what train.py generates, byte for byte" \
+  "$(cmp -s "$tmp/refusal_model.inc" ext/core/refusal_model.inc && echo 1 || echo 0)" \
+  "$(cmp "$tmp/refusal_model.inc" ext/core/refusal_model.inc 2>&1 | head -n 1); run python3 tests/refusal/train.py"
 
 q() { sqlite3 -batch "$tmp/expect.db" ".load $EXT" "$@" 2>&1; }
 got=$(q "SELECT count(*), sum(refusal_kind(txt) IS kind), sum(refusal_score(txt) = score) FROM expect")
