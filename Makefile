@@ -49,7 +49,9 @@ deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(BUILD):
+# Every build directory waits for deps, so that `make -j` never compiles
+# before the packages are in (order-only: no rebuild because of it).
+$(BUILD): | deps
 	mkdir -p $(BUILD)
 
 $(EXT): $(EXT_SRC) $(EXT_HDR) ext/exports.map Makefile | $(BUILD)
@@ -60,7 +62,7 @@ TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g
 UNIT_SRC    := $(sort $(wildcard tests/c/test_*.c))
 UNIT_BIN    := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-$(BUILD)/tests:
+$(BUILD)/tests: | deps
 	mkdir -p $@
 
 $(BUILD)/tests/sqltest: tests/sqltest.c | $(BUILD)/tests
@@ -71,7 +73,7 @@ $(BUILD)/tests/sqltest: tests/sqltest.c | $(BUILD)/tests
 CORE_OBJ := $(patsubst ext/core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 CORE_LIB := $(BUILD)/libsafety_core.a
 
-$(BUILD)/core:
+$(BUILD)/core: | deps
 	mkdir -p $@
 
 $(BUILD)/core/%.o: ext/core/%.c $(CORE_HDR) Makefile | $(BUILD)/core

@@ -34,7 +34,7 @@ BENCH_CFLAGS    := -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -g
 
 .PHONY: bench-deps bench-pool
 
-$(BENCH_DIR):
+$(BENCH_DIR): | deps
 	mkdir -p $@
 
 $(BENCH_DIR)/gen_pool: tests/bench/gen_pool.c | $(BENCH_DIR)

@@ -41,7 +41,7 @@ fuzz-deps:
 	    --no-install-recommends $(FUZZ_PACKAGES); \
 	fi
 
-$(FUZZ_BUILD):
+$(FUZZ_BUILD): | deps
 	mkdir -p $@
 
 $(FUZZ_PURE:%=$(FUZZ_BUILD)/fuzz_%): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(FUZZ_HDR) | fuzz-deps $(FUZZ_BUILD)
