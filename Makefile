@@ -11,15 +11,17 @@
 CC       ?= cc
 BUILD    := build
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+# cblas.h only: OpenBLAS is not linked but opened on first use
+# (ext/core/blas.h), so its threads never start in a process that does not
+# run fl; -ldl for dlopen.
 OPENBLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null || echo -I/usr/include/$(MULTIARCH)/openblas-pthread)
-OPENBLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 
 OPT      ?= -O3 -g
 WARN     := -Wall -Wextra -Werror
 # -ffp-contract=off: no fused multiply-add, so every machine rounds alike.
 BASE_CFLAGS := -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -ffp-contract=off -pthread $(OPENBLAS_CFLAGS)
 EXT_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(OPT)
-EXT_LIBS    := $(OPENBLAS_LIBS) -lcjson -lcsv -lm -pthread
+EXT_LIBS    := -lcjson -lcsv -lm -ldl -pthread
 
 # Two floors (ext/README.md): ext/core/ is pure C11 without SQLite, built
 # into the extension and, on its own, into the unit tests and fuzz targets;
@@ -85,7 +87,21 @@ $(CORE_LIB): $(CORE_OBJ)
 $(BUILD)/tests/test_%: tests/c/test_%.c $(wildcard tests/c/*.h) $(CORE_LIB) $(CORE_HDR) | $(BUILD)/tests
 	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) -o $@ $< $(CORE_LIB) $(EXT_LIBS)
 
-unit-tests: $(UNIT_BIN)
+# Without OpenBLAS: blas.c built to open a library that does not exist,
+# so the missing-library paths really run, in test_blas_missing (the core)
+# and in an extension variant for tests/sh/blas_missing.sh (-O0: quick).
+NOBLAS_DEF := -DSAFETY_BLAS_SONAME='"libsafety-missing-blas.so.0"'
+NOBLAS_EXT := $(BUILD)/tests/noblas/safety_sample.so
+
+$(BUILD)/tests/test_blas_missing: tests/c/test_blas_missing.c ext/core/blas.c $(wildcard tests/c/*.h) $(CORE_OBJ) $(CORE_HDR) | $(BUILD)/tests
+	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) $(NOBLAS_DEF) -o $@ $< ext/core/blas.c \
+	  $(filter-out $(BUILD)/core/blas.o,$(CORE_OBJ)) $(EXT_LIBS)
+
+$(NOBLAS_EXT): $(EXT_SRC) $(EXT_HDR) ext/exports.map Makefile | $(BUILD)/tests
+	mkdir -p $(@D)
+	$(CC) $(EXT_CFLAGS) -O0 $(NOBLAS_DEF) -shared -Wl,--version-script=ext/exports.map -o $@ $(EXT_SRC) $(EXT_LIBS)
+
+unit-tests: $(UNIT_BIN) $(NOBLAS_EXT)
 
 test: all $(BUILD)/tests/sqltest unit-tests
 	@BUILD=$(BUILD) bash tests/run.sh

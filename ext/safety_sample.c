@@ -10,8 +10,8 @@
  */
 #include "common.h"
 #include "sql_functions.h"
+#include "core/blas.h"
 
-#include <cblas.h>
 #include <cjson/cJSON.h>
 
 SQLITE_EXTENSION_INIT1
@@ -42,24 +42,30 @@ static const char *build_features(void) {
       ;
 }
 
+/* The OpenBLAS lines of safety_debug() (opening the library if it is not
+ * yet: blas.h), or "openblas: not loaded (why)"; NULL without memory. */
+static char *blas_report(void) {
+  const BlasLib *b = blas_lib();
+  if (b == NULL) return sqlite3_mprintf("openblas: not loaded (%s)", blas_error());
+  return sqlite3_mprintf("openblas: %s\nopenblas core: %s\nopenblas threads: %d",
+                         b->get_config(), b->get_corename(), b->get_num_threads());
+}
+
 /* safety_debug(): one text describing the build and the libraries in use. */
 static void fn_safety_debug(sqlite3_context *ctx, int argc,
                             sqlite3_value **argv) {
   (void)argc;
   (void)argv;
-  char *text = sqlite3_mprintf(
+  char *blas = blas_report();
+  char *text = blas == NULL ? NULL : sqlite3_mprintf(
       "safety_sample %s\n"
       "sqlite: %s (compiled against %s)\n"
-      "openblas: %s\n"
-      "openblas core: %s\n"
-      "openblas threads: %d\n"
+      "%s\n"
       "pool reader: %s\n"
       "cjson: %s\n"
       "compiler: %s\n"
       "features: %s",
-      SAFETY_VERSION, sqlite3_libversion(), SQLITE_VERSION,
-      openblas_get_config(), openblas_get_corename(),
-      openblas_get_num_threads(),
+      SAFETY_VERSION, sqlite3_libversion(), SQLITE_VERSION, blas,
       sqlite3_threadsafe() ? "2 threads (SQLite's reader and a row worker)"
                            : "1 thread (SQLite is built without threads)",
       cJSON_Version(),
@@ -71,6 +77,7 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
       "unknown",
 #endif
       build_features());
+  sqlite3_free(blas);
   if (text == NULL) {
     sqlite3_result_error_nomem(ctx);
     return;

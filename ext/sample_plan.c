@@ -8,6 +8,7 @@
 #include "sample_run.h"
 
 #include "relation.h"
+#include "core/blas.h"
 
 #include <math.h>
 #include <string.h>
@@ -127,7 +128,15 @@ static int plan_options(int argc, sqlite3_value **argv, SampleRun *run,
   return SQLITE_OK;
 }
 
-/* Options that the method cannot take; the fill the selection uses. */
+int plan_no_blas(const SampleRun *run, char **errmsg) {
+  *errmsg = sqlite3_mprintf("%s bounds its gains with OpenBLAS, but %s, or "
+                            "use pss, which needs no BLAS",
+                            run->method->name, blas_error());
+  return *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* Options that the method cannot take (and fl without OpenBLAS); the fill
+ * the selection uses. */
 static int plan_checks(SampleRun *run, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   const MethodInfo *m = run->method;
@@ -152,6 +161,7 @@ static int plan_checks(SampleRun *run, char **errmsg) {
         m->name);
     return SQLITE_ERROR;
   }
+  if (m->method == METHOD_FL && blas_lib() == NULL) return plan_no_blas(run, errmsg);
   run->fill = opt->fill == FILL_NONE     ? SELECT_FILL_NONE
               : opt->fill == FILL_RANDOM ? SELECT_FILL_RANDOM
               : opt->fill == FILL_SCORE  ? SELECT_FILL_SCORE

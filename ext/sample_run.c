@@ -471,7 +471,7 @@ static int select_failure(SampleRun *run, int src, size_t bad_category,
         (unsigned long long)members, FL_MAX_MEMBERS);
     return SQLITE_ERROR;
   }
-  return SQLITE_NOMEM;
+  return src == SELECT_ENOBLAS ? plan_no_blas(run, errmsg) : SQLITE_NOMEM;
 }
 
 /* The main selection of n_main rows from the eligible pool. */

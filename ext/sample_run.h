@@ -109,5 +109,8 @@ PoolQuery sample_main_query(const SampleRun *run);
  * *errmsg the message body (sample_run adds the function's name). */
 int sample_plan(sqlite3 *db, int argc, sqlite3_value **argv, SampleRun *run,
                 char **errmsg);
+/* The message body of an fl run without OpenBLAS (core/blas.h): what is
+ * missing and how to fix it; SQLITE_ERROR (SQLITE_NOMEM without memory). */
+int plan_no_blas(const SampleRun *run, char **errmsg);
 
 #endif

@@ -71,7 +71,16 @@ $(SAN_BUILD)/tests/sqltest: tests/sqltest.c $(MAKEFILE_LIST) | $(SAN_BUILD)/test
 $(SAN_BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h tests/c/random_pool.h $(CORE_SRC) $(CORE_HDR) $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
 	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) $(CORE_INC) -o $@ $< $(CORE_SRC) $(EXT_LIBS) $(SAN_LINK)
 
-sanitize: deps $(SAN_EXT) $(SAN_BUILD)/tests/sqltest $(SAN_UNIT_BIN)
+# The missing-OpenBLAS builds (NOBLAS_DEF, see the Makefile), sanitized too.
+$(SAN_BUILD)/tests/test_blas_missing: tests/c/test_blas_missing.c tests/c/check.h tests/c/random_pool.h $(CORE_SRC) $(CORE_HDR) $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
+	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) $(CORE_INC) $(NOBLAS_DEF) -o $@ $< $(CORE_SRC) $(EXT_LIBS) $(SAN_LINK)
+
+$(SAN_BUILD)/tests/noblas/safety_sample.so: $(EXT_SRC) $(EXT_HDR) ext/exports.map $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
+	mkdir -p $(@D)
+	$(SAN_CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(SAN_OPT) $(SAN_FLAGS) $(NOBLAS_DEF) \
+	  -shared -Wl,--version-script=ext/exports.map -o $@ $(EXT_SRC) $(EXT_LIBS) $(SAN_LINK)
+
+sanitize: deps $(SAN_EXT) $(SAN_BUILD)/tests/sqltest $(SAN_UNIT_BIN) $(SAN_BUILD)/tests/noblas/safety_sample.so
 	@echo "sanitize: $(SAN_CC) -fsanitize=$(SANITIZERS), build in $(SAN_BUILD)"
 	@{ env $(SAN_ENV) BUILD=$(SAN_BUILD) EXT=$(SAN_BUILD)/safety_sample \
 	    TEST_BIN=$(SAN_BUILD)/tests SH_WRAPPER="$(SAN_SH_WRAPPER)" \

@@ -5,10 +5,10 @@
 #include "facility.h"
 
 #include "alloc.h"
+#include "blas.h"
 #include "heap.h"
 #include "stop.h"
 #include "vector.h"
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -40,14 +40,15 @@ static void sim_row(const FlProblem *p, size_t i, double *row) {
 /* c = a (rows x dim) times unit^T (m x dim), rows x m (row stride m), in
  * sgemm calls of at most FL_CALL_WORK multiply-adds over a share of the
  * members each (so each call packs only its share of unit), asking the
- * stop check after each. */
+ * stop check after each.  The callers checked that OpenBLAS is loaded. */
 static void sgemm_rows(const FlProblem *p, const float *a, size_t rows,
                        const float *unit, float *c) {
+  const BlasLib *blas = blas_lib();
   size_t m = p->m, dim = p->dim, work = rows * dim > 0 ? rows * dim : 1;
   size_t cols = FL_CALL_WORK / work > 0 ? FL_CALL_WORK / work : 1;
   for (size_t j0 = 0; j0 < m && !core_stopped(); j0 += cols) {
     size_t nn = m - j0 < cols ? m - j0 : cols;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)nn,
+    blas->sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)nn,
                 (int)dim, 1.0f, a, (int)dim, unit + j0 * dim, (int)dim, 0.0f,
                 c + j0, (int)m);
     core_tick((uint64_t)nn * work);
@@ -130,6 +131,7 @@ int facility_bounds(const FlProblem *p, const size_t *rows, size_t r,
                     const double *cur, double *bound) {
   size_t per = block_rows(p->m);
   if (r == 0) return 1;
+  if (blas_lib() == NULL) return 0;
   float *unit = unit_vectors(p);
   float *a = ss_malloc_array(per * p->dim + 1, sizeof(float));
   float *block = ss_malloc_array(per * p->m + 1, sizeof(float));
@@ -196,6 +198,10 @@ int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
   float *a = ss_malloc_array(per * p->dim + 1, sizeof(float));
   float *block = ss_malloc_array(per * m + 1, sizeof(float));
   *n_picked = 0;
+  if (blas_lib() == NULL) {
+    rc = 3;
+    goto cleanup;
+  }
   if (!cur || !row || !bound || !cand || !heap || !a || !block)
     goto cleanup;
   /* Coverage of the members selected before (exact). */

@@ -23,7 +23,7 @@
  * Determinism: every gain that decides a pick is computed with the
  * project's own kernel (vec_dot: double accumulation in a fixed order),
  * summed over j in member order.  OpenBLAS (cblas_sgemm on unit vectors,
- * in blocks of rows) computes only upper bounds of the gains, each widened
+ * in blocks of rows; opened on first use, blas.h) computes only upper bounds of the gains, each widened
  * by a proven error margin so it stays an upper bound whatever kernel the
  * CPU runs; a bound only decides which gains get computed exactly, never
  * which candidate wins, so the picks are identical to an exhaustive
@@ -69,8 +69,8 @@ typedef int (*FlTryPick)(void *ctx, size_t member, double gain);
  * Greedy facility location: offers candidates in greedy order until k were
  * taken or none is left; *n_picked says how many were taken, and
  * *evaluations (when not NULL) how many gains were computed exactly.
- * Returns 0, 1 when out of memory, or 2 when the thread's stop check said
- * stop (stop.h).
+ * Returns 0, 1 when out of memory, 2 when the thread's stop check said
+ * stop (stop.h), or 3 when OpenBLAS cannot be loaded (blas.h).
  */
 int facility_greedy(const FlProblem *p, size_t k, FlTryPick try_pick,
                     void *ctx, size_t *n_picked, size_t *evaluations);
@@ -81,7 +81,8 @@ double facility_sim(const FlProblem *p, size_t i, size_t j);
 /* Upper bounds of the gains of the members rows[0..r) against the
  * coverage cur[0..m) (NULL: nothing covered yet), bound[q] >=
  * sum_j max(0, sim(rows[q], j) - cur[j]), from cblas_sgemm (see above).
- * Exposed for tests and measurements.  Returns 0 when out of memory. */
+ * Exposed for tests and measurements.  Returns 0 when out of memory or
+ * OpenBLAS cannot be loaded (blas.h). */
 int facility_bounds(const FlProblem *p, const size_t *rows, size_t r,
                     const double *cur, double *bound);
 

@@ -123,7 +123,8 @@ enum {
   SELECT_ENOMEM = 1,
   SELECT_EZERO_PROTOTYPE = 2, /* *bad_category says which category */
   SELECT_ETOO_LARGE = 3,      /* fl: *bad_category has > FL_MAX_MEMBERS */
-  SELECT_ESTOPPED = 4         /* the thread's stop check said stop (stop.h) */
+  SELECT_ESTOPPED = 4,        /* the thread's stop check said stop (stop.h) */
+  SELECT_ENOBLAS = 5          /* fl: OpenBLAS cannot be loaded (blas.h) */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include "select_impl.h"
 
 #include "alloc.h"
+#include "blas.h"
 #include "facility.h"
 #include <string.h>
 
@@ -256,7 +257,8 @@ static size_t pick_fl(Selection *s, size_t c, size_t take, void *ctx,
   FlProblem fl = {m, p->dim, vec, norm, state, 0, key};
   FlPick fp = {s, c, members, m};
   int frc = facility_greedy(&fl, take, fl_try_pick, &fp, &got, NULL);
-  if (frc != 0) *rc = frc == 2 ? SELECT_ESTOPPED : SELECT_ENOMEM;
+  if (frc != 0)
+    *rc = frc == 2 ? SELECT_ESTOPPED : frc == 3 ? SELECT_ENOBLAS : SELECT_ENOMEM;
 cleanup:
   ss_free(vec);
   ss_free(norm);
@@ -272,7 +274,9 @@ int run_fl(Selection *s, size_t *bad_category) {
   size_t c_used = pool_category_order(p, order);
   int rc = SELECT_OK;
   /* Refuse before any work: the largest category is checked first. */
-  if (c_used > 0 && order[c_used - 1].count > FL_MAX_MEMBERS) {
+  if (blas_lib() == NULL) {
+    rc = SELECT_ENOBLAS;
+  } else if (c_used > 0 && order[c_used - 1].count > FL_MAX_MEMBERS) {
     *bad_category = order[c_used - 1].cat;
     rc = SELECT_ETOO_LARGE;
   } else {
