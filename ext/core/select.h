@@ -94,6 +94,11 @@ typedef struct {
   const double *pss_score;
   const double *pss_proto_norm;
   const SelectTop *cossim_top;
+  /* Tie keys computed beforehand for many selections with one seed
+   * (safety_sweep), or NULL: tie[i] = tie_keys(ids, n, tie_seed)[i].  A
+   * selection with another seed computes its own. */
+  const uint64_t *tie;
+  uint64_t tie_seed;
 } SelectPool;
 
 /* The embedding of example i; NULL when the pool keeps no embeddings

@@ -36,7 +36,8 @@ typedef struct {
   Prng prng;
   size_t *scratch;       /* [pool->n] example indices */
   const SelectExtra *extra; /* never NULL; zeroed = the contract */
-  uint64_t *tie;         /* [pool->n] tie keys (tie.h) */
+  const uint64_t *tie;   /* [pool->n] tie keys (tie.h) */
+  uint64_t *own_tie;     /* tie when computed here (else the pool's) */
   GroupIndex groups;     /* the members of each group (pool->group) */
 } Selection;
 

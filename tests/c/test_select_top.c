@@ -3,11 +3,13 @@
  * change no row: on random pools with near-duplicate vectors, every
  * selection given the precomputed data (SelectTop lists of any length,
  * from select_cossim_top or from one pass over several views with
- * select_cossim_tops; pss member scores from select_pss_scores) returns
+ * select_cossim_tops; pss member scores from select_pss_scores; tie keys
+ * made once per seed) returns
  * exactly the rows of the same selection without it — for many budgets,
  * seeds, fills, quotas and dedup, and with lists shorter than the budget,
  * which run out and go on over every example.
  */
+#include "alloc.h"
 #include "check.h"
 #include "select.h"
 #include "vector.h"
@@ -149,6 +151,15 @@ static void test_pss_scores_given(void) {
   CHECK(ok, "pss with given member scores = computing them, %d cases", cases);
 }
 
+/* Makes example i an exact copy of example i % distinct (equal scores). */
+static void make_copies(RandomPool *t, size_t distinct) {
+  for (size_t i = distinct; i < t->p.n; i++) {
+    memcpy(t->vec + t->vec_row[i] * t->p.dim,
+           t->vec + t->vec_row[i % distinct] * t->p.dim, t->p.dim * sizeof(float));
+    t->norms[i] = t->norms[i % distinct];
+  }
+}
+
 /* Ties at every list boundary: only 7 distinct vectors (exact copies,
  * so equal scores), lists shorter than a tie, 8 seeds.  The lists rank
  * ties by example index for every seed, a selection by its seed's tie
@@ -162,11 +173,7 @@ static void test_tied_lists(void) {
   int ok = 1, cases = 0;
   for (unsigned long long pool_seed = 21; pool_seed <= 23; pool_seed++) {
     make_random_pool(&t, 210, 8, 4, pool_seed, 0, 3, 2);
-    for (size_t i = 7; i < t.p.n; i++) { /* example i is a copy of i % 7 */
-      memcpy(t.vec + t.vec_row[i] * t.p.dim, t.vec + t.vec_row[i % 7] * t.p.dim,
-             t.p.dim * sizeof(float));
-      t.norms[i] = t.norms[i % 7];
-    }
+    make_copies(&t, 7);
     for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
       SelectTop top;
       CHECK(select_cossim_top(&t.p, ks[ki], &top), "tied lists of %zu", ks[ki]);
@@ -185,10 +192,43 @@ static void test_tied_lists(void) {
   CHECK(ok, "cossim with tied lists = without, %d cases", cases);
 }
 
+/* Tie keys made once (SelectPool.tie, as safety_sweep shares them per
+ * seed) = each selection making its own, on a pool of exact copies so
+ * that the keys decide between equal scores; a selection with another
+ * seed than the keys' must make its own.  Fails when given keys are used
+ * for every seed, or differ from tie_keys. */
+static void test_tie_keys_given(void) {
+  static RandomPool t;
+  static const SelectMethod ms[] = {METHOD_RANDOM, METHOD_SSS, METHOD_PSS, METHOD_COSSIM};
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 31; pool_seed <= 32; pool_seed++) {
+    make_random_pool(&t, 240, 8, 5, pool_seed, 1, 5, 2);
+    make_copies(&t, 9);
+    for (uint64_t key_seed = 0; key_seed < 3; key_seed++) {
+      uint64_t *keys = tie_keys(t.p.ids, t.p.n, key_seed);
+      CHECK(keys != NULL, "tie keys");
+      SelectPool shared = t.p;
+      shared.tie = keys;
+      shared.tie_seed = key_seed;
+      for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
+        for (size_t n = 1; n <= 240; n += 47)
+          for (uint64_t seed = 0; seed < 3; seed++) {
+            SelectExtra uniform = {0};
+            SelectFill fill = ms[mi] == METHOD_COSSIM ? SELECT_FILL_SCORE : SELECT_FILL_RANDOM;
+            ok &= agree(&t.p, &shared, ms[mi], n, fill, seed, &uniform);
+            cases++;
+          }
+      ss_free(keys);
+    }
+  }
+  CHECK(ok, "selections with tie keys made once = making their own, %d cases", cases);
+}
+
 int main(void) {
   test_cossim_lists();
   test_tied_lists();
   test_lists_of_views();
   test_pss_scores_given();
+  test_tie_keys_given();
   return CHECK_SUMMARY();
 }
