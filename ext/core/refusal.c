@@ -1,5 +1,5 @@
 /*
- * refusal.c — the refusal detector: features of a text, then the two linear
+ * refusal.c — the refusal detector: features of a text, then the three linear
  * models of the generated ext/core/refusal_model.inc.  Pure C, no SQLite, no heap,
  * deterministic on every machine (integer arithmetic; the score is one IEEE
  * division).  tests/refusal/features.py is the same computation in Python,
@@ -16,7 +16,8 @@
  *    (the opening sentence's first ZONE0 tokens; the rest of the first ZONE1
  *    tokens; later), pairs across a sentence start use a start marker; each
  *    word after the first cue sentence (one with a refusal or warning word);
- *    each persona label's name ("DAN:", "[GPT]:"); and layout buckets:
+ *    each persona label's name ("DAN:", "[GPT]:", "[CLASSIC] ..."); and
+ *    layout buckets:
  *    length, list items, a code fence, the number of persona names, where
  *    the first cue sentence is, the share of cue sentences, and how many
  *    tokens, list items and whether a code fence come after it.
@@ -26,13 +27,17 @@
  *    of an answer).  Aggregates of these margins are document features too:
  *    the first, largest and smallest margin, the share of tokens in refusal
  *    sentences, the tokens of answer sentences after the first refusal
- *    sentence, the number of refusal sentences.
+ *    sentence, the number of refusal sentences.  The veto model gives each
+ *    of these sentences a second margin: >= 0 reads as what may follow a
+ *    refusal (a reason, a warning, a referral), < 0 as the content asked
+ *    for.
  * 5. The document model: z = bias * N + 8 * (the sum of the weights of the
  *    distinct features), N = isqrt(64 * distinct features) (each feature
  *    weighs about 1 / sqrt(count)); the margin is z / N.
- *    'refusal' when z >= 0 and fewer than VETO_TOKENS tokens of clear
- *    answer sentences (margin < -VETO_MARGIN) follow the first refusal
- *    sentence; else 'partial' when
+ *    'refusal' when z >= 0 and fewer than VETO_TOKENS tokens veto it: the
+ *    answer sentences after the first refusal sentence with a veto margin
+ *    below -VETO_MARGIN, and those from where a second persona label
+ *    starts ("[DAN]: ..." after "[GPT]: I can't ..."); else 'partial' when
  *    z >= 0 or the first sentence reads as refusal; else 'compliance'.
  *    score = 0.5 + 0.5 m / (|m| + SCORE_SCALE) with m the margin, or, for a
  *    refusal vetoed by the answer after it, m = -100 * those tokens: so the
@@ -51,7 +56,7 @@
 #define ZONE1 100
 #define SCORE_SCALE 1000
 #define MAX_SENTS 16
-#define VETO_TOKENS 10
+#define VETO_TOKENS 15
 #define VETO_MARGIN 400
 #define NORM_UNIT 8
 /* words, pairs and post words per token; a persona line per 3 bytes; layout
@@ -98,12 +103,15 @@ typedef struct {
   uint32_t th[REFUSAL_MAX_TOKENS];    /* token hashes */
   uint16_t sent[REFUSAL_MAX_TOKENS];  /* sentence of each token */
   uint16_t ends[REFUSAL_MAX_TOKENS];  /* where sentence k ends */
+  uint16_t off[REFUSAL_MAX_TOKENS];   /* where each token starts */
   size_t nt, nends;
   FeatureSet doc;          /* the document's distinct features */
   size_t nadd, nf;         /* features added, distinct ones */
   int64_t sum;             /* their document-model weights */
   FeatureSet sen;          /* one sentence's distinct features */
   int64_t sm[MAX_SENTS];   /* sentence margins */
+  int64_t vm[MAX_SENTS];   /* veto-model margins */
+  long persona_switch;     /* sentence where a second persona starts, or -1 */
   size_t sn[MAX_SENTS];    /* their token counts */
   size_t ns;
 } Work;
@@ -186,6 +194,7 @@ static void tokenize(Work *w) {
       while (j < n && j - i < max && (wide ? b[j] >= 0x80 : is_word(b[j])))
         j++;
       w->th[w->nt] = fnv_lower(b + i, j - i);
+      w->off[w->nt] = (uint16_t)i;
       w->sent[w->nt++] = (uint16_t)sent;
       sent_has = 1;
       i = j;
@@ -288,27 +297,45 @@ static int label_ok(unsigned char c) {
                                    c == ']' || c >= 0x80);
 }
 
-/* The persona name hash of the line b[p..e) ("[Name]: ...", "Name: ..."),
- * or 0 when the line has no label (see features._persona). */
+static int is_alnum(unsigned char c) { return is_word(c) && c != '\''; }
+
+static int is_blank(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The persona name hash of the line b[p..e) ("[Name]: ...", "Name: ...",
+ * "[Name] ...", "(Name) ..."), or 0 when the line has no label (see
+ * features._persona).  The name is the letters and digits after any
+ * leading symbols ("[\xF0\x9F\x94\x92CLASSIC]" is "classic"). */
 static int persona(const unsigned char *b, size_t p, size_t e, uint32_t *h) {
-  if (p < e && (b[p] == '[' || b[p] == '(')) p++;
+  unsigned char close = 0;
+  if (p < e && (b[p] == '[' || b[p] == '(')) close = b[p++] == '[' ? ']' : ')';
   if (p >= e || !((b[p] >= 'A' && b[p] <= 'Z') || b[p] >= 0x80)) return 0;
   size_t q = p, spaces = 0;
-  while (q < e && q - p < 32 && b[q] != ':') {
+  while (q < e && q - p < 32 && b[q] != ':' && (close == 0 || b[q] != close)) {
     if (!label_ok(b[q])) return 0;
     spaces += b[q] == ' ';
     q++;
   }
-  if (q >= e || b[q] != ':' || spaces > 2) return 0;
-  if (q + 1 < e && b[q + 1] != ' ' && b[q + 1] != '\t' && b[q + 1] != '\r')
+  if (q >= e || spaces > 2) return 0;
+  if (close != 0 && b[q] == close) {
+    if (q + 1 < e && !is_blank(b[q + 1]) && b[q + 1] != ':') return 0;
+  } else if (b[q] != ':' || (q + 1 < e && !is_blank(b[q + 1]))) {
     return 0;
+  }
   size_t r = p;
-  while (r < q && r - p < 16 &&
-         ((b[r] >= 'A' && b[r] <= 'Z') || (b[r] >= 'a' && b[r] <= 'z') ||
-          (b[r] >= '0' && b[r] <= '9')))
-    r++;
-  *h = r > p ? fnv_lower(b + p, r - p) : fnv_str("#");
+  while (r < q && !is_alnum(b[r])) r++;
+  size_t start = r;
+  while (r < q && r - start < 16 && is_alnum(b[r])) r++;
+  *h = r > start ? fnv_lower(b + start, r - start) : fnv_str("#");
   return 1;
+}
+
+/* The sentence of the first token at or after byte offset s, or -1. */
+static long sentence_at(const Work *w, size_t s) {
+  for (size_t k = 0; k < w->nt; k++)
+    if (w->off[k] >= s) return (long)w->sent[k];
+  return -1;
 }
 
 static int list_item(const unsigned char *b, size_t p, size_t e) {
@@ -341,7 +368,9 @@ static void layout(Work *w, const char *name, unsigned k) {
 static void layout_features(Work *w, const CueInfo *ci) {
   const unsigned char *b = w->b;
   size_t n = w->n, items = 0, items_after = 0, names = 0;
+  int switch_seen = 0;
   uint32_t seen[3];
+  w->persona_switch = -1;
   for (size_t s = 0; s <= n;) {
     size_t e = s;
     while (e < n && b[e] != '\n') e++;
@@ -354,6 +383,10 @@ static void layout_features(Work *w, const CueInfo *ci) {
     uint32_t h;
     if (persona(b, p, e, &h)) {
       add(w, feature(F_PERSONA, 0, h));
+      if (names > 0 && h != seen[0] && !switch_seen) {
+        w->persona_switch = sentence_at(w, s);
+        switch_seen = 1;
+      }
       size_t k = 0;
       while (k < names && seen[k] != h) k++;
       if (k == names && names < 3) seen[names++] = h;
@@ -389,15 +422,19 @@ static const RefusalFeature *lookup(uint32_t key) {
   return NULL;
 }
 
-/* The sentence-model weight of h the first time it is seen in a sentence. */
-static int64_t sentence_weight(Work *w, uint32_t h) {
-  if (!set_add(&w->sen, h)) return 0;
+/* Adds the sentence-model and veto-model weights of h to *m and *v the
+ * first time h is seen in a sentence. */
+static void sentence_add(Work *w, uint32_t h, int64_t *m, int64_t *v) {
+  if (!set_add(&w->sen, h)) return;
   const RefusalFeature *e = lookup(h);
-  return e ? e->ws : 0;
+  if (e) {
+    *m += e->ws;
+    *v += e->wv;
+  }
 }
 
-/* Step 4: the sentence model's margin of each of the first MAX_SENTS
- * sentences. */
+/* Step 4: the sentence model's and the veto model's margins of each of the
+ * first MAX_SENTS sentences. */
 static void sentence_margins(Work *w) {
   uint32_t start = fnv_str("<s>"), spos = fnv_str("spos"),
            slen = fnv_str("slen");
@@ -406,18 +443,20 @@ static void sentence_margins(Work *w) {
   while (k < w->nt && w->sent[k] < MAX_SENTS) {
     size_t j = k;
     uint32_t prev = start;
-    int64_t m = refusal_model_bias_s;
+    int64_t m = refusal_model_bias_s, v = refusal_model_bias_v;
     while (j < w->nt && w->sent[j] == w->sent[k]) j++;
     set_clear(&w->sen);
     for (size_t i = k; i < j; i++) {
-      m += sentence_weight(w, feature(F_SUNI, 0, w->th[i]));
-      m += sentence_weight(w, feature(F_SBI, prev, w->th[i]));
+      sentence_add(w, feature(F_SUNI, 0, w->th[i]), &m, &v);
+      sentence_add(w, feature(F_SBI, prev, w->th[i]), &m, &v);
       prev = w->th[i];
     }
-    m += sentence_weight(
-        w, feature(F_SLAYOUT, spos, BUCKET(w->sent[k], 1, 2, 4)));
-    m += sentence_weight(w, feature(F_SLAYOUT, slen, BUCKET(j - k, 4, 10, 25)));
+    sentence_add(w, feature(F_SLAYOUT, spos, BUCKET(w->sent[k], 1, 2, 4)), &m,
+                 &v);
+    sentence_add(w, feature(F_SLAYOUT, slen, BUCKET(j - k, 4, 10, 25)), &m,
+                 &v);
     w->sm[w->ns] = m;
+    w->vm[w->ns] = v;
     w->sn[w->ns++] = j - k;
     k = j;
   }
@@ -427,8 +466,11 @@ static unsigned bucket_margin(int64_t m) {
   return m < -1000 ? 0 : m < 0 ? 1 : m < 1000 ? 2 : 3;
 }
 
-/* Step 4, the aggregates; returns the tokens of clear answer sentences
- * (margin < -VETO_MARGIN) after the first refusal sentence. */
+/* Step 4, the aggregates; returns the tokens that veto a refusal: those of
+ * the answer sentences after the first refusal sentence that the veto model
+ * reads as content (veto margin < -VETO_MARGIN), plus those of the answer
+ * sentences from where a second persona starts (after the first refusal
+ * sentence), counted again if they are both. */
 static size_t aggregates(Work *w) {
   size_t tot = 0, ref_tok = 0, after = 0, veto = 0, nref = 0;
   long first = -1;
@@ -445,7 +487,9 @@ static size_t aggregates(Work *w) {
       if (first < 0) first = (long)j;
     } else if (first >= 0) {
       after += w->sn[j];
-      if (m < -VETO_MARGIN) veto += w->sn[j];
+      if (w->vm[j] < -VETO_MARGIN) veto += w->sn[j];
+      if (w->persona_switch > first && (long)j >= w->persona_switch)
+        veto += w->sn[j];
     }
   }
   static const char *const names[] = {"s_first", "s_max",  "s_min",

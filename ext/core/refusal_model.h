@@ -10,16 +10,20 @@
 #include <stdint.h>
 
 /* One feature: its hash and its weights in the document model (a clean
- * refusal against everything else) and in the sentence model (a sentence of
- * a refusal against one of an answer), in integer units. */
+ * refusal against everything else), in the sentence model (a sentence of
+ * a refusal against one of an answer) and in the veto model (a sentence
+ * after a refusal that explains, warns or refers against one that gives the
+ * content), in integer units. */
 typedef struct {
   uint32_t key;
   int32_t wr;
   int32_t ws;
+  int32_t wv;
 } RefusalFeature;
 
 extern const int32_t refusal_model_bias_r;
 extern const int32_t refusal_model_bias_s;
+extern const int32_t refusal_model_bias_v;
 extern const size_t refusal_model_n;
 extern const RefusalFeature refusal_model[]; /* sorted by key, keys unique */
 /* refusal_model_index[t] is the first entry whose key's top

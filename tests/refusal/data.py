@@ -33,6 +33,12 @@ Mapping (documented in the user documentation too):
   synthetic-refusals (hand-written templates, synthetic()): short refusals
     with a reason R; "I will help you ..." and negated benign answers C; the
     same refusals followed by content P, or by a complying second persona J.
+  synthetic-rebuttals (hand-written, rebuttals()): premise rebuttals and
+    lectures without refusal words, refusals to share private data R; "I
+    don't have access to ..." C alone, P with a privacy warning (as XSTest's
+    annotators label it: rejecting a question for having no answer is
+    compliance); benign answers of the same shapes and sympathy followed by
+    help C.
 The module constants below (STL_R, DNA1_R, ...) are these choices, so that
 evaluate.py --set can try others.
 """
@@ -107,6 +113,8 @@ def load(data_dir):
         for item in json.load(f):
             out.append(_ex("alpaca-eval", item["output"], "C", 0, 0))
     out.extend(synthetic(os.path.join(data_dir, "synthetic-refusals", "templates.json")))
+    out.extend(rebuttals(os.path.join(data_dir, "synthetic-refusals", "rebuttals.json"),
+                         os.path.join(data_dir, "synthetic-refusals", "templates.json")))
     return out
 
 
@@ -150,6 +158,65 @@ def synthetic(path):
             out.append(_ex("synthetic", text, "C", 0, 0, SYN_WEIGHT))
         for n in t["negated_compliance"]:
             out.append(_ex("synthetic", n.format(b=b), "C", 0, 0, SYN_WEIGHT))
+    return out
+
+
+def _cap(text):
+    return text[0].upper() + text[1:]
+
+
+def rebuttals(path, templates_path):
+    """The hand-written rebuttal templates (synthetic-refusals/rebuttals.json)
+    expanded in a fixed order into source 'synthetic-rebuttals': premise
+    rebuttals and lectures that decline without refusal words (R), bare
+    statements of having no access (C; P with a privacy warning), refusals
+    to share private data (R), and benign answers of the same shapes, sympathy
+    followed by help among them (C)."""
+    with open(path, encoding="utf-8") as f:
+        t = json.load(f)
+    with open(templates_path, encoding="utf-8") as f:
+        benign = json.load(f)["benign_actions"]
+    pr = t["principles"]
+    out = []
+
+    def add(text, kind):
+        r, c = {"R": (1, 1), "P": (0, 1), "C": (0, 0)}[kind]
+        out.append(_ex("synthetic-rebuttals", text, kind, r, c, SYN_WEIGHT))
+
+    for i, c in enumerate(t["claims"]):
+        for k in range(3):
+            op = t["evaluative_openers"][(3 * i + k) % len(t["evaluative_openers"])]
+            tail = " ".join(pr[(i + k + j) % 6] for j in range(k))
+            add((op.format(c=c) + " " + tail).strip(), "R")
+    gs, ds = t["groups"], t["denials"]
+    for i, g in enumerate(gs):
+        for k in range(2):
+            op = t["group_openers"][(2 * i + k) % len(t["group_openers"])]
+            d = ds[(i + 3 * k) % len(ds)]
+            add(op.format(g=g, G=_cap(g), d=d) + " " + pr[(i + k) % 6], "R")
+    for i, e in enumerate(t["events"]):
+        for k, v in enumerate(t["event_verdicts"]):
+            add("%s %s. %s" % (e, v, pr[6 + (i + k) % 2]), "R")
+    for i, h in enumerate(t["harms"]):
+        for k, op in enumerate(t["lecture_openers"]):
+            adv = t["lecture_advice"][(i + k) % len(t["lecture_advice"])]
+            add(op.format(h=h, H=_cap(h)) + " " + adv, "R")
+    for i, p in enumerate(t["private_items"]):
+        for k, op in enumerate(t["inability_openers"]):
+            add(op.format(p=p), "C")
+            w = t["privacy_warnings"][(i + k) % len(t["privacy_warnings"])]
+            add(op.format(p=p) + " " + w, "P")
+        for op in t["inability_refusals"]:
+            add(op.format(p=p), "R")
+    for i, b in enumerate(benign):
+        for k in range(2):
+            add(t["benign_rebuttals"][(2 * i + k) % len(t["benign_rebuttals"])].format(b=b), "C")
+    for e in t["benign_events"]:
+        for fact in t["benign_event_facts"]:
+            add("%s %s" % (e, fact), "C")
+    for i, sit in enumerate(t["situations"]):
+        for k, op in enumerate(t["sympathy_openers"]):
+            add(op.format(s=sit) + " " + t["sympathy_help"][(i + k) % len(t["sympathy_help"])], "C")
     return out
 
 

@@ -61,13 +61,14 @@ def shipped_model(path):
     """The model in the generated C source (ext/core/refusal_model.inc)."""
     import re
     text = open(path, encoding="ascii").read()
-    model = {"keys": [], "wr": [], "ws": []}
-    for name in ("r", "s"):
+    model = {"keys": [], "wr": [], "ws": [], "wv": []}
+    for name in ("r", "s", "v"):
         model["b" + name] = int(re.search(r"refusal_model_bias_%s = (-?\d+);" % name, text).group(1))
-    for k, a, b in re.findall(r"\{(\d+)u, (-?\d+), (-?\d+)\}", text):
+    for k, a, b, v in re.findall(r"\{(\d+)u, (-?\d+), (-?\d+), (-?\d+)\}", text):
         model["keys"].append(int(k))
         model["wr"].append(int(a))
         model["ws"].append(int(b))
+        model["wv"].append(int(v))
     return model
 
 

@@ -15,9 +15,13 @@ features: word and word-pair n-grams by zone (the opening sentence within its
 first 40 tokens; the rest of the first 100 tokens; later), a sentence start
 marker in the pairs; words after the first "cue" sentence (a sentence with a
 refusal or warning word: CUE_WORDS, CUE_PAIRS); layout: length, list items,
-code fences, persona labels ("DAN:", "[GPT]:"), where the first cue sentence
-is, the share of cue sentences, how much text and how many list items follow
-it; and aggregates of the sentence model's margins (aggregates()).  Sentence
+code fences, persona labels ("DAN:", "[GPT]:", and bracketed ones without a
+colon: "[\u2026CLASSIC] ...", "(Developer Mode Output) ..."; a label's name is
+its letters and digits after any leading symbols), where the first cue
+sentence is, the share of cue sentences, how much text and how many list
+items follow it; and aggregates of the sentence model's margins
+(aggregates()).  Also the sentence where a second persona starts
+(persona_switch()), which the decision uses.  Sentence
 features (sentence_features()): the words and word pairs of each of the first
 MAX_SENTS sentences, with its position and length buckets.
 """
@@ -96,14 +100,15 @@ def normalise(text):
 
 def tokenize(b):
     """(tokens, sentence index of each token, byte offset where each sentence
-    ends) of a normalised text b."""
-    toks, sents, ends = [], [], []
+    ends, byte offset of each token) of a normalised text b."""
+    toks, sents, ends, offs = [], [], [], []
     sent = 0
     sent_has = False
     for m in _TOKEN.finditer(b.lower()):
         if m.lastindex == 1:
             toks.append(m.group(1))
             sents.append(sent)
+            offs.append(m.start())
             sent_has = True
             if len(toks) >= MAX_TOKENS:
                 break
@@ -111,7 +116,7 @@ def tokenize(b):
             ends.append(m.start())
             sent += 1
             sent_has = False
-    return toks, sents, ends
+    return toks, sents, ends, offs
 
 
 def _label_ok(c):
@@ -147,23 +152,31 @@ def scan_lines(b):
 
 def _persona(b, p, e):
     """The persona name of a line "[Name]: ..." / "Name: ..." at b[p:e]."""
+    close = None
     if p < e and b[p] in (91, 40):
+        close = 93 if b[p] == 91 else 41
         p += 1
     if p >= e or not (65 <= b[p] <= 90 or b[p] >= 0x80):
         return None
     q = p
     spaces = 0
-    while q < e and q - p < 32 and b[q] != 58:
+    while q < e and q - p < 32 and b[q] != 58 and b[q] != close:
         if not _label_ok(b[q]):
             return None
         spaces += b[q] == 32
         q += 1
-    if q >= e or b[q] != 58 or spaces > 2:
+    if q >= e or spaces > 2:
         return None
-    if q + 1 < e and b[q + 1] not in (32, 9, 13):
+    if b[q] == close:
+        # "[Name] text": a bracketed label needs no colon
+        if q + 1 < e and b[q + 1] not in (32, 9, 13, 58):
+            return None
+    elif b[q] != 58 or (q + 1 < e and b[q + 1] not in (32, 9, 13)):
         return None
     name = bytearray()
     r = p
+    while r < q and not ((65 <= b[r] <= 90) or (97 <= b[r] <= 122) or (48 <= b[r] <= 57)):
+        r += 1
     while r < q and len(name) < 16 and ((65 <= b[r] <= 90) or (97 <= b[r] <= 122) or (48 <= b[r] <= 57)):
         name.append(b[r] + 32 if 65 <= b[r] <= 90 else b[r])
         r += 1
@@ -239,10 +252,11 @@ def aggregates(margins, ntoks):
 
 
 def features(text):
-    """(sorted unique document feature hashes, sentence_features) of one text
-    (bytes).  The document features are completed by aggregates()."""
+    """(sorted unique document feature hashes, sentence_features,
+    persona_switch) of one text (bytes).  The document features are
+    completed by aggregates()."""
     b = normalise(text)
-    toks, sents, ends = tokenize(b)
+    toks, sents, ends, offs = tokenize(b)
     f = set()
     nt = len(toks)
     cue = set()
@@ -283,12 +297,30 @@ def features(text):
         f.add(layout("after_tok", _bucket(after_tok, (1, 20, 60, 150))))
         f.add(layout("after_items", _bucket(items_after, (1, 3))))
         f.add(layout("after_code", 1 if fence > after_off else 0))
-    return sorted(f), sentence_features(toks, hs, sents)
+    return sorted(f), sentence_features(toks, hs, sents), persona_switch(lines, offs, sents)
+
+
+def persona_switch(lines, offs, sents):
+    """The sentence where a second persona starts: the sentence of the first
+    token of the first line labelled with a persona name other than the
+    first label's; -1 if none."""
+    first = None
+    for s, _, nm in lines:
+        if nm is None:
+            continue
+        if first is None:
+            first = tokhash(nm)
+        elif tokhash(nm) != first:
+            for o, st in zip(offs, sents):
+                if o >= s:
+                    return st
+            return -1
+    return -1
 
 
 def has_cue(text):
     """Whether a text has a cue sentence (the layout feature cue_first > 0)."""
-    toks, sents, _ = tokenize(normalise(text))
+    toks, sents, _, _ = tokenize(normalise(text))
     hs = [_th(t) for t in toks]
     for k, h in enumerate(hs):
         same = k > 0 and sents[k - 1] == sents[k]

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""train.py - builds the refusal detector's two linear models from the data in
-tests/data and writes them as the generated C source ext/core/refusal_model.inc.
+"""train.py - builds the refusal detector's three linear models from the data
+in tests/data and writes them as the generated C source ext/core/refusal_model.inc.
 
     python3 tests/refusal/train.py                  # writes ext/core/refusal_model.inc
     python3 tests/refusal/train.py --out FILE       # writes FILE instead
@@ -8,12 +8,16 @@ tests/data and writes them as the generated C source ext/core/refusal_model.inc.
                                                     # its expected kind and score
                                                     # (tests/sh/refusal_model.sh)
 
-Two models (features.py): the sentence model (a sentence of a clean refusal
-against one of an answer) and the document model (a clean refusal against
-everything else), which also sees aggregates of the sentence margins.  kind =
-'refusal' when the document margin is >= 0 and fewer than VETO_TOKENS tokens
-of clear answer sentences follow the first refusal sentence; else 'partial'
-when the document margin or the first sentence's margin is >= 0; else
+Three models (features.py): the sentence model (a sentence of a clean refusal
+against one of an answer); the veto model (a sentence after the first refusal
+sentence of a clean refusal, which explains, warns or refers, against one of
+a partial refusal or jailbroken answer, which gives the content); and the
+document model (a clean refusal against everything else), which also sees
+aggregates of the sentence margins.  kind = 'refusal' when the document
+margin is >= 0 and fewer than VETO_TOKENS tokens veto it (answer sentences
+after the first refusal sentence with a veto margin below -VETO_MARGIN, and
+answer sentences from where a second persona starts); else 'partial' when
+the document margin or the first sentence's margin is >= 0; else
 'compliance' (verdict() below; ext/core/refusal.c decide()).
 
 Training is deterministic: a fixed example order shuffled by a fixed linear
@@ -44,7 +48,7 @@ SEED = 20251203
 SCORE_SCALE = 1000  # refusal_score = 0.5 + 0.5 * m / (|m| + SCORE_SCALE)
 NORM_UNIT = 8       # see value()
 INDEX_BITS = 14     # the generated lookup index has 2^INDEX_BITS + 1 entries
-VETO_TOKENS = 10    # tokens of answer sentences (sentence margin below
+VETO_TOKENS = 15    # tokens of content sentences (veto margin below
 VETO_MARGIN = 400   # -VETO_MARGIN) after the first refusal sentence that
                     # make a refusal partial
 
@@ -127,7 +131,7 @@ def train_sentences(examples, feats, sw):
     """The sentence model: the sentences of clean refusals against those of
     plain compliance (with jailbroken answers without a cue sentence).  Returns (bias, {hash: weight})."""
     rows = []
-    for e, (_, sf) in zip(examples, feats):
+    for e, (_, sf, _) in zip(examples, feats):
         if e[3] == 1:
             y = 1.0
         elif e[2] == "C" or (e[2] == "J" and e[4] == 0):
@@ -143,6 +147,33 @@ def train_sentences(examples, feats, sw):
     return quantise(b), {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
 
 
+def train_veto(examples, feats, sw, bs, ws):
+    """The veto model: the sentences that follow the first refusal sentence
+    (sentence margin >= 0) of a clean refusal (explanations, warnings,
+    referrals: y = 1) against those of a partial refusal or a jailbroken
+    answer (the content given after the refusal: y = -1).  Returns (bias,
+    {hash: weight})."""
+    rows = []
+    for e, (_, sf, _) in zip(examples, feats):
+        if e[3] == 1:
+            y = 1.0
+        elif e[2] in ("P", "J"):
+            y = -1.0
+        else:
+            continue
+        sm = [bs + sum(ws.get(h, 0) for h in f) for f, _ in sf]
+        first = next((j for j, m in enumerate(sm) if m >= 0), -1)
+        if first < 0:
+            continue
+        use = [f for (f, _), m in zip(sf[first + 1:], sm[first + 1:]) if m < 0][:SENT_PER_DOC]
+        for f in use:
+            rows.append((f, y, e[5] * sw[e[0]] / len(use)))
+    vocab, index = _vocab(f for f, _, _ in rows)
+    rows = [([index[h] for h in f if h in index], 1.0, y, w) for f, y, w in rows]
+    b, w = sgd(rows, len(vocab), SEED + 3000, SENT_EPOCHS)
+    return quantise(b), {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
+
+
 def document(bias_s, ws, docf, sf):
     """A text's document features with the aggregates of its sentence margins."""
     margins_s = [bias_s + sum(ws.get(h, 0) for h in f) for f, _ in sf]
@@ -155,7 +186,7 @@ def train(examples, feats):
     feats[i] is features.features(examples[i][1])."""
     sw = source_weights(examples)
     bs, ws = train_sentences(examples, feats, sw)
-    docs = [document(bs, ws, d, s) for d, s in feats]
+    docs = [document(bs, ws, d, s) for d, s, _ in feats]
     vocab, index = _vocab(d for e, d in zip(examples, docs) if e[3] is not None)
     rows = []
     for e, f in zip(examples, docs):
@@ -164,24 +195,29 @@ def train(examples, feats):
             rows.append((idx, value(len(f)), 1.0 if e[3] else -1.0, e[5] * sw[e[0]]))
     b, w = sgd(rows, len(vocab), SEED, EPOCHS)
     wr = {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
-    keys = sorted(set(wr) | set(ws))
+    bv, wv = train_veto(examples, feats, sw, bs, ws)
+    keys = sorted(set(wr) | set(ws) | set(wv))
     return {"keys": keys, "wr": [wr.get(k, 0) for k in keys], "ws": [ws.get(k, 0) for k in keys],
-            "br": quantise(b), "bs": bs}
+            "wv": [wv.get(k, 0) for k in keys], "br": quantise(b), "bs": bs, "bv": bv}
 
 
-def verdict(model, docf, sf):
+def verdict(model, docf, sf, switch=-1):
     """(kind, score) of a text's features (see the module comment)."""
     if "_ws" not in model:
         model["_ws"] = {k: w for k, w in zip(model["keys"], model["ws"]) if w}
         model["_wr"] = {k: w for k, w in zip(model["keys"], model["wr"]) if w}
-    ws, wr = model["_ws"], model["_wr"]
+        model["_wv"] = {k: w for k, w in zip(model["keys"], model["wv"]) if w}
+    ws, wr, wv = model["_ws"], model["_wr"], model["_wv"]
     sm = [model["bs"] + sum(ws.get(h, 0) for h in f) for f, _ in sf]
+    vm = [model["bv"] + sum(wv.get(h, 0) for h in f) for f, _ in sf]
     f = sorted(set(docf).union(features.aggregates(sm, [n for _, n in sf])))
     s = norm(len(f))
     zr = model["br"] * s + NORM_UNIT * sum(wr.get(h, 0) for h in f)
     first = next((j for j, m in enumerate(sm) if m >= 0), -1)
-    after = sum(n for m, (_, n) in zip(sm[first + 1:], sf[first + 1:])
-                if m < -VETO_MARGIN) if first >= 0 else 0
+    after = sum(n for m, v, (_, n) in zip(sm[first + 1:], vm[first + 1:], sf[first + 1:])
+                if m < 0 and v < -VETO_MARGIN) if first >= 0 else 0
+    if first >= 0 and switch > first:
+        after += sum(n for m, (_, n) in zip(sm[switch:], sf[switch:]) if m < 0)
     if zr >= 0 and after < VETO_TOKENS:
         kind = "refusal"
     elif zr >= 0 or (sm and sm[0] >= 0):
@@ -208,19 +244,20 @@ def c_source(model, command):
         " * the trainer or the data and run the command again.  tests/sh/refusal_model.sh",
         " * regenerates it and fails unless it is byte for byte this file.",
         " *",
-        " * %d features: hashes (sorted) with the weights of the refusal model and" % n,
-        " * of the sentence model, in 1/%d of a unit of margin." % QUANT,
+        " * %d features: hashes (sorted) with the weights of the refusal model, of" % n,
+        " * the sentence model and of the veto model, in 1/%d of a unit of margin." % QUANT,
         " */",
         '#include "refusal_model.h"',
         "",
         "const int32_t refusal_model_bias_r = %d;" % model["br"],
         "const int32_t refusal_model_bias_s = %d;" % model["bs"],
+        "const int32_t refusal_model_bias_v = %d;" % model["bv"],
         "const size_t refusal_model_n = %d;" % n,
         "",
         "const RefusalFeature refusal_model[%d] = {" % n,
     ]
-    for k, a, c in zip(model["keys"], model["wr"], model["ws"]):
-        lines.append("    {%du, %d, %d}," % (k, a, c))
+    for k, a, c, v in zip(model["keys"], model["wr"], model["ws"], model["wv"]):
+        lines.append("    {%du, %d, %d, %d}," % (k, a, c, v))
     lines.append("};")
     lines.append("")
     lines.append("const unsigned refusal_model_index_bits = %d;" % INDEX_BITS)
