@@ -259,12 +259,18 @@ done:
   return rc;
 }
 
+/* "example id N" ("" without an id), printed only for a message. */
+static void example_which(char *which, int size, int has_id, int64_t id) {
+  which[0] = '\0';
+  if (has_id) sqlite3_snprintf(size, which, "example id %lld", (long long)id);
+}
+
 int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
                        int64_t id, int has_id, const char **text, size_t *len,
                        char **errmsg) {
-  char which[48] = "";
-  if (has_id) sqlite3_snprintf(sizeof which, which, "example id %lld", (long long)id);
+  char which[48];
   if (sqlite3_value_type(v) == SQLITE_BLOB) {
+    example_which(which, (int)sizeof which, has_id, id);
     *errmsg = sqlite3_mprintf(
         "the %s relation \"%s\" has a BLOB category%s%s%s; categories must "
         "be TEXT (or NULL): store text, or CAST(category AS TEXT) in a view",
@@ -276,6 +282,7 @@ int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
   if (*text == NULL) return SQLITE_NOMEM;
   size_t nul = strlen(*text);
   if (nul < *len) {
+    example_which(which, (int)sizeof which, has_id, id);
     *errmsg = sqlite3_mprintf(
         "the %s relation \"%s\" has a category with a NUL byte (%s%sbyte "
         "%llu); category names must be text without NUL bytes: fix the "

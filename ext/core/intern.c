@@ -111,7 +111,8 @@ size_t names_find(Names *ns, const char *name, size_t len, int create,
   size_t mask = ns->ix.cap - 1, h = (size_t)hash_bytes(name, len) & mask;
   while (ns->ix.slots[h] != NONE) {
     const char *s = ns->names[ns->ix.slots[h]];
-    if (strlen(s) == len && memcmp(s, name, len) == 0) return ns->ix.slots[h];
+    /* strncmp stops at s's end: no strlen of s on every probe. */
+    if (strncmp(s, name, len) == 0 && s[len] == '\0') return ns->ix.slots[h];
     h = (h + 1) & mask;
   }
   if (!create) return NONE;

@@ -124,7 +124,7 @@ INSERT INTO nulpool VALUES (1, CAST('a' || char(0) || 'b1' AS TEXT), 'T1', vec_f
 
 #test a NUL byte in a pool category is an error naming the example
 SELECT count(*) FROM safety_sample('sss', 2, '{"pool": "nulpool"}');
-#error has a category with a NUL byte (example id 1
+#error the pool relation "nulpool" has a category with a NUL byte (example id 1, byte 1); category names must be text without NUL bytes
 
 #setup
 CREATE TABLE nulref(category, embedding BLOB);
@@ -132,7 +132,7 @@ INSERT INTO nulref VALUES (CAST('crime' || char(0) || 'x' AS TEXT), vec_f32('[1,
 
 #test a NUL byte in a reference category is an error too
 SELECT count(*) FROM safety_sample('cossim', 2, '{"reference": "nulref"}');
-#error reference relation "nulref" has a category with a NUL byte
+#error reference relation "nulref" has a category with a NUL byte (byte 5); category names
 
 #test \u0000 in an option string is an error, not a truncated name
 SELECT count(*) FROM safety_sample('pss', 3, '{"categories": ["crime\u0000x"]}');
@@ -157,7 +157,7 @@ INSERT INTO blobpool VALUES (1, x'ff00fe', 'T1', vec_f32('[1,0]')), (2, 'ok', 'T
 
 #test a BLOB category is an error naming the example, not invalid UTF-8 text
 SELECT count(*) FROM safety_sample('sss', 2, '{"pool": "blobpool"}');
-#error has a BLOB category (example id 1)
+#error the pool relation "blobpool" has a BLOB category (example id 1); categories must be TEXT
 
 #setup
 CREATE TABLE blobref(category, embedding BLOB);
@@ -165,7 +165,7 @@ INSERT INTO blobref VALUES (x'6372696d65', vec_f32('[1,0]'));
 
 #test a BLOB reference category is an error too
 SELECT count(*) FROM safety_sample('cossim', 2, '{"reference": "blobref"}');
-#error reference relation "blobref" has a BLOB category
+#error reference relation "blobref" has a BLOB category; categories must be TEXT
 
 #setup
 CREATE TABLE numpool(id INTEGER, category, behavior TEXT, embedding BLOB);
