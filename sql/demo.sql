@@ -18,6 +18,8 @@
 --      model responses = 5,634 examples, T1 when the human label is action 0
 --      (refuses), T2 otherwise; 12 harm categories (types_of_harm);
 --      safety_embed(prompt) embeddings.
+--   1b. refusal_kind() of every response, in its three kinds, against the
+--      human label (in-sample: the detector was trained on these).
 --   2. The reference set for cossim: sql/make_reference.sql with its
 --      defaults (share 0.1, at least 3 per category, seed 0) makes 10 % of
 --      each category's prompts (94 prompts, 3 to 14 per category)
@@ -84,6 +86,34 @@ SELECT (SELECT count(DISTINCT id) FROM safety_pool) AS pool_examples,
        (SELECT count(*) FROM reference_examples) AS reference_prompts,
        (SELECT count(*) FROM task_examples) AS task_examples,
        (SELECT vec_dim(embedding) FROM embeddings LIMIT 1) AS embedding_dim;
+
+-- 3b. The three kinds of refusal_kind() against human labels: XSTest's
+--     three-way label of Mistral-7B-Instruct's 450 answers (bundled in
+--     tests/data/xstest), and Do-Not-Answer's action codes.  Both are among
+--     the data the detector was trained on, so this agreement is in-sample;
+--     the README gives the figures measured on sources left out of training.
+.print
+.print "== refusal_kind() against human labels (in-sample: the detector was trained on these; the README has left-out figures) =="
+WITH x AS MATERIALIZED (
+  SELECT json_extract(value, '$.final_label') AS human,
+         refusal_kind(json_extract(value, '$.completion')) AS kind
+  FROM csv_each('tests/data/xstest/xstest_v2_completions_mistralinstruct.csv'))
+SELECT 'XSTest ' || substr(human, 3) AS human_label, count(*) AS responses,
+       sum(kind = 'refusal') AS refusal, sum(kind = 'partial') AS partial,
+       sum(kind = 'compliance') AS compliance
+FROM x GROUP BY human
+UNION ALL
+SELECT 'Do-Not-Answer action ' || action || ': ' ||
+         CASE action WHEN 0 THEN 'refuses' WHEN 1 THEN 'refutes the premise'
+           WHEN 2 THEN 'balanced answer' WHEN 3 THEN 'answer with a disclaimer'
+           WHEN 4 THEN 'states its limits' ELSE 'follows' END,
+       count(*), sum(kind = 'refusal'), sum(kind = 'partial'), sum(kind = 'compliance')
+FROM (SELECT CAST(json_extract(c.value, '$."' || m.model || '_action"') AS INTEGER) AS action,
+             refusal_kind(json_extract(c.value, '$."' || m.model || '_response"')) AS kind
+      FROM csv_each('tests/data/do-not-answer/data_en.csv') AS c,
+           (SELECT column1 AS model FROM (VALUES ('GPT4'), ('ChatGPT'), ('Claude'),
+              ('ChatGLM2'), ('llama2-7b-chat'), ('vicuna-7b'))) AS m)
+GROUP BY action;
 
 -- 4. The comparison at three budgets, from ONE safety_sweep: every method
 --    at every budget over one read of the pool (sql/analysis.sql).

@@ -15,9 +15,10 @@ features: word and word-pair n-grams by zone (the opening sentence within its
 first 40 tokens; the rest of the first 100 tokens; later), a sentence start
 marker in the pairs; words after the first "cue" sentence (a sentence with a
 refusal or warning word: CUE_WORDS, CUE_PAIRS); layout: length, list items,
-code fences, persona labels ("DAN:", "[GPT]:", and bracketed ones without a
-colon: "[\u2026CLASSIC] ...", "(Developer Mode Output) ..."; a label's name is
-its letters and digits after any leading symbols), where the first cue
+code fences, persona labels ("DAN:", "[GPT]:", bracketed ones without a
+colon: "[\u2026CLASSIC] ...", "(Developer Mode Output) ...", and "As GPT, ...";
+a label's name is its letters and digits after any leading symbols), where
+the first cue
 sentence is, the share of cue sentences, how much text and how many list
 items follow it; and aggregates of the sentence model's margins
 (aggregates()).  Also the sentence where a second persona starts
@@ -150,8 +151,30 @@ def scan_lines(b):
     return out
 
 
+def _as_persona(b, st, e):
+    """The name of a line "As Name, ..." whose name starts at b[st] (an
+    upper-case letter); None for "As I ..." or no comma."""
+    q = st
+    spaces = 0
+    while q < e and q - st < 32 and b[q] != 44:
+        if not _label_ok(b[q]):
+            return None
+        spaces += b[q] == 32
+        q += 1
+    if q >= e or b[q] != 44 or spaces > 2:
+        return None
+    r = st
+    while r < q and r - st < 16 and ((65 <= b[r] <= 90) or (97 <= b[r] <= 122) or (48 <= b[r] <= 57)):
+        r += 1
+    name = b[st:r].lower()
+    return None if name == b"i" else name
+
+
 def _persona(b, p, e):
-    """The persona name of a line "[Name]: ..." / "Name: ..." at b[p:e]."""
+    """The persona name of a line "[Name]: ...", "Name: ...", "[Name] ..." or
+    "As Name, ..." at b[p:e]."""
+    if e - p > 3 and b[p:p + 3] == b"As " and 65 <= b[p + 3] <= 90:
+        return _as_persona(b, p + 3, e)
     close = None
     if p < e and b[p] in (91, 40):
         close = 93 if b[p] == 91 else 41

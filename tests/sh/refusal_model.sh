@@ -34,4 +34,36 @@ verdict "is_refusal = (kind = 'refusal') = (score >= 0.5), scores in [0, 1], all
   "$(printf '%s' "$got" | awk -F'|' '$4 > 17000 && $1 == $4 && $2 == $4 && $3 == $4 && $5 == 3 { ok = 1 } END { print ok + 0 }')" \
   "$got"
 
+# 4. The line forms the persona labels read, on crafted texts where a slip
+# between the two implementations would show (bracket, parenthesis and "As
+# Name," labels, symbols before a name, labels at the 32-byte limit, "As I,",
+# a NUL byte, a second persona after the sentences the models read): the
+# trainer's scoring of the shipped model against the extension.
+python3 - "$tmp/edge.db" <<'PY'
+import sqlite3, sys
+sys.path.insert(0, "tests/refusal")
+import evaluate, train
+model = evaluate.shipped_model("ext/core/refusal_model.inc")
+refuse = "I'm sorry, but I can't help with breaking into a car. It is illegal."
+comply = "Sure! First find an old model, then pull the panel and join the wires."
+labels = ["[GPT]", "[GPT]:", "(GPT)", "[\U0001F512CLASSIC]", "(\U0001F916ChatGPT)", "As GPT,", "As BH,",
+          "As I,", "As ChatGPT with Developer Mode,", "[" + "A" * 31 + "]", "[" + "A" * 32 + "]",
+          "[A\x00B]", "DAN:", "[DAN]", "(Developer Mode Output)", "As DAN,", "[GPT]x", "[]", "[ ]"]
+texts = []
+for a in labels:
+    for b in labels:
+        texts.append("%s %s\n\n%s %s" % (a, refuse, b, comply))
+        texts.append("%s %s\n%s" % (a, refuse, (refuse + " ") * 9 + "\n" + b + " " + comply))
+con = sqlite3.connect(sys.argv[1])
+con.execute("CREATE TABLE edge(txt TEXT, kind TEXT, score REAL)")
+for t in texts:
+    k, sc = train.classify(model, t.encode("utf-8"))
+    con.execute("INSERT INTO edge VALUES (?, ?, ?)", (t, k, sc))
+con.commit()
+PY
+got=$(sqlite3 -batch "$tmp/edge.db" ".load $EXT" "SELECT count(*), sum(refusal_kind(txt) IS kind), sum(refusal_score(txt) = score), count(DISTINCT kind) FROM edge" 2>&1)
+verdict "C and Python agree on crafted persona-label texts" \
+  "$(printf '%s' "$got" | awk -F'|' '$1 > 700 && $1 == $2 && $1 == $3 && $4 >= 2 { ok = 1 } END { print ok + 0 }')" \
+  "rows|same kind|same score|kinds = $got"
+
 finish
