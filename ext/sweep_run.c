@@ -38,7 +38,6 @@ typedef struct {
   uint64_t *keys;
 } SweepTies;
 
-
 struct SweepShared {
   size_t n_combos, n_seeds;
   sqlite3_value **with_task; /* per seed: its options with the task size

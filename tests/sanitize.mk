@@ -58,7 +58,7 @@ SAN_UNIT_BIN := $(patsubst tests/c/%.c,$(SAN_BUILD)/tests/%,$(UNIT_SRC))
 # A pattern that matches the first line of every sanitizer report.
 SAN_REPORT   := ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|SUMMARY: [A-Za-z]*Sanitizer
 
-$(SAN_BUILD)/tests:
+$(SAN_BUILD)/tests: | deps
 	mkdir -p $@
 
 $(SAN_EXT): $(EXT_SRC) $(EXT_HDR) ext/exports.map $(MAKEFILE_LIST) | $(SAN_BUILD)/tests

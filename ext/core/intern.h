@@ -50,8 +50,9 @@ typedef struct {
   Index ix;
 } Names;
 
-/* Interns name (len bytes); returns its number or NONE (absent without
- * create, or out of memory: *nomem set). */
+/* Interns name (len bytes, no NUL among them: the callers reject or
+ * strlen such names); returns its number or NONE (absent without create,
+ * or out of memory: *nomem set). */
 size_t names_find(Names *ns, const char *name, size_t len, int create,
                   int *nomem);
 /* Frees the table, and the names unless keep_names (they were taken). */

@@ -324,20 +324,27 @@ def features(text):
 
 
 def persona_switch(lines, offs, sents):
-    """The sentence where a second persona starts: the sentence of the first
-    token of the first line labelled with a persona name other than the
-    first label's; -1 if none."""
-    first = None
+    """(the sentence where the first persona label's line starts, the
+    sentence where a second persona starts): the sentences of the first
+    token at or after the start of the first labelled line and of the first
+    line labelled with another name; -1 where there is none."""
+    first, first_sent = None, -1
     for s, _, nm in lines:
         if nm is None:
             continue
         if first is None:
             first = tokhash(nm)
+            first_sent = _sentence_at(offs, sents, s)
         elif tokhash(nm) != first:
-            for o, st in zip(offs, sents):
-                if o >= s:
-                    return st
-            return -1
+            return first_sent, _sentence_at(offs, sents, s)
+    return first_sent, -1
+
+
+def _sentence_at(offs, sents, s):
+    """The sentence of the first token at or after byte offset s, or -1."""
+    for o, st in zip(offs, sents):
+        if o >= s:
+            return st
     return -1
 
 

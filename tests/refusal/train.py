@@ -15,8 +15,9 @@ a partial refusal or jailbroken answer, which gives the content); and the
 document model (a clean refusal against everything else), which also sees
 aggregates of the sentence margins.  kind = 'refusal' when the document
 margin is >= 0 and fewer than VETO_TOKENS tokens veto it (answer sentences
-after the first refusal sentence with a veto margin below -VETO_MARGIN, and
-answer or content sentences from where a second persona starts); else 'partial' when
+after the first refusal sentence with a veto margin below -VETO_MARGIN, and,
+when the refusal is under a persona label, answer or content sentences from
+where a second persona starts); else 'partial' when
 the document margin or the first sentence's margin is >= 0; else
 'compliance' (verdict() below; ext/core/refusal.c decide()).
 
@@ -204,7 +205,7 @@ def train(examples, feats):
             "wv": [wv.get(k, 0) for k in keys], "br": quantise(b), "bs": bs, "bv": bv}
 
 
-def verdict(model, docf, sf, switch=-1):
+def verdict(model, docf, sf, persona=(-1, -1)):
     """(kind, score) of a text's features (see the module comment)."""
     if "_ws" not in model:
         model["_ws"] = {k: w for k, w in zip(model["keys"], model["ws"]) if w}
@@ -217,11 +218,13 @@ def verdict(model, docf, sf, switch=-1):
     s = norm(len(f))
     zr = model["br"] * s + NORM_UNIT * sum(wr.get(h, 0) for h in f)
     first = next((j for j, m in enumerate(sm) if m >= 0), -1)
-    after = sum(n for m, v, (_, n) in zip(sm[first + 1:], vm[first + 1:], sf[first + 1:])
-                if m < 0 and v < -VETO_MARGIN) if first >= 0 else 0
-    if first >= 0 and switch > first:
-        after += sum(n for m, v, (_, n) in zip(sm[switch:], vm[switch:], sf[switch:])
-                     if m < 0 or v < -VETO_MARGIN)
+    label, switch = persona
+    if not 0 <= label <= first < switch:
+        switch = len(sm)
+    after = sum(n for j, (m, v, (_, n)) in enumerate(zip(sm, vm, sf))
+                if j > first and ((m < 0 and v < -VETO_MARGIN)
+                                  or (j >= switch and (m < 0 or v < -VETO_MARGIN)))) \
+        if first >= 0 else 0
     if zr >= 0 and after < VETO_TOKENS:
         kind = "refusal"
     elif zr >= 0 or (sm and sm[0] >= 0):

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make_order.sh — `make -j` on a machine without the packages must install
 # them before it compiles anything: every build directory (build, build/core,
-# build/tests, build/bench, build/fuzz), which every compile waits for, has
-# deps as an order-only prerequisite.  Read from make's own database
+# build/tests, build/bench, build/fuzz, build/sanitize/tests), which every
+# compile waits for, has deps as an order-only prerequisite.  Read from make's own database
 # (make -pq), and first tried on a copy of the Makefile without the rule, so
 # a checker that finds nothing fails too.
 set -u
@@ -10,7 +10,7 @@ TEST_NAME=make_order.sh
 source "$(dirname "$0")/../shlib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-DIRS="build build/core build/tests build/bench build/fuzz"
+DIRS="build build/core build/tests build/bench build/fuzz build/sanitize/tests"
 
 # dirs_without_deps DIR: the build directories whose rule, in the make
 # database of the tree at DIR, does not wait for deps.
