@@ -101,8 +101,9 @@ int pool_read_reference(sqlite3 *db, const PoolQuery *q, RefSet *out,
   if (rc == SQLITE_OK && rr.n_rows == 0) {
     *errmsg = sqlite3_mprintf(
         "the reference relation \"%s\" has no rows%s; %s needs labelled "
-        "exemplars of each harm category (fill reference_examples, or "
-        "name another relation with options.reference)",
+        "exemplars of each harm category (fill reference_examples: "
+        "sql/make_reference.sql makes one from part of your pool; or name "
+        "another relation with options.reference)",
         q->reference, q->categories ? " in the requested categories" : "",
         q->method);
     rc = SQLITE_ERROR;

@@ -5,7 +5,8 @@
 #
 #   1. creates OUT/demo.db from scratch and runs sql/demo.sql in it with the
 #      sqlite3 shell and the extension loaded (import, comparison, chart);
-#   2. exports the pss-b selection at 0.5 % with sql/export_alpaca.sql to
+#   2. exports the pss-b selection at 0.5 %, one response per prompt
+#      ({"group": "instruction"}), with sql/export_alpaca.sql to
 #      OUT/demo/selected.jsonl (Alpaca JSON Lines, ascending id);
 #   3. runs the design-card query in a new session, as a user would:
 #      sqlite3 OUT/demo.db, .load EXT, SELECT * FROM safety_sample('pss-b', 0.0005);
@@ -20,10 +21,10 @@ mkdir -p "$OUT/demo"
 sqlite3 -bail -cmd ".load $EXT" "$OUT/demo.db" ".read sql/demo.sql"
 
 sqlite3 -bail "$OUT/demo.db" ".load $EXT" \
-  "CREATE TEMP TABLE selection AS SELECT id FROM safety_sample('pss-b', 0.005)" \
+  "CREATE TEMP TABLE selection AS SELECT id FROM safety_sample('pss-b', 0.005, '{\"group\": \"instruction\"}')" \
   ".read sql/export_alpaca.sql" >"$OUT/demo/selected.jsonl"
 echo
-echo "wrote $(wc -l <"$OUT/demo/selected.jsonl") examples (pss-b at 0.5 %) to $OUT/demo/selected.jsonl with sql/export_alpaca.sql"
+echo "wrote $(wc -l <"$OUT/demo/selected.jsonl") examples (pss-b at 0.5 %, one response per prompt) to $OUT/demo/selected.jsonl with sql/export_alpaca.sql"
 
 echo
 echo "== sqlite3 $OUT/demo.db; .load $EXT; SELECT * FROM safety_sample('pss-b', 0.0005); =="

@@ -305,12 +305,15 @@ static const struct {
 };
 #define N_OPTIONS (sizeof option_table / sizeof *option_table)
 
-/* "unknown option ...; the known options are seed, pool, ...". */
+/* "unknown option ...; the known options are seed, pool, ...", with a
+ * pointer to safety_sweep for its own option seeds. */
 static void unknown_option(const char *key, char err[OPTIONS_ERRLEN]) {
-  size_t len = (size_t)snprintf(err, OPTIONS_ERRLEN,
-                                "unknown option \"%.60s\"; the known options "
-                                "are ",
-                                key);
+  size_t len = (size_t)snprintf(
+      err, OPTIONS_ERRLEN, "unknown option \"%.60s\"; %sthe known options are ",
+      key,
+      strcmp(key, "seeds") == 0
+          ? "seeds (a list) is safety_sweep's, here give one seed; "
+          : "");
   for (size_t k = 0; k < N_OPTIONS && len < OPTIONS_ERRLEN; k++)
     len += (size_t)snprintf(err + len, OPTIONS_ERRLEN - len, "%s%s",
                             k ? ", " : "", option_table[k].key);

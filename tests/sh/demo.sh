@@ -46,12 +46,14 @@ check "every line is a JSON object with instruction, input, output" "100|100|100
         SELECT count(*), sum(json_valid(line) AND json_type(line) = 'object'),
                sum((SELECT group_concat(key) FROM json_each(line)) = 'instruction,input,output')
         FROM l WHERE line IS NOT NULL")"
-check "selected.jsonl is the pss-b selection at 0.5 % (ascending id, as export_alpaca writes it)" "1" \
+check "selected.jsonl is the pss-b selection at 0.5 % with one response per prompt (ascending id, as export_alpaca writes it)" "1" \
   "$(q "SELECT CAST(readfile('$jsonl') AS TEXT) = (SELECT group_concat(line, char(10)) || char(10) FROM
           (SELECT json_object('instruction', e.instruction, 'input', e.input, 'output', e.response) AS line
-           FROM safety_sample('pss-b', 0.005) AS s JOIN examples AS e ON e.id = s.id ORDER BY s.id))")"
+           FROM safety_sample('pss-b', 0.005, '{\"group\": \"instruction\"}') AS s JOIN examples AS e ON e.id = s.id ORDER BY s.id))")"
+check "selected.jsonl has 100 distinct instructions (one response per prompt)" "100" \
+  "$(python3 -c 'import json, sys; print(len({json.loads(l)["instruction"] for l in open(sys.argv[1])}))' "$jsonl")"
 check "the demo says where it wrote the selection" "1" \
-  "$(grep -c "^wrote 100 examples (pss-b at 0.5 %) to $tmp/out/demo/selected.jsonl with sql/export_alpaca.sql$" "$tmp/run1.txt")"
+  "$(grep -c "^wrote 100 examples (pss-b at 0.5 %, one response per prompt) to $tmp/out/demo/selected.jsonl with sql/export_alpaca.sql$" "$tmp/run1.txt")"
 
 # The printed comparison: a row per method at each of the three budgets.
 out=$(cat "$tmp/run1.txt")

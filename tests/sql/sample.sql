@@ -379,7 +379,7 @@ SELECT * FROM safety_sample('cossim', 2, '{"reference": "ref_bad"}');
 #test empty reference set
 CREATE TABLE ref_empty(category TEXT, embedding BLOB);
 SELECT * FROM safety_sample('cossim-b', 2, '{"reference": "ref_empty"}');
-#error safety_sample: the reference relation "ref_empty" has no rows; cossim-b needs labelled exemplars
+#error safety_sample: the reference relation "ref_empty" has no rows; cossim-b needs labelled exemplars of each harm category (fill reference_examples: sql/make_reference.sql makes one from part of your pool; or name another relation with options.reference)
 
 #test reference with no rows in the requested categories
 SELECT * FROM safety_sample('cossim', 1, '{"categories": ["nothing"]}');
@@ -506,6 +506,10 @@ SELECT * FROM safety_sample('sss', 1, '[1]');
 #test unknown option
 SELECT * FROM safety_sample('sss', 1, '{"sed": 1}');
 #error safety_sample: unknown option "sed"; the known options are seed, pool, reference, task, task_size, behavior, categories, fill, allow_short
+
+#test seeds, safety_sweep's option, says where it belongs
+SELECT * FROM safety_sample('sss', 1, '{"seeds": [1, 2]}');
+#error safety_sample: unknown option "seeds"; seeds (a list) is safety_sweep's, here give one seed; the known options are seed, pool
 
 #test seed of the wrong type
 SELECT * FROM safety_sample('sss', 1, '{"seed": "1"}');
