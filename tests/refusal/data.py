@@ -161,10 +161,6 @@ def synthetic(path):
     return out
 
 
-def _cap(text):
-    return text[0].upper() + text[1:]
-
-
 def rebuttals(path, templates_path):
     """The hand-written rebuttal templates (synthetic-refusals/rebuttals.json)
     expanded in a fixed order into source 'synthetic-rebuttals': premise
@@ -193,14 +189,14 @@ def rebuttals(path, templates_path):
         for k in range(2):
             op = t["group_openers"][(2 * i + k) % len(t["group_openers"])]
             d = ds[(i + 3 * k) % len(ds)]
-            add(op.format(g=g, G=_cap(g), d=d) + " " + pr[(i + k) % 6], "R")
+            add(op.format(g=g, G=_sentence(g), d=d) + " " + pr[(i + k) % 6], "R")
     for i, e in enumerate(t["events"]):
         for k, v in enumerate(t["event_verdicts"]):
             add("%s %s. %s" % (e, v, pr[6 + (i + k) % 2]), "R")
     for i, h in enumerate(t["harms"]):
         for k, op in enumerate(t["lecture_openers"]):
             adv = t["lecture_advice"][(i + k) % len(t["lecture_advice"])]
-            add(op.format(h=h, H=_cap(h)) + " " + adv, "R")
+            add(op.format(h=h, H=_sentence(h)) + " " + adv, "R")
     for i, p in enumerate(t["private_items"]):
         for k, op in enumerate(t["inability_openers"]):
             add(op.format(p=p), "C")

@@ -139,12 +139,19 @@ def train_sentences(examples, feats, sw):
             y = -1.0
         else:
             continue
-        use = sf[:SENT_PER_DOC]
-        for f, _ in use:
+        use = [f for f, _ in sf[:SENT_PER_DOC]]
+        for f in use:
             rows.append((f, y, e[5] * sw[e[0]] / len(use)))
+    return fit_sentences(rows, SEED + 2000)
+
+
+def fit_sentences(rows, seed):
+    """A sentence-level model from rows (sorted feature hashes, y, weight):
+    the features kept by MIN_DF, SENT_EPOCHS of sgd, integer weights.
+    Returns (bias, {hash: weight})."""
     vocab, index = _vocab(f for f, _, _ in rows)
     rows = [([index[h] for h in f if h in index], 1.0, y, w) for f, y, w in rows]
-    b, w = sgd(rows, len(vocab), SEED + 2000, SENT_EPOCHS)
+    b, w = sgd(rows, len(vocab), seed, SENT_EPOCHS)
     return quantise(b), {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
 
 
@@ -172,10 +179,7 @@ def train_veto(examples, feats, sw, bs, ws):
         use = [f for (f, _), m in zip(sf[first + 1:], sm[first + 1:]) if m < 0][:SENT_PER_DOC]
         for f in use:
             rows.append((f, y, e[5] * sw[e[0]] / len(use)))
-    vocab, index = _vocab(f for f, _, _ in rows)
-    rows = [([index[h] for h in f if h in index], 1.0, y, w) for f, y, w in rows]
-    b, w = sgd(rows, len(vocab), SEED + 3000, SENT_EPOCHS)
-    return quantise(b), {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
+    return fit_sentences(rows, SEED + 3000)
 
 
 def document(bias_s, ws, docf, sf):
