@@ -97,6 +97,12 @@ $(BUILD)/tests/test_blas_missing: tests/c/test_blas_missing.c ext/core/blas.c $(
 	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) $(NOBLAS_DEF) -o $@ $< ext/core/blas.c \
 	  $(filter-out $(BUILD)/core/blas.o,$(CORE_OBJ)) $(EXT_LIBS)
 
+# A library without OpenBLAS's functions under its name: libm.
+NOSYM_DEF := -DSAFETY_BLAS_SONAME='"libm.so.6"'
+
+$(BUILD)/tests/test_blas_nosym: tests/c/test_blas_nosym.c ext/core/blas.c $(wildcard tests/c/*.h) $(CORE_HDR) | $(BUILD)/tests
+	$(CC) $(TEST_CFLAGS) -O2 $(CORE_INC) $(NOSYM_DEF) -o $@ $< ext/core/blas.c $(EXT_LIBS)
+
 $(NOBLAS_EXT): $(EXT_SRC) $(EXT_HDR) ext/exports.map Makefile | $(BUILD)/tests
 	mkdir -p $(@D)
 	$(CC) $(EXT_CFLAGS) -O0 $(NOBLAS_DEF) -shared -Wl,--version-script=ext/exports.map -o $@ $(EXT_SRC) $(EXT_LIBS)

@@ -52,7 +52,7 @@ struct SweepShared {
                              combination is made, paused between them */
   Names groups;           /* the group option's values in the one read */
   SweepTies *ties;        /* [n_ties]: tie keys shared by combinations */
-  size_t n_ties, next_tie;
+  size_t n_ties;
   const void *ties_of;     /* the method whose combinations they serve */
 };
 
@@ -277,13 +277,14 @@ static int read_shared(sqlite3 *db, SweepShared *sh, char **msg_out) {
  * made, so that the keys never add to their peak of memory). */
 static void drop_ties(SweepShared *sh) {
   for (size_t j = 0; j < sh->n_ties; j++) ss_free(sh->ties[j].keys);
-  sh->n_ties = sh->next_tie = 0;
+  sh->n_ties = 0;
 }
 
 /* The tie keys of pool under seed: one set per seed is kept for the
  * combinations of one method (they run method by method, seed changing
- * fastest), made by the first that needs it; NULL when out of memory (the
- * selection then makes its own). */
+ * fastest, all on one view), made by the first that needs it; NULL when
+ * out of memory or all n_seeds sets are taken (the selection then makes
+ * its own). */
 static const uint64_t *shared_ties(SweepShared *sh, const SelectPool *pool,
                                    uint64_t seed) {
   size_t cap = sh->n_seeds;
@@ -295,16 +296,11 @@ static const uint64_t *shared_ties(SweepShared *sh, const SelectPool *pool,
     sh->ties = ss_malloc_array(cap, sizeof *sh->ties);
     if (sh->ties == NULL) return NULL;
   }
-  size_t at = sh->n_ties;
-  if (at < cap) {
-    sh->n_ties++;
-  } else { /* the oldest goes */
-    at = sh->next_tie++ % cap;
-    ss_free(sh->ties[at].keys);
-  }
-  SweepTies *t = &sh->ties[at];
-  *t = (SweepTies){pool->ids, pool->n, seed, tie_keys(pool->ids, pool->n, seed)};
-  return t->keys;
+  if (sh->n_ties == cap) return NULL;
+  uint64_t *keys = tie_keys(pool->ids, pool->n, seed);
+  if (keys != NULL)
+    sh->ties[sh->n_ties++] = (SweepTies){pool->ids, pool->n, seed, keys};
+  return keys;
 }
 
 /* One combination on the shared read. */

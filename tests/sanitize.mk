@@ -75,6 +75,9 @@ $(SAN_BUILD)/tests/test_%: tests/c/test_%.c tests/c/check.h tests/c/random_pool.
 $(SAN_BUILD)/tests/test_blas_missing: tests/c/test_blas_missing.c tests/c/check.h tests/c/random_pool.h $(CORE_SRC) $(CORE_HDR) $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
 	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) $(CORE_INC) $(NOBLAS_DEF) -o $@ $< $(CORE_SRC) $(EXT_LIBS) $(SAN_LINK)
 
+$(SAN_BUILD)/tests/test_blas_nosym: tests/c/test_blas_nosym.c tests/c/check.h ext/core/blas.c $(CORE_HDR) $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
+	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) $(CORE_INC) $(NOSYM_DEF) -o $@ $< ext/core/blas.c $(EXT_LIBS) $(SAN_LINK)
+
 $(SAN_BUILD)/tests/noblas/safety_sample.so: $(EXT_SRC) $(EXT_HDR) ext/exports.map $(MAKEFILE_LIST) | $(SAN_BUILD)/tests
 	mkdir -p $(@D)
 	$(SAN_CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(SAN_OPT) $(SAN_FLAGS) $(NOBLAS_DEF) \
