@@ -306,6 +306,15 @@ static int is_blank(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* The hash of a label's name in b[r..q): its first 16 letters and digits
+ * after any leading symbols ("#" when it has none). */
+static uint32_t label_name(const unsigned char *b, size_t r, size_t q) {
+  while (r < q && !is_alnum(b[r])) r++;
+  size_t start = r;
+  while (r < q && r - start < 16 && is_alnum(b[r])) r++;
+  return r > start ? fnv_lower(b + start, r - start) : fnv_str("#");
+}
+
 /* The name hash of a line "As Name, ..." whose name starts at b[st] (an
  * upper-case letter); 0 for "As I, ..." or without a comma. */
 static int as_persona(const unsigned char *b, size_t st, size_t e,
@@ -317,10 +326,8 @@ static int as_persona(const unsigned char *b, size_t st, size_t e,
     q++;
   }
   if (q >= e || b[q] != ',' || spaces > 2) return 0;
-  size_t r = st;
-  while (r < q && r - st < 16 && is_alnum(b[r])) r++;
-  if (r - st == 1 && b[st] == 'I') return 0;
-  *h = fnv_lower(b + st, r - st);
+  if (b[st] == 'I' && (st + 1 == q || !is_alnum(b[st + 1]))) return 0;
+  *h = label_name(b, st, q);
   return 1;
 }
 
@@ -347,11 +354,7 @@ static int persona(const unsigned char *b, size_t p, size_t e, uint32_t *h) {
   } else if (b[q] != ':' || (q + 1 < e && !is_blank(b[q + 1]))) {
     return 0;
   }
-  size_t r = p;
-  while (r < q && !is_alnum(b[r])) r++;
-  size_t start = r;
-  while (r < q && r - start < 16 && is_alnum(b[r])) r++;
-  *h = r > start ? fnv_lower(b + start, r - start) : fnv_str("#");
+  *h = label_name(b, p, q);
   return 1;
 }
 

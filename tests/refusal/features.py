@@ -163,11 +163,23 @@ def _as_persona(b, st, e):
         q += 1
     if q >= e or b[q] != 44 or spaces > 2:
         return None
-    r = st
-    while r < q and r - st < 16 and ((65 <= b[r] <= 90) or (97 <= b[r] <= 122) or (48 <= b[r] <= 57)):
-        r += 1
-    name = b[st:r].lower()
+    name = _label_name(b, st, q)
     return None if name == b"i" else name
+
+
+def _alnum(c):
+    return (65 <= c <= 90) or (97 <= c <= 122) or (48 <= c <= 57)
+
+
+def _label_name(b, r, q):
+    """A label's name in b[r:q]: its first 16 letters and digits after any
+    leading symbols, lower-cased; "#" when it has none."""
+    while r < q and not _alnum(b[r]):
+        r += 1
+    start = r
+    while r < q and r - start < 16 and _alnum(b[r]):
+        r += 1
+    return b[start:r].lower() or b"#"
 
 
 def _persona(b, p, e):
@@ -196,14 +208,7 @@ def _persona(b, p, e):
             return None
     elif b[q] != 58 or (q + 1 < e and b[q + 1] not in (32, 9, 13)):
         return None
-    name = bytearray()
-    r = p
-    while r < q and not ((65 <= b[r] <= 90) or (97 <= b[r] <= 122) or (48 <= b[r] <= 57)):
-        r += 1
-    while r < q and len(name) < 16 and ((65 <= b[r] <= 90) or (97 <= b[r] <= 122) or (48 <= b[r] <= 57)):
-        name.append(b[r] + 32 if 65 <= b[r] <= 90 else b[r])
-        r += 1
-    return bytes(name) if name else b"#"
+    return _label_name(b, p, q)
 
 
 def _bucket(x, bounds):
