@@ -302,9 +302,7 @@ static int label_ok(unsigned char c) {
 
 static int is_alnum(unsigned char c) { return is_word(c) && c != '\''; }
 
-static int is_blank(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\r';
-}
+static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 /* The hash of a label's name in b[r..q): its first 16 letters and digits
  * after any leading symbols ("#" when it has none). */
