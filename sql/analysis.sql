@@ -53,6 +53,9 @@
 --                    costs O(n) instead of O(n^2).
 --       distinct_vec distinct embedding vectors among them (examples that
 --                    share a prompt share a safety_embed vector)
+--   analysis_comparison  (a view) the first printed table: the summary's
+--       columns formatted, with a line per budget (and seed) above its
+--       methods; order by budget_no, seed, k, method_no
 --   analysis_category_counts   category (NULL: uncategorised), pool (pool
 --       examples in it), pool_t1 (of them T1), method, budget, seed, n
 --       (selected examples in it).  An example counts once in each of its
@@ -167,9 +170,14 @@ CREATE TEMP TABLE analysis_category_counts AS
   FROM temp.analysis_prototype AS q, runs AS r;
 
 -- Printed: the comparison, one row per method under a line per budget
--- (and seed, when the options list several).
-SELECT method, n, fill, T1, T2, T3, T4, categories, proto_cos, pairwise_cos,
-       distinct_vec FROM (
+-- (and seed, when the options list several), kept as the view
+-- analysis_comparison.  A cosine that is undefined (no selected example
+-- with a category, or fewer than two with embeddings) is printed blank,
+-- never as 0.000; one that rounds to zero is 0.000, never -0.000.
+DROP VIEW IF EXISTS temp.analysis_comparison;
+CREATE TEMP VIEW analysis_comparison AS
+  SELECT budget_no, seed, k, method_no, method, n, fill, T1, T2, T3, T4, categories,
+         proto_cos, pairwise_cos, distinct_vec FROM (
   SELECT budget_no, seed, 0 AS k, 0 AS method_no,
          'budget ' || budget || CASE WHEN (SELECT count(DISTINCT seed) FROM temp.analysis_summary) > 1
                                      THEN ', seed ' || seed ELSE '' END || ':' AS method,
@@ -178,9 +186,12 @@ SELECT method, n, fill, T1, T2, T3, T4, categories, proto_cos, pairwise_cos,
   FROM (SELECT DISTINCT budget_no, budget, seed FROM temp.analysis_summary)
   UNION ALL
   SELECT budget_no, seed, 1, method_no, method, n, fill, T1, T2, T3, T4, categories,
-         printf('%.3f', proto_cos), printf('%.3f', pairwise_cos), distinct_vec
-  FROM temp.analysis_summary)
-ORDER BY budget_no, seed, k, method_no;
+         CASE WHEN proto_cos IS NOT NULL THEN printf('%.3f', round(proto_cos, 3)) ELSE '' END,
+         CASE WHEN pairwise_cos IS NOT NULL THEN printf('%.3f', round(pairwise_cos, 3)) ELSE '' END,
+         distinct_vec
+  FROM temp.analysis_summary);
+SELECT method, n, fill, T1, T2, T3, T4, categories, proto_cos, pairwise_cos, distinct_vec
+FROM temp.analysis_comparison ORDER BY budget_no, seed, k, method_no;
 
 -- Printed: selected examples per pool category, one number per method,
 -- under a line per budget (and seed).

@@ -160,7 +160,11 @@ FROM temp.demo_selection;
 --     prompts = distinct instructions; the other columns come from
 --     safety_report() (pairwise = mean pairwise cosine, lower is more
 --     diverse; radius = largest cosine distance from an eligible example
---     to its nearest selected one).
+--     to its nearest selected one).  eligible_proto_cos is the report's
+--     yardstick: the cosine to the prototype of the category's ELIGIBLE
+--     rows (T1 for the -b methods), the one pss-b ranks by; the table of
+--     section 4 measures every method against the prototype of ALL the
+--     category's rows, so its proto_cos of pss-b is lower.
 .print
 .print "== beyond the paper at 0.5 % (100 examples): near-duplicates and diversity, from safety_report() =="
 .headers on
@@ -168,7 +172,7 @@ SELECT label AS selection, json_extract(r, '$.rows') AS n,
        (SELECT count(DISTINCT e.instruction) FROM safety_sample(m, 0.005, o) AS s
         JOIN examples AS e ON e.id = s.id) AS prompts,
        json_extract(r, '$.dedup_skipped') AS dedup_skipped,
-       printf('%.3f', json_extract(r, '$.mean_prototype_cosine')) AS proto_cos,
+       printf('%.3f', json_extract(r, '$.mean_prototype_cosine')) AS eligible_proto_cos,
        printf('%.3f', json_extract(r, '$.mean_pairwise_cosine')) AS pairwise_cos,
        printf('%.3f', json_extract(r, '$.coverage_radius')) AS radius
 FROM (SELECT column1 AS label, column2 AS m, column3 AS o,

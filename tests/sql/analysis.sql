@@ -143,3 +143,28 @@ SELECT (SELECT count(*) FROM single) = (SELECT count(*) FROM sel),
 SELECT count(*) = (SELECT count(*) FROM temp.analysis_prototype) * 2 * 2 * 2
 FROM temp.analysis_category_counts;
 #true
+
+-- The printed comparison (the view analysis_comparison): a cosine that is
+-- undefined is blank, not 0.000, and one that rounds to zero is never -0.000.
+#setup
+DELETE FROM temp.analysis_methods;
+DROP TABLE temp.analysis_budgets;
+INSERT INTO temp.analysis_methods VALUES ('pss-b');
+UPDATE temp.analysis_config SET budget = 1, options = NULL;
+#read sql/analysis.sql
+
+#test one selected example (2, cosine 0.997 to the prototype of A): its pairwise cosine is blank
+SELECT method, n, quote(pairwise_cos), proto_cos FROM temp.analysis_comparison WHERE k = 1;
+#expect
+pss-b|1|''|0.997
+
+#test the printed cosines: blank for NULL, 0.000 for a small negative, rounded to 3 places
+INSERT INTO temp.analysis_summary (method_no, method, budget_no, budget, seed, n, fill, T1, T2, T3, T4,
+                                   categories, proto_cos, pairwise_cos, distinct_vec)
+  VALUES (9, 'made-up', 1, 1, 0, 2, 0, 2, 0, 0, 0, 0, NULL, -0.0004, 2),
+         (10, 'made-up-2', 1, 1, 0, 2, 0, 2, 0, 0, 0, 0, 0.12345, -0.0006, 2);
+SELECT method, quote(proto_cos), pairwise_cos FROM temp.analysis_comparison
+WHERE method_no >= 9 ORDER BY method_no;
+#expect
+made-up|''|0.000
+made-up-2|'0.123'|-0.001
