@@ -23,14 +23,24 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   const SampleOptions *o = &run->opt;
   double b;
   switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-      b = (double)sqlite3_value_int64(v);
+    case SQLITE_INTEGER: {
+      sqlite3_int64 i = sqlite3_value_int64(v);
+      if (i > ((sqlite3_int64)1 << 53)) { /* as a double it could round to 2^53 */
+        *errmsg = sqlite3_mprintf("budget %lld is too large; the largest "
+                                  "count is 2^53", i);
+        return SQLITE_ERROR;
+      }
+      b = (double)i;
       break;
+    }
     case SQLITE_FLOAT:
       b = sqlite3_value_double(v);
       break;
     case SQLITE_NULL:
       *errmsg = sqlite3_mprintf("budget is NULL; %s", how);
+      return SQLITE_ERROR;
+    case SQLITE_BLOB:
+      *errmsg = sqlite3_mprintf("budget must be a number, got a BLOB; %s", how);
       return SQLITE_ERROR;
     default:
       *errmsg = sqlite3_mprintf("budget must be a number, got '%.40s'; %s",
