@@ -9,6 +9,7 @@
 
 #include "relation.h"
 #include "core/blas.h"
+#include "core/utf8_cut.h"
 
 #include <math.h>
 #include <string.h>
@@ -42,10 +43,12 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
     case SQLITE_BLOB:
       *errmsg = sqlite3_mprintf("budget must be a number, got a BLOB; %s", how);
       return SQLITE_ERROR;
-    default:
-      *errmsg = sqlite3_mprintf("budget must be a number, got '%.40s'; %s",
-                                (const char *)sqlite3_value_text(v), how);
+    default: {
+      const char *t = (const char *)sqlite3_value_text(v);
+      *errmsg = sqlite3_mprintf("budget must be a number, got '%.*s'; %s",
+                                (int)utf8_cut(t ? t : "", 40), t ? t : "", how);
       return SQLITE_ERROR;
+    }
   }
   run->budget = b;
   run->task_size = -1;
