@@ -6,6 +6,7 @@
 #include "sql_functions.h"
 
 #include "core/labels.h"
+#include "core/utf8_cut.h"
 
 /* Reads a 0/1 flag. Returns 0 or 1, -1 for NULL, -2 for anything else. */
 static int flag_value(sqlite3_value *v) {
@@ -44,9 +45,9 @@ void fn_behavior_type(sqlite3_context *ctx, int argc,
       const char *shown = (const char *)sqlite3_value_text(argv[i]);
       int len = sqlite3_value_bytes(argv[i]);
       safety_result_error(ctx, "behavior_type",
-                          "argument %d (%s) must be 0, 1 or NULL, got '%.40s'%s",
-                          i + 1, what[i], shown ? shown : "",
-                          len > 40 ? "..." : "");
+                          "argument %d (%s) must be 0, 1 or NULL, got '%.*s'%s",
+                          i + 1, what[i], (int)utf8_cut(shown ? shown : "", 40),
+                          shown ? shown : "", len > 40 ? "..." : "");
       return;
     }
   }

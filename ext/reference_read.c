@@ -6,6 +6,7 @@
 #include "pool_read.h"
 
 #include "core/arena.h"
+#include "core/utf8_cut.h"
 #include "relation.h"
 #include "vec_value.h"
 #include <stdio.h>
@@ -50,7 +51,8 @@ static int ref_row(const PoolQuery *q, sqlite3_stmt *st, RefRows *rr,
   if (!listed(q, c, len)) return SQLITE_OK; /* only the listed categories */
   size_t name = names_find(&rr->ns, c, len, 1, &nomem);
   if (nomem) return SQLITE_NOMEM;
-  snprintf(who, sizeof who, "a reference example of category '%.100s'", c);
+  snprintf(who, sizeof who, "a reference example of category '%.*s'",
+           (int)utf8_cut(c, 100), c);
   sqlite3_value *v = sqlite3_column_value(st, 1);
   ss_free(rr->json);
   int rc = embedding_dim(v, who, &rr->dim, "others", &rr->json, errmsg);

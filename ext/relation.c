@@ -52,6 +52,31 @@ static char *quoted_relation(sqlite3 *db, const char *rel) {
   return out;
 }
 
+/* 1 if rel, read as quoted_relation reads it, names a table or view that
+ * exists (it may still fail to read: a view whose table is gone), 0 if
+ * not, -1 when out of memory.  Only a missing relation is told to create
+ * it. */
+static int relation_exists(sqlite3 *db, const char *rel) {
+  const char *dot = strchr(rel, '.');
+  int schema = dot != NULL && dot > rel && dot[1] != '\0'
+                   ? is_schema(db, rel, (size_t)(dot - rel))
+                   : 0;
+  if (schema < 0) return -1;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(
+      db,
+      "SELECT 1 FROM pragma_table_list WHERE name = ?1 COLLATE NOCASE "
+      "AND (?2 IS NULL OR schema = ?2 COLLATE NOCASE)",
+      -1, &st, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 1, schema ? dot + 1 : rel, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK && schema)
+    rc = sqlite3_bind_text(st, 2, rel, (int)(dot - rel), SQLITE_STATIC);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : (rc & 0xff) == SQLITE_NOMEM ? -1 : 0;
+}
+
 /* Prepares "<head> rel", the relation always quoted (quoted_relation). */
 static int prepare_on(sqlite3 *db, const char *head, const char *rel,
                       sqlite3_stmt **st) {
@@ -149,13 +174,23 @@ int relation_prepare(sqlite3 *db, const char *kind, const char *option,
     return relation_failed(db, rc, kind, rel, errmsg);
   }
   if (rc != SQLITE_OK) {
-    *errmsg = sqlite3_mprintf(
-        "the %s relation \"%s\" cannot be read (%s); create it "
-        "(sql/schema.sql makes safety_pool and safety_reference) or name "
-        "another with options.%s",
-        kind, rel, sqlite3_errmsg(db), option);
+    char *why = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+    int exists = why ? relation_exists(db, rel) : -1;
+    if (exists > 0)
+      *errmsg = sqlite3_mprintf(
+          "the %s relation \"%s\" exists but cannot be read (%s); fix its "
+          "definition (a view may name a table or column that is gone) or "
+          "name another with options.%s",
+          kind, rel, why, option);
+    else if (exists == 0)
+      *errmsg = sqlite3_mprintf(
+          "the %s relation \"%s\" cannot be read (%s); create it "
+          "(sql/schema.sql makes safety_pool and safety_reference) or name "
+          "another with options.%s",
+          kind, rel, why, option);
+    sqlite3_free(why);
     sqlite3_finalize(probe);
-    return SQLITE_ERROR;
+    return exists < 0 || *errmsg == NULL ? SQLITE_NOMEM : SQLITE_ERROR;
   }
   /* Which contract columns are missing? */
   rc = join_columns(cols, n_cols, probe, &missing);
@@ -209,12 +244,17 @@ int relation_count_task(sqlite3 *db, const char *task, double budget,
     return relation_failed(db, rc, "task", task, errmsg);
   }
   if (rc != SQLITE_OK) {
-    *errmsg = sqlite3_mprintf(
-        "budget %g is a fraction of the fine-tuning set, but the task "
-        "relation \"%s\" cannot be read (%s); create it, pass "
-        "options.task_size, or give the budget as a whole-number count",
-        budget, task, sqlite3_errmsg(db));
-    return SQLITE_ERROR;
+    char *why = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+    int exists = why ? relation_exists(db, task) : -1;
+    if (exists >= 0)
+      *errmsg = sqlite3_mprintf(
+          "budget %g is a fraction of the fine-tuning set, but the task "
+          "relation \"%s\" %scannot be read (%s); %s, pass "
+          "options.task_size, or give the budget as a whole-number count",
+          budget, task, exists ? "exists but " : "", why,
+          exists ? "fix its definition" : "create it");
+    sqlite3_free(why);
+    return exists < 0 || *errmsg == NULL ? SQLITE_NOMEM : SQLITE_ERROR;
   }
   rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
@@ -256,7 +296,11 @@ int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out
           "SELECT json_type(?1, '$.seeds') IS NOT NULL, "
           "json_type(?1, '$.seed') IS NOT NULL, "
           "CASE json_type(?1, '$.seed') WHEN 'integer' "
-          "THEN json_extract(?1, '$.seed') ELSE 0 END "
+          "THEN json_extract(?1, '$.seed') "
+          /* 1e3 is the whole number safety_sample takes it for */
+          "WHEN 'real' THEN CASE WHEN abs(json_extract(?1, '$.seed')) <= 9007199254740992.0 "
+          "AND json_extract(?1, '$.seed') = CAST(json_extract(?1, '$.seed') AS INTEGER) "
+          "THEN CAST(json_extract(?1, '$.seed') AS INTEGER) ELSE 0 END ELSE 0 END "
           "WHERE CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' END",
       [SWEEP_JSON_SEEDS] =
           "SELECT s.value, json_set(json_remove(?1, '$.seeds'), '$.seed', s.value) "

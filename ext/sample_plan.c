@@ -9,6 +9,7 @@
 
 #include "relation.h"
 #include "core/blas.h"
+#include "core/utf8_cut.h"
 
 #include <math.h>
 #include <string.h>
@@ -23,19 +24,31 @@ static int sample_budget(sqlite3 *db, sqlite3_value *v, SampleRun *run,
   const SampleOptions *o = &run->opt;
   double b;
   switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-      b = (double)sqlite3_value_int64(v);
+    case SQLITE_INTEGER: {
+      sqlite3_int64 i = sqlite3_value_int64(v);
+      if (i > ((sqlite3_int64)1 << 53)) { /* as a double it could round to 2^53 */
+        *errmsg = sqlite3_mprintf("budget %lld is too large; the largest "
+                                  "count is 2^53", i);
+        return SQLITE_ERROR;
+      }
+      b = (double)i;
       break;
+    }
     case SQLITE_FLOAT:
       b = sqlite3_value_double(v);
       break;
     case SQLITE_NULL:
       *errmsg = sqlite3_mprintf("budget is NULL; %s", how);
       return SQLITE_ERROR;
-    default:
-      *errmsg = sqlite3_mprintf("budget must be a number, got '%.40s'; %s",
-                                (const char *)sqlite3_value_text(v), how);
+    case SQLITE_BLOB:
+      *errmsg = sqlite3_mprintf("budget must be a number, got a BLOB; %s", how);
       return SQLITE_ERROR;
+    default: {
+      const char *t = (const char *)sqlite3_value_text(v);
+      *errmsg = sqlite3_mprintf("budget must be a number, got '%.*s'; %s",
+                                (int)utf8_cut(t ? t : "", 40), t ? t : "", how);
+      return SQLITE_ERROR;
+    }
   }
   run->budget = b;
   run->task_size = -1;

@@ -65,7 +65,7 @@ char *embedding_fault_text(const char *who, int fault, long long element,
     case ROW_ZERO:
       return sqlite3_mprintf(
           "%s has a zero embedding, which has no direction for cosine; "
-          "re-embed it or leave it out of the pool",
+          "re-embed it or leave the row out",
           who);
     default: /* ROW_DIFFERENT */
       return sqlite3_mprintf(

@@ -4,6 +4,7 @@
 #include "json_strict.h"
 
 #include "alloc.h"
+#include "utf8_cut.h"
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,8 @@ int json_strict_unique_keys(const cJSON *obj, const char *what, char *err,
   int rc = JSON_STRICT_OK;
   for (size_t i = 1; i < n && rc == JSON_STRICT_OK; i++)
     if (strcmp(keys[i - 1], keys[i]) == 0) {
-      snprintf(err, errlen, "%s \"%.60s\" is given twice; give each %s once",
-               what, keys[i], what);
+      snprintf(err, errlen, "%s \"%.*s\" is given twice; give each %s once",
+               what, (int)utf8_cut(keys[i], 60), keys[i], what);
       rc = JSON_STRICT_INVALID;
     }
   ss_free(keys);

@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "json_strict.h"
 #include "labels.h"
+#include "utf8_cut.h"
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -106,17 +107,17 @@ static int parse_quota(const cJSON *item, SampleOptions *out,
     int64_t count;
     if (!whole_number(e, &count) || count < 0) {
       snprintf(err, OPTIONS_ERRLEN,
-               "option quota: the count for category \"%.60s\" must be a "
+               "option quota: the count for category \"%.*s\" must be a "
                "whole number >= 0",
-               e->string);
+               (int)utf8_cut(e->string, 60), e->string);
       return 2;
     }
     for (const cJSON *f = item->child; f != e; f = f->next)
       if (strcmp(f->string, e->string) == 0) {
         snprintf(err, OPTIONS_ERRLEN,
-                 "option quota names category \"%.60s\" twice; give each "
+                 "option quota names category \"%.*s\" twice; give each "
                  "category one count",
-                 e->string);
+                 (int)utf8_cut(e->string, 60), e->string);
         return 2;
       }
   }
@@ -309,8 +310,8 @@ static const struct {
  * pointer to safety_sweep for its own option seeds. */
 static void unknown_option(const char *key, char err[OPTIONS_ERRLEN]) {
   size_t len = (size_t)snprintf(
-      err, OPTIONS_ERRLEN, "unknown option \"%.60s\"; %sthe known options are ",
-      key,
+      err, OPTIONS_ERRLEN, "unknown option \"%.*s\"; %sthe known options are ",
+      (int)utf8_cut(key, 60), key,
       strcmp(key, "seeds") == 0
           ? "seeds (a list) is safety_sweep's, here give one seed; "
           : "");

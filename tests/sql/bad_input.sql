@@ -823,6 +823,19 @@ SELECT * FROM safety_sample('pss', 1e308);
 SELECT * FROM safety_sample('random', 'ten');
 #error ^safety_sample: budget must be a number, got 'ten'
 
+-- An INTEGER one past 2^53 would round to 2^53 as a double and pass.
+#test safety_sample: integer budget 2^53 + 1
+SELECT * FROM safety_sample('pss', 9007199254740993);
+#error ^safety_sample: budget 9007199254740993 is too large; the largest count is 2^53
+
+#test safety_sweep: integer budget 2^53 + 1 in the array
+SELECT * FROM safety_sweep('pss', '[9007199254740993]');
+#error ^safety_sweep: pss, budget 9007199254740993, seed 0: budget 9007199254740993 is too large
+
+#test safety_sample: a BLOB budget is named as a BLOB, not printed as text
+SELECT * FROM safety_sample('random', x'01');
+#error ^safety_sample: budget must be a number, got a BLOB;
+
 #test safety_sample: options that are not an object
 SELECT * FROM safety_sample('random', 1, '[1, 2]');
 #error ^safety_sample: options must be a JSON object

@@ -1,7 +1,8 @@
 -- faults.sql — faults a hostile file can trigger, each with the rule that
 -- replaces it: quota sums that would pass 2^64, relation names qualified by
 -- a schema (main., temp., an attached database), duplicate option keys,
--- NUL bytes inside method, category and option names, and non-text
+-- NUL bytes inside method, category and option names, a view that exists
+-- but cannot be read (no advice to create it), and non-text
 -- categories (BLOB is an error; a number is read as its text).
 -- (Recursion, interrupts, snapshots, result codes and memory are in
 -- tests/faults/, run by tests/sh/faults.sh.)
@@ -98,6 +99,32 @@ SELECT count(*) FROM safety_sample('sss', 2, '{"pool": "aux.nothere"}');
 #test an unknown schema is a missing relation, not a crash
 SELECT count(*) FROM safety_sample('sss', 2, '{"pool": "nowhere.safety_pool"}');
 #error the pool relation "nowhere.safety_pool" cannot be read
+
+-- ---- a relation that exists but cannot be read --------------------------
+-- "create it" is advice for a missing relation only (contract section 9): a
+-- view whose table is gone exists, and the message says to fix it.
+#setup
+CREATE TABLE gone(x);
+CREATE VIEW broken_pool AS SELECT x AS id, x AS category, x AS behavior, x AS embedding FROM gone;
+CREATE VIEW broken_task AS SELECT x FROM gone;
+CREATE VIEW aux.broken_ref AS SELECT x AS category, x AS embedding FROM gone;
+DROP TABLE gone;
+
+#test a pool view whose table is gone: the view is named as existing, no advice to create it
+SELECT count(*) FROM safety_sample('sss', 1, '{"pool": "broken_pool"}');
+#error ^safety_sample: the pool relation "broken_pool" exists but cannot be read (no such table: main.gone); fix its definition (a view may name a table or column that is gone) or name another with options.pool
+
+#test a task view whose table is gone
+SELECT count(*) FROM safety_sample('sss', 0.5, '{"task": "broken_task"}');
+#error ^safety_sample: budget 0.5 is a fraction of the fine-tuning set, but the task relation "broken_task" exists but cannot be read (no such table: main.gone); fix its definition, pass options.task_size, or give the budget as a whole-number count
+
+#test a reference view of an attached schema whose table is gone
+SELECT count(*) FROM safety_sample('cossim', 1, '{"reference": "aux.broken_ref"}');
+#error ^safety_sample: the reference relation "aux.broken_ref" exists but cannot be read (no such table: aux.gone); fix its definition
+
+#test a missing relation is still told to create it
+SELECT count(*) FROM safety_sample('sss', 1, '{"pool": "no_such_pool"}');
+#error ^safety_sample: the pool relation "no_such_pool" cannot be read (no such table: no_such_pool); create it
 
 -- ---- duplicate option keys ------------------------------------------------
 #test a key given twice is an error, not the last value

@@ -115,3 +115,38 @@ SELECT cosine('[1, 2, 3]', '[1, 2]');
 SELECT vec_dim(vec_f32('[0.5, 0.25, 1, 2, -0.125, 4, 8, 0]')), vec_dim(x'0000003f0000803e');
 #expect
 8|2
+
+-- A name or value cut short in a message is cut before a whole UTF-8
+-- character, never inside one: a message with half a character is invalid
+-- UTF-8, which Python's sqlite3 turns into a UnicodeDecodeError instead of
+-- the error.  Each value below is one 2-byte character longer than what
+-- its message shows.
+#test a cut text flag in behavior_type's message ends before a whole character
+SELECT behavior_type('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé', 1);
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'...
+
+#test a cut text budget ends before a whole character
+SELECT * FROM safety_sample('sss', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé');
+#error ^safety_sample: budget must be a number, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
+
+#test a cut quota category ends before a whole character
+SELECT * FROM safety_sample('sss', 1, '{"quota": {"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqé": -1}}');
+#error ^safety_sample: option quota: the count for category "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq" must be
+
+#test a cut unknown option ends before a whole character
+SELECT * FROM safety_sample('sss', 1, '{"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqé": 1}');
+#error ^safety_sample: unknown option "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+
+#test a cut duplicate option ends before a whole character
+SELECT * FROM safety_sample('sss', 1, '{"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqé": 1, "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqé": 1}');
+#error ^safety_sample: option "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq" is given twice
+
+#test a cut duplicate quota category ends before a whole character
+SELECT * FROM safety_sample('sss', 1, '{"quota": {"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqé": 1, "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqé": 1}}');
+#error ^safety_sample: option quota names category "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq" twice
+
+#test a cut reference category ends before a whole character
+CREATE TABLE ref_long (category TEXT, embedding BLOB);
+INSERT INTO ref_long VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaé', vec_f32('[0, 0]'));
+SELECT * FROM safety_sample('cossim', 1, '{"reference": "ref_long"}');
+#error ^safety_sample: a reference example of category 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' has a zero embedding

@@ -182,7 +182,7 @@ SELECT * FROM safety_sample('cossim', 10, '{"pool": "pm", "reference": "ref"}');
 #test pss: a zero embedding in the last row (last batch, a repeat row of example 5000)
 DELETE FROM mods; INSERT INTO mods VALUES (6615, 'zero');
 SELECT * FROM safety_sample('pss', 10, '{"pool": "pm"}');
-#error ^safety_sample: pool example 5000 has a zero embedding, which has no direction for cosine; re-embed it or leave it out of the pool
+#error ^safety_sample: pool example 5000 has a zero embedding, which has no direction for cosine; re-embed it or leave the row out
 
 #test cossim: a zero embedding in the last row
 SELECT * FROM safety_sample('cossim', 10, '{"pool": "pm", "reference": "ref"}');

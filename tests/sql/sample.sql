@@ -389,7 +389,7 @@ SELECT * FROM safety_sample('cossim', 1, '{"categories": ["nothing"]}');
 CREATE TABLE ref_zero(category TEXT, embedding BLOB);
 INSERT INTO ref_zero VALUES ('a', vec_f32('[0,0]'));
 SELECT * FROM safety_sample('cossim', 1, '{"reference": "ref_zero"}');
-#error safety_sample: a reference example of category 'a' has a zero embedding
+#error safety_sample: a reference example of category 'a' has a zero embedding, which has no direction for cosine; re-embed it or leave the row out
 
 -- cossim reads the reference set first; the pool is checked against it.
 #test reference dimension differs from the pool

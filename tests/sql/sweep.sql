@@ -127,6 +127,15 @@ SELECT (SELECT group_concat(DISTINCT seed) FROM safety_sweep('sss', 2, '{"seed":
 #expect
 11|0
 
+-- safety_sample takes a seed written 1e3 as 1000 (a whole number): the seed
+-- column must name the seed the rows were drawn with, not 0.
+#test the seed column is a whole-number seed written as a real, as the rows use it
+SELECT (SELECT group_concat(DISTINCT seed) FROM safety_sweep('sss', 4, '{"seed": 1e3}')),
+       (SELECT group_concat(id) FROM safety_sweep('sss', 4, '{"seed": 1e3}'))
+       = (SELECT group_concat(id) FROM safety_sample('sss', 4, '{"seed": 1000}'));
+#expect
+1000|1
+
 #test it works under PRAGMA query_only
 PRAGMA query_only = 1;
 SELECT count(*) FROM safety_sweep('["pss-b", "cossim"]', '[3, 4]');
