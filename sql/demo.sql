@@ -24,7 +24,7 @@
 --      defaults (share 0.1, at least 3 per category, seed 0) makes 10 % of
 --      each category's prompts (94 prompts, 3 to 14 per category)
 --      reference_examples and holds their examples out of safety_pool
---      (reference_holdout; nothing is deleted), so no method can pick a
+--      (reference_prompts; nothing is deleted), so no method can pick a
 --      reference prompt.  The pool keeps 845 prompts x 6 = 5,070 examples.
 --   3. task_examples: 20,000 generated placeholder rows ("Placeholder
 --      fine-tuning example 1 of 20000", ...).  Only their count matters: it

@@ -30,16 +30,18 @@
 -- becomes one reference_examples row (category, text = the prompt,
 -- embedding = that of its smallest-id example in c).
 --
--- Held out, not deleted.  Every example whose instruction is a chosen
--- prompt (in any category: several models' responses to one prompt, say)
--- gets a row in reference_holdout (example_id, reference_id); the
--- safety_pool view of sql/schema.sql leaves those examples out, so no
--- method can select a reference prompt.  The examples themselves, their
--- categories and embeddings are untouched.  Running the recipe again
--- first removes its earlier reference rows and hold-out; :undo 1 does only
--- that.  By hand, the same undo is:
---   DELETE FROM reference_examples WHERE id IN (SELECT reference_id FROM reference_holdout);
---   DELETE FROM reference_holdout;
+-- Held out, not deleted.  Each chosen prompt gets a row in
+-- reference_prompts (reference_id, prompt); the safety_pool view of
+-- sql/schema.sql leaves out every example whose instruction is such a
+-- prompt (in any category: several models' responses to one prompt, say),
+-- including examples imported after this recipe ran, so no method can
+-- select a reference prompt.  The view reference_holdout lists the examples
+-- held out now.  The examples themselves, their categories and embeddings
+-- are untouched.  Running the recipe again first removes its earlier
+-- reference rows and prompts; :undo 1 does only that.  By hand, the same
+-- undo is:
+--   DELETE FROM reference_examples WHERE id IN (SELECT reference_id FROM reference_prompts);
+--   DELETE FROM reference_prompts;
 --
 -- All or nothing: every write happens in ONE statement (the INSERT that
 -- fires the trigger below), so a bad parameter or a failure leaves the
@@ -51,8 +53,11 @@ DROP TABLE IF EXISTS temp.make_reference;
 DROP TABLE IF EXISTS temp.make_reference_prompts;
 
 CREATE TEMP TABLE make_reference_check (
-  layout INTEGER CONSTRAINT "make_reference: this database's layout predates the reference hold-out (no reference_holdout table, or a safety_pool view that ignores it); run DROP VIEW safety_pool; then .read sql/schema.sql again (your data is kept)"
-    CHECK (layout = 2)
+  layout INTEGER
+    CONSTRAINT "make_reference: this database holds reference prompts out by example id (a reference_holdout table), which misses responses imported later; to upgrade (your data is kept): DELETE FROM reference_examples WHERE id IN (SELECT reference_id FROM reference_holdout); DROP TABLE reference_holdout; DROP VIEW safety_pool; then .read sql/schema.sql and run make_reference again"
+    CHECK (layout <> 2)
+    CONSTRAINT "make_reference: this database's layout predates the reference hold-out (no reference_prompts table, or a safety_pool view that ignores it); run DROP VIEW safety_pool; then .read sql/schema.sql again (your data is kept)"
+    CHECK (layout = 3)
 );
 CREATE TEMP TABLE make_reference (
   share REAL CONSTRAINT "make_reference: :share must be a number between 0 and 1 (exclusive), e.g. .parameter set :share 0.1"
@@ -79,8 +84,8 @@ CREATE TEMP TABLE make_reference_prompts (
 CREATE TEMP TRIGGER make_reference_run AFTER INSERT ON make_reference BEGIN
   UPDATE make_reference SET removed = (SELECT count(DISTINCT example_id) FROM reference_holdout)
     WHERE rowid = NEW.rowid;
-  DELETE FROM reference_examples WHERE id IN (SELECT reference_id FROM reference_holdout);
-  DELETE FROM reference_holdout;
+  DELETE FROM reference_examples WHERE id IN (SELECT reference_id FROM reference_prompts);
+  DELETE FROM reference_prompts;
 
   INSERT INTO make_reference_prompts (category, prompt, example_id, rank, n)
     SELECT category, prompt, example_id,
@@ -107,10 +112,10 @@ CREATE TEMP TRIGGER make_reference_run AFTER INSERT ON make_reference BEGIN
                          ELSE min(p.n - 1, max(NEW.min_per_category, CAST(NEW.share * p.n + 0.5 AS INTEGER))) END
     ORDER BY p.category, p.rank;
 
-  -- Every example with a chosen prompt, held out against its new row.
-  INSERT INTO reference_holdout (example_id, reference_id)
-    SELECT e.id, r.id
-    FROM reference_examples AS r JOIN examples AS e ON e.instruction = r.text
+  -- Each new row's prompt, held out of the pool (reference_holdout: the
+  -- examples that have it).
+  INSERT INTO reference_prompts (reference_id, prompt)
+    SELECT r.id, r.text FROM reference_examples AS r
     WHERE r.id > (SELECT base FROM make_reference WHERE rowid = NEW.rowid);
 
   UPDATE make_reference SET summary = CASE WHEN NEW.undo THEN
@@ -118,7 +123,7 @@ CREATE TEMP TRIGGER make_reference_run AFTER INSERT ON make_reference BEGIN
              removed)
     ELSE
       printf('make_reference: %d reference examples over %d categories (share %g, at least %d per category, seed %d); %d examples held out of safety_pool (reference_holdout), nothing deleted',
-             (SELECT count(*) FROM reference_examples WHERE id IN (SELECT reference_id FROM reference_holdout)),
+             (SELECT count(*) FROM reference_prompts),
              (SELECT count(DISTINCT category) FROM make_reference_prompts),
              NEW.share, NEW.min_per_category, NEW.seed,
              (SELECT count(DISTINCT example_id) FROM reference_holdout))
@@ -128,9 +133,12 @@ END;
 
 -- The layout check (its own message), then the one statement that writes.
 INSERT INTO make_reference_check
-  SELECT (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'reference_holdout')
-       + (SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'safety_pool'
-            AND sql LIKE '%reference_holdout%');
+  SELECT CASE
+    WHEN (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'reference_holdout') THEN 2
+    WHEN (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'reference_prompts')
+         AND (SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'safety_pool'
+                AND sql LIKE '%reference_prompts%') THEN 3
+    ELSE 1 END;
 INSERT INTO make_reference (share, min_per_category, seed, undo)
   VALUES (coalesce(:share, 0.1), coalesce(:min_per_category, 3), coalesce(:seed, 0), coalesce(:undo, 0));
 

@@ -62,19 +62,29 @@ CREATE TABLE IF NOT EXISTS reference_examples (
 CREATE INDEX IF NOT EXISTS reference_examples_by_category
   ON reference_examples(category);
 
--- Examples held out of the pool because their prompt is a reference
--- example (sql/make_reference.sql writes both; nothing is deleted).  To
--- return them: DELETE FROM reference_examples WHERE id IN (SELECT
--- reference_id FROM reference_holdout); DELETE FROM reference_holdout;
-CREATE TABLE IF NOT EXISTS reference_holdout (
-  example_id   INTEGER NOT NULL,  -- examples.id, left out of safety_pool
-  reference_id INTEGER NOT NULL,  -- the reference_examples row of its prompt
-  PRIMARY KEY (example_id, reference_id)
-) WITHOUT ROWID;
+-- The prompts of the reference examples that sql/make_reference.sql made
+-- from the pool's own prompts.  Every example whose instruction is one of
+-- them is held out of safety_pool, whenever it was imported: responses of
+-- another model to the same prompts, imported later, are held out too.
+-- Nothing is deleted.  To return them: DELETE FROM reference_examples WHERE
+-- id IN (SELECT reference_id FROM reference_prompts); DELETE FROM
+-- reference_prompts;
+CREATE TABLE IF NOT EXISTS reference_prompts (
+  reference_id INTEGER PRIMARY KEY     -- the reference_examples row made from it
+               REFERENCES reference_examples(id) ON DELETE CASCADE,
+  prompt       TEXT NOT NULL           -- the examples.instruction it holds out
+);
+CREATE INDEX IF NOT EXISTS reference_prompts_by_prompt ON reference_prompts(prompt);
+
+-- The examples held out of safety_pool now, each with the reference row of
+-- its prompt.
+CREATE VIEW IF NOT EXISTS reference_holdout AS
+  SELECT e.id AS example_id, p.reference_id AS reference_id
+  FROM reference_prompts AS p JOIN examples AS e ON e.instruction = p.prompt;
 
 -- The pool safety_sample() reads: one row per (example, category); an
--- example with no category has one row with NULL category.  Examples in
--- reference_holdout are left out.  instruction (the prompt text) is read
+-- example with no category has one row with NULL category.  Examples whose
+-- prompt is in reference_prompts are left out.  instruction (the prompt text) is read
 -- only when an option names it: {"group": "instruction"} selects at most
 -- one response per prompt.
 CREATE VIEW IF NOT EXISTS safety_pool AS
@@ -83,7 +93,7 @@ CREATE VIEW IF NOT EXISTS safety_pool AS
   FROM examples AS e
   LEFT JOIN example_categories AS c ON c.example_id = e.id
   LEFT JOIN embeddings AS m ON m.example_id = e.id
-  WHERE e.id NOT IN (SELECT example_id FROM reference_holdout);
+  WHERE e.instruction NOT IN (SELECT prompt FROM reference_prompts);
 
 -- safety_pool without the responses that were cut off at a token limit
 -- (is_truncated(), a function of the extension: load it before reading this

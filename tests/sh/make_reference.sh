@@ -91,7 +91,37 @@ O=$tmp/old.db
 sqlite3 "$O" "CREATE TABLE examples (id INTEGER PRIMARY KEY, instruction TEXT)" \
   "CREATE VIEW safety_pool AS SELECT id, NULL AS category, NULL AS behavior, NULL AS embedding FROM examples"
 check_contains "an old layout: how to update it" \
-  "make_reference: this database's layout predates the reference hold-out (no reference_holdout table, or a safety_pool view that ignores it); run DROP VIEW safety_pool; then .read sql/schema.sql again" \
+  "make_reference: this database's layout predates the reference hold-out (no reference_prompts table, or a safety_pool view that ignores it); run DROP VIEW safety_pool; then .read sql/schema.sql again" \
   "$(sqlite3 "$O" ".read sql/make_reference.sql" 2>&1)"
+# The layout before prompts were held out by their text: a reference_holdout
+# table of example ids.  The message says how to upgrade; doing so works.
+O2=$tmp/old2.db
+sqlite3 "$O2" ".read sql/schema.sql" "DROP VIEW reference_holdout" "DROP VIEW safety_pool" \
+  "CREATE TABLE reference_holdout (example_id INTEGER NOT NULL, reference_id INTEGER NOT NULL, PRIMARY KEY (example_id, reference_id)) WITHOUT ROWID" \
+  "CREATE VIEW safety_pool AS SELECT e.id AS id, c.category AS category, e.behavior AS behavior, m.embedding AS embedding, e.instruction AS instruction FROM examples AS e LEFT JOIN example_categories AS c ON c.example_id = e.id LEFT JOIN embeddings AS m ON m.example_id = e.id WHERE e.id NOT IN (SELECT example_id FROM reference_holdout)"
+upgrade="DELETE FROM reference_examples WHERE id IN (SELECT reference_id FROM reference_holdout); DROP TABLE reference_holdout; DROP VIEW safety_pool;"
+check_contains "a hold-out by example id: how to upgrade" \
+  "make_reference: this database holds reference prompts out by example id (a reference_holdout table), which misses responses imported later; to upgrade (your data is kept): $upgrade then .read sql/schema.sql and run make_reference again" \
+  "$(sqlite3 "$O2" ".read sql/make_reference.sql" 2>&1)"
+sqlite3 -cmd ".load $EXT" "$O2" ".read sql/import_do_not_answer.sql" >/dev/null 2>&1
+check_contains "the upgrade it gives works" "make_reference: 94 reference examples" \
+  "$(sqlite3 "$O2" "$upgrade" ".read sql/schema.sql" ".read sql/make_reference.sql" 2>&1)"
+
+# Responses imported after the reference set was made: another model's
+# responses to a reference prompt, and a re-import of the same model (new
+# example ids), are held out too.
+L=$tmp/later.db
+sqlite3 "$L" ".read sql/schema.sql"
+sqlite3 "$L" -cmd ".load $EXT" -cmd ".parameter set :model GPT4" ".read sql/import_do_not_answer.sql" ".read sql/make_reference.sql" >/dev/null 2>&1
+ql() { sqlite3 "$L" -cmd ".load $EXT" "$@" 2>&1; }
+leaked="SELECT count(*) FROM safety_pool AS s JOIN examples AS e ON e.id = s.id WHERE e.instruction IN (SELECT text FROM reference_examples)"
+check "one model imported: 94 prompts held out, none in the pool" "94|0" \
+  "$(ql "SELECT (SELECT count(*) FROM reference_holdout), ($leaked)")"
+ql -cmd ".parameter set :model ChatGPT" ".read sql/import_do_not_answer.sql" >/dev/null
+check "a second model imported later: its responses to them are held out too" "188|0|1690" \
+  "$(ql "SELECT (SELECT count(*) FROM reference_holdout), ($leaked), (SELECT count(DISTINCT id) FROM safety_pool)")"
+ql -cmd ".parameter set :model GPT4" ".read sql/import_do_not_answer.sql" >/dev/null
+check "the first model imported again (new ids): still held out, no stale rows" "188|0|1690" \
+  "$(ql "SELECT (SELECT count(*) FROM reference_holdout), ($leaked), (SELECT count(DISTINCT id) FROM safety_pool)")"
 
 finish
