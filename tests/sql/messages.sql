@@ -150,3 +150,25 @@ CREATE TABLE ref_long (category TEXT, embedding BLOB);
 INSERT INTO ref_long VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaé', vec_f32('[0, 0]'));
 SELECT * FROM safety_sample('cossim', 1, '{"reference": "ref_long"}');
 #error ^safety_sample: a reference example of category 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' has a zero embedding
+
+-- A message that quotes a value with bytes that are not UTF-8 (a BLOB
+-- method name, id or behaviour, a relation name) shows each such byte as
+-- '?', so the whole message stays valid UTF-8 for callers that decode it.
+#test a BLOB method name's invalid byte is shown as ?
+SELECT * FROM safety_sample(x'ff', 10);
+#error ^safety_sample: unknown method '?'; the known methods are
+
+#test a pool name with an invalid byte keeps its valid character and shows the byte as ?
+SELECT * FROM safety_sample('pss', 10, json_object('pool', 'é' || x'ff'));
+#error ^safety_sample: the pool relation "é?" cannot be read (no such table: é?)
+
+#test a BLOB id and a BLOB behaviour in the pool are shown as ?
+CREATE TABLE pool_bytes (id, category, behavior, embedding);
+INSERT INTO pool_bytes VALUES (x'ff' || 'é' || x'c3', NULL, 'T1', vec_f32('[1, 0]'));
+SELECT * FROM safety_sample('pss', 1, '{"pool": "pool_bytes"}');
+#error ^safety_sample: the pool relation "pool_bytes" has an id that is not an INTEGER (?é?)
+
+#test an overlong form, a surrogate and a code point above U+10FFFF are each shown as ? bytes
+UPDATE pool_bytes SET id = 1, behavior = x'c0af' || x'eda080' || x'f4908080' || 'ok';
+SELECT * FROM safety_sample('pss', 1, '{"pool": "pool_bytes"}');
+#error ^safety_sample: pool example 1 has behavior '?????????ok'
