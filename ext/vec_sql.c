@@ -242,13 +242,43 @@ void fn_cosine_distance(sqlite3_context *ctx, int argc,
 /*
  * prototype(v): the arithmetic mean of the non-NULL input vectors, summed in
  * double precision.  As a window function xInverse subtracts a row leaving
- * the frame.  The state is allocated on the first non-NULL row.
+ * the frame.  A plain subtraction would lose what the sum could not hold:
+ * after [1e30] and [1] have entered and [1e30] has left, the sum is 0, not
+ * 1.  So each sum carries a Neumaier compensation (the rounding error of
+ * every addition, summed apart), which the value adds back once a row has
+ * left; until then the value is the plain running sum, bit for bit the
+ * aggregate's (and so pss's prototype).  The state is allocated on the
+ * first non-NULL row.
  */
 typedef struct {
   double *sum;         /* dim running sums */
+  double *lost;        /* dim compensations: what rounding took from sum */
+  double *total;       /* dim: sum + lost, made for the value */
   size_t dim;          /* 0 until the first vector */
   sqlite3_int64 count; /* vectors currently in the aggregate */
+  int removed;         /* a row has left the frame (xInverse) */
 } PrototypeState;
+
+/* sum += sign * v, each rounding error added to lost (Neumaier). */
+static void prototype_accumulate(PrototypeState *st, double sign,
+                                 const float *v) {
+  for (size_t j = 0; j < st->dim; j++) {
+    double x = sign * (double)v[j], s = st->sum[j], t = s + x;
+    st->lost[j] += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
+    st->sum[j] = t;
+  }
+}
+
+/* The first vector's state: sums and compensations at 0; 0 if out of memory. */
+static int prototype_start(PrototypeState *st, size_t dim) {
+  st->sum = ss_malloc_array(3 * dim, sizeof(double));
+  if (st->sum == NULL) return 0;
+  memset(st->sum, 0, 3 * dim * sizeof(double));
+  st->lost = st->sum + dim;
+  st->total = st->lost + dim;
+  st->dim = dim;
+  return 1;
+}
 
 static void prototype_add(sqlite3_context *ctx, sqlite3_value **argv,
                           double sign) {
@@ -261,14 +291,11 @@ static void prototype_add(sqlite3_context *ctx, sqlite3_value **argv,
   }
   if (!arg_vector(ctx, "prototype", argv, 0, &v, &dim) || v == NULL) return;
   if (st->sum == NULL) {
-    st->sum = ss_malloc_array(dim, sizeof(double));
-    if (st->sum == NULL) {
+    if (!prototype_start(st, dim)) {
       ss_free(v);
       sqlite3_result_error_nomem(ctx);
       return;
     }
-    memset(st->sum, 0, dim * sizeof(double));
-    st->dim = dim;
   } else if (dim != st->dim) {
     safety_result_error(ctx, "prototype",
                         "dimension mismatch (%llu vs %llu); every vector of a "
@@ -278,8 +305,9 @@ static void prototype_add(sqlite3_context *ctx, sqlite3_value **argv,
     ss_free(v);
     return;
   }
-  vec_axpy(st->sum, sign, v, dim);
+  prototype_accumulate(st, sign, v);
   st->count += sign > 0 ? 1 : -1;
+  if (sign < 0) st->removed = 1;
   ss_free(v);
 }
 
@@ -306,7 +334,12 @@ void prototype_value(sqlite3_context *ctx) {
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  vec_mean_of_sum(mean, st->sum, (size_t)st->count, st->dim);
+  const double *sum = st->sum;
+  if (st->removed) { /* the compensated sums */
+    for (size_t j = 0; j < st->dim; j++) st->total[j] = st->sum[j] + st->lost[j];
+    sum = st->total;
+  }
+  vec_mean_of_sum(mean, sum, (size_t)st->count, st->dim);
   safety_result_vector(ctx, mean, st->dim);
 }
 

@@ -110,6 +110,18 @@ SELECT i, vec_json(prototype(v) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CU
 4|[5,30]
 5|[6,35]
 
+#test prototype as a sliding window keeps what a row that left held back (compensated sums)
+-- A plain running sum holds 1e30 + 1 as 1e30, and after [1e30] leaves it
+-- would give 0 (and [1, 3] 1.5) instead of 1 and 2.
+CREATE TABLE wide(i INTEGER, v TEXT);
+INSERT INTO wide VALUES (1, '[1e30, 2]'), (2, '[1, 2]'), (3, '[1, 2]'), (4, '[3, 4]');
+SELECT i, vec_json(prototype(v) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)) FROM wide;
+#expect
+1|[1.00000002e+30,2]
+2|[5.00000008e+29,2]
+3|[1,2]
+4|[2,3]
+
 #test prototype as a running window equals the aggregate over the prefix
 SELECT vec_json(prototype(v) OVER (ORDER BY i)) FROM w ORDER BY i DESC LIMIT 1;
 #expect
