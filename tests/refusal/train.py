@@ -53,9 +53,9 @@ INDEX_BITS = 14     # the generated lookup index has 2^INDEX_BITS + 1 entries
 VETO_TOKENS = 15    # tokens of content sentences (veto margin below
                     # -features.VETO_MARGIN) after the first refusal sentence
                     # that make a refusal partial
-DOC_OFFSET = 100    # subtracted from the document model's trained bias: a text
-                    # is a refusal from a margin of 0.1 up (the veto aggregates
-                    # raise recall; the offset buys the purity back)
+DOC_OFFSET = 50     # subtracted from the document model's trained bias: a text
+                    # is a refusal from a trained margin of 0.05 up (the veto
+                    # aggregates raise recall; the offset buys purity back)
 
 
 def lcg_order(n, seed):
