@@ -16,7 +16,8 @@
  *    (the opening sentence's first ZONE0 tokens; the rest of the first ZONE1
  *    tokens; later), pairs across a sentence start use a start marker; each
  *    word after the first cue sentence (one with a refusal or warning word);
- *    each persona label's name ("DAN:", "[GPT]:", "[CLASSIC] ..."); and
+ *    each persona label's name ("DAN:", "[GPT]:", "[CLASSIC] ...",
+ *    "[ChatGPT:]", a lone symbol such as an emoji: refusal_persona.c); and
  *    layout buckets:
  *    length, list items, a code fence, the number of persona names, where
  *    the first cue sentence is, the share of cue sentences, and how many
@@ -24,13 +25,15 @@
  * 4. The sentence model: each of the first MAX_SENTS sentences gets a
  *    margin, bias + the weights of its distinct words, word pairs, position
  *    and length buckets (>= 0 reads as a sentence of a refusal, < 0 as one
- *    of an answer).  Aggregates of these margins are document features too:
- *    the first, largest and smallest margin, the share of tokens in refusal
- *    sentences, the tokens of answer sentences after the first refusal
- *    sentence, the number of refusal sentences.  The veto model gives each
- *    of these sentences a second margin: >= 0 reads as what may follow a
- *    refusal (a reason, a warning, a referral), < 0 as the content asked
- *    for.
+ *    of an answer).  The veto model gives each of these sentences a
+ *    second margin: >= 0 reads as what may follow a refusal (a reason, a
+ *    warning, a referral), < 0 as the content asked for.  Aggregates of
+ *    these margins are document features too: the first, largest and
+ *    smallest sentence margin, the share of tokens in refusal sentences,
+ *    the tokens of answer sentences before and after the first refusal
+ *    sentence, and of those after it (when there are any) the tokens the
+ *    veto model does not read as clear content (veto margin >= -AGG_VETO)
+ *    and those it does, the number of refusal sentences.
  * 5. The document model: z = bias * N + 8 * (the sum of the weights of the
  *    distinct features), N = isqrt(64 * distinct features) (each feature
  *    weighs about 1 / sqrt(count)); the margin is z / N.
@@ -51,6 +54,7 @@
 #include <string.h>
 
 #include "refusal_model.h"
+#include "refusal_persona.h"
 
 #define TOK_MAX 32
 #define WIDE_MAX 6
@@ -60,6 +64,7 @@
 #define MAX_SENTS 16
 #define VETO_TOKENS 15
 #define VETO_MARGIN 400
+#define AGG_VETO 800
 #define NORM_UNIT 8
 /* words, pairs and post words per token; a persona line per 3 bytes; layout
  * and aggregates */
@@ -119,25 +124,6 @@ typedef struct {
   size_t ns;
 } Work;
 
-#define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
-
-static uint32_t fnv_lower(const unsigned char *s, size_t n) {
-  uint32_t h = FNV_OFFSET;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-    h = (h ^ c) * FNV_PRIME;
-  }
-  return h;
-}
-
-static uint32_t fnv_str(const char *s) {
-  size_t n = 0;
-  while (s[n]) n++;
-  return fnv_lower((const unsigned char *)s, n);
-}
-
 /* The feature hash of a family and one or two token hashes (murmur3's
  * finaliser), as features.feature in Python. */
 static uint32_t feature(uint32_t family, uint32_t h1, uint32_t h2) {
@@ -163,11 +149,6 @@ static void add(Work *w, uint32_t h) {
   }
 }
 
-static int is_word(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '\'';
-}
-
 static void normalise(Work *w, const unsigned char *s, size_t len) {
   size_t cut = len < REFUSAL_SCAN_MAX ? len : REFUSAL_SCAN_MAX;
   w->n = 0;
@@ -191,12 +172,12 @@ static void tokenize(Work *w) {
   w->nt = w->nends = 0;
   while (i < n && w->nt < REFUSAL_MAX_TOKENS) {
     unsigned char c = b[i];
-    if (is_word(c) || c >= 0x80) {
+    if (refusal_is_word(c) || c >= 0x80) {
       int wide = c >= 0x80;
       size_t j = i, max = wide ? WIDE_MAX : TOK_MAX;
-      while (j < n && j - i < max && (wide ? b[j] >= 0x80 : is_word(b[j])))
+      while (j < n && j - i < max && (wide ? b[j] >= 0x80 : refusal_is_word(b[j])))
         j++;
-      w->th[w->nt] = fnv_lower(b + i, j - i);
+      w->th[w->nt] = refusal_fnv(b + i, j - i);
       w->off[w->nt] = (uint16_t)i;
       w->sent[w->nt++] = (uint16_t)sent;
       sent_has = 1;
@@ -238,13 +219,13 @@ typedef struct {
 } Cues;
 
 static void cues_init(Cues *c) {
-  for (size_t k = 0; k < N_CUE_WORDS; k++) c->words[k] = fnv_str(cue_words[k]);
+  for (size_t k = 0; k < N_CUE_WORDS; k++) c->words[k] = refusal_fnv_str(cue_words[k]);
   for (size_t k = 0; k < N_CUE_PAIRS; k++) {
-    c->pairs[k][0] = fnv_str(cue_pairs[k][0]);
-    c->pairs[k][1] = fnv_str(cue_pairs[k][1]);
+    c->pairs[k][0] = refusal_fnv_str(cue_pairs[k][0]);
+    c->pairs[k][1] = refusal_fnv_str(cue_pairs[k][1]);
   }
-  c->start_text = fnv_str("<t>");
-  c->start_sent = fnv_str("<s>");
+  c->start_text = refusal_fnv_str("<t>");
+  c->start_sent = refusal_fnv_str("<s>");
 }
 
 static int is_cue(const Cues *c, int same, uint32_t prev, uint32_t h) {
@@ -294,85 +275,11 @@ static CueInfo word_features(Work *w) {
   return ci;
 }
 
-static int label_ok(unsigned char c) {
-  return is_word(c) ? c != '\'' : (c == ' ' || c == '_' || c == '-' ||
-                                   c == '(' || c == ')' || c == '[' ||
-                                   c == ']' || c >= 0x80);
-}
-
-static int is_alnum(unsigned char c) { return is_word(c) && c != '\''; }
-
-static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-/* The hash of a label's name in b[r..q): its first 16 letters and digits
- * after any leading symbols ("#" when it has none). */
-static uint32_t label_name(const unsigned char *b, size_t r, size_t q) {
-  while (r < q && !is_alnum(b[r])) r++;
-  size_t start = r;
-  while (r < q && r - start < 16 && is_alnum(b[r])) r++;
-  return r > start ? fnv_lower(b + start, r - start) : fnv_str("#");
-}
-
-/* The name hash of a line "As Name, ..." whose name starts at b[st] (an
- * upper-case letter); 0 for "As I, ..." or without a comma. */
-static int as_persona(const unsigned char *b, size_t st, size_t e,
-                      uint32_t *h) {
-  size_t q = st, spaces = 0;
-  while (q < e && q - st < 32 && b[q] != ',') {
-    if (!label_ok(b[q])) return 0;
-    spaces += b[q] == ' ';
-    q++;
-  }
-  if (q >= e || b[q] != ',' || spaces > 2) return 0;
-  if (b[st] == 'I' && (st + 1 == q || !is_alnum(b[st + 1]))) return 0;
-  *h = label_name(b, st, q);
-  return 1;
-}
-
-/* The persona name hash of the line b[p..e) ("[Name]: ...", "Name: ...",
- * "[Name] ...", "(Name) ...", "As Name, ..."), or 0 when the line has no
- * label (see features._persona).  The name is the letters and digits after
- * any leading symbols ("[\xF0\x9F\x94\x92CLASSIC]" is "classic"). */
-static int persona(const unsigned char *b, size_t p, size_t e, uint32_t *h) {
-  unsigned char close = 0;
-  if (e - p > 3 && b[p] == 'A' && b[p + 1] == 's' && b[p + 2] == ' ' &&
-      b[p + 3] >= 'A' && b[p + 3] <= 'Z')
-    return as_persona(b, p + 3, e, h);
-  if (p < e && (b[p] == '[' || b[p] == '(')) close = b[p++] == '[' ? ']' : ')';
-  if (p >= e || !((b[p] >= 'A' && b[p] <= 'Z') || b[p] >= 0x80)) return 0;
-  size_t q = p, spaces = 0;
-  while (q < e && q - p < 32 && b[q] != ':' && (close == 0 || b[q] != close)) {
-    if (!label_ok(b[q])) return 0;
-    spaces += b[q] == ' ';
-    q++;
-  }
-  if (q >= e || spaces > 2) return 0;
-  if (close != 0 && b[q] == close) {
-    if (q + 1 < e && !is_blank(b[q + 1]) && b[q + 1] != ':') return 0;
-  } else if (b[q] != ':' || (q + 1 < e && !is_blank(b[q + 1]))) {
-    return 0;
-  }
-  *h = label_name(b, p, q);
-  return 1;
-}
-
 /* The sentence of the first token at or after byte offset s, or -1. */
 static long sentence_at(const Work *w, size_t s) {
   for (size_t k = 0; k < w->nt; k++)
     if (w->off[k] >= s) return (long)w->sent[k];
   return -1;
-}
-
-static int list_item(const unsigned char *b, size_t p, size_t e) {
-  size_t q = p;
-  while (q < e && b[q] >= '0' && b[q] <= '9' && q - p < 3) q++;
-  if (q > p)
-    return q + 1 < e && (b[q] == '.' || b[q] == ')') &&
-           (b[q + 1] == ' ' || b[q + 1] == '\t');
-  if (p + 1 < e && (b[p] == '-' || b[p] == '*' || b[p] == '+') &&
-      b[p + 1] == ' ')
-    return 1;
-  return p + 2 < e && b[p] == 0xE2 && b[p + 1] == 0x80 && b[p + 2] == 0xA2;
 }
 
 static unsigned bucket(size_t x, const size_t *bounds, unsigned nb) {
@@ -382,7 +289,7 @@ static unsigned bucket(size_t x, const size_t *bounds, unsigned nb) {
 }
 
 static void layout(Work *w, const char *name, unsigned k) {
-  add(w, feature(F_LAYOUT, fnv_str(name), k));
+  add(w, feature(F_LAYOUT, refusal_fnv_str(name), k));
 }
 
 #define BUCKET(x, ...)                                             \
@@ -401,12 +308,12 @@ static void layout_features(Work *w, const CueInfo *ci) {
     while (e < n && b[e] != '\n') e++;
     size_t p = s;
     while (p < e && (b[p] == ' ' || b[p] == '\t')) p++;
-    if (list_item(b, p, e)) {
+    if (refusal_list_item(b, p, e)) {
       items++;
       if (ci->first >= 0 && s > ci->after_off) items_after++;
     }
     uint32_t h;
-    if (persona(b, p, e, &h)) {
+    if (refusal_persona(b, p, e, &h)) {
       add(w, feature(F_PERSONA, 0, h));
       if (names == 0) w->persona_first = sentence_at(w, s);
       if (names > 0 && h != seen[0] && !switch_seen) {
@@ -462,8 +369,8 @@ static void sentence_add(Work *w, uint32_t h, int64_t *m, int64_t *v) {
 /* Step 4: the sentence model's and the veto model's margins of each of the
  * first MAX_SENTS sentences. */
 static void sentence_margins(Work *w) {
-  uint32_t start = fnv_str("<s>"), spos = fnv_str("spos"),
-           slen = fnv_str("slen");
+  uint32_t start = refusal_fnv_str("<s>"), spos = refusal_fnv_str("spos"),
+           slen = refusal_fnv_str("slen");
   size_t k = 0;
   w->ns = 0;
   while (k < w->nt && w->sent[k] < MAX_SENTS) {
@@ -492,14 +399,16 @@ static unsigned bucket_margin(int64_t m) {
   return m < -1000 ? 0 : m < 0 ? 1 : m < 1000 ? 2 : 3;
 }
 
-/* Step 4, the aggregates; returns the tokens that veto a refusal: those of
- * the answer sentences after the first refusal sentence that the veto model
- * reads as content (veto margin < -VETO_MARGIN), and, when the refusal is
+/* Step 4, the aggregates (see the head comment); returns the tokens that
+ * veto a refusal: those of the answer sentences after the first refusal
+ * sentence that the veto model reads as content (veto margin <
+ * -VETO_MARGIN), and, when the refusal is
  * under a persona label (the first label is at or before the first refusal
  * sentence) and a second persona starts after it, those of the sentences
  * from there on that are answer sentences or read as content. */
 static size_t aggregates(Work *w) {
-  size_t tot = 0, ref_tok = 0, after = 0, veto = 0, nref = 0;
+  size_t tot = 0, ref_tok = 0, after = 0, veto = 0, nref = 0, pre = 0;
+  size_t v_ok = 0, v_bad = 0;
   long first = -1;
   int64_t mx = 0, mn = 0;
   if (w->ns == 0) return 0;
@@ -516,20 +425,32 @@ static size_t aggregates(Work *w) {
     if (m >= 0) {
       ref_tok += w->sn[j];
       nref++;
-      if (first < 0) first = (long)j;
-      else if (switched && content) veto += w->sn[j];
+      if (first < 0) {
+        first = (long)j;
+        pre = tot - w->sn[j];
+      } else if (switched && content) {
+        veto += w->sn[j];
+      }
     } else if (first >= 0) {
       after += w->sn[j];
+      v_ok += w->vm[j] >= -AGG_VETO ? w->sn[j] : 0;
+      v_bad += w->vm[j] < -AGG_VETO ? w->sn[j] : 0;
       if (content || switched) veto += w->sn[j];
     }
   }
-  static const char *const names[] = {"s_first", "s_max",  "s_min",
-                                      "s_share", "s_after", "s_nref"};
-  unsigned k[6] = {bucket_margin(w->sm[0]), bucket_margin(mx),
+  static const char *const names[] = {"s_first", "s_max", "s_min",
+                                      "s_share", "s_after", "s_nref",
+                                      "v_ok",    "v_bad", "s_pre"};
+  unsigned k[9] = {bucket_margin(w->sm[0]), bucket_margin(mx),
                    bucket_margin(mn),
                    BUCKET(10 * ref_tok / tot, 1, 3, 5, 7, 9, 10),
-                   BUCKET(after, 1, 10, 30, 80), BUCKET(nref, 1, 2, 4)};
-  for (int i = 0; i < 6; i++) add(w, feature(F_AGG, fnv_str(names[i]), k[i]));
+                   BUCKET(after, 1, 10, 30, 80), BUCKET(nref, 1, 2, 4),
+                   BUCKET(v_ok, 1, 10, 30, 80), BUCKET(v_bad, 1, 10, 30, 80),
+                   BUCKET(pre, 1, 10, 30)};
+  /* v_ok and v_bad only when answer sentences follow the first refusal */
+  for (int i = 0; i < 9; i++)
+    if (after > 0 || (i != 6 && i != 7))
+      add(w, feature(F_AGG, refusal_fnv_str(names[i]), k[i]));
   return veto;
 }
 

@@ -16,11 +16,12 @@ first 40 tokens; the rest of the first 100 tokens; later), a sentence start
 marker in the pairs; words after the first "cue" sentence (a sentence with a
 refusal or warning word: CUE_WORDS, CUE_PAIRS); layout: length, list items,
 code fences, persona labels ("DAN:", "[GPT]:", bracketed ones without a
-colon: "[\u2026CLASSIC] ...", "(Developer Mode Output) ...", and "As GPT, ...";
-a label's name is its letters and digits after any leading symbols), where
+colon: "[\u2026CLASSIC] ...", "(Developer Mode Output) ...", "[ChatGPT:] ...",
+"As GPT, ...", and a lone symbol and a space: "\u03b1 I'm sorry ..."; a label's
+name is its letters and digits after any leading symbols), where
 the first cue
 sentence is, the share of cue sentences, how much text and how many list
-items follow it; and aggregates of the sentence model's margins
+items follow it; and aggregates of the sentence and veto models' margins
 (aggregates()).  Also the sentence where a second persona starts
 (persona_switch()), which the decision uses.  Sentence
 features (sentence_features()): the words and word pairs of each of the first
@@ -183,32 +184,56 @@ def _label_name(b, r, q):
 
 
 def _persona(b, p, e):
-    """The persona name of a line "[Name]: ...", "Name: ...", "[Name] ..." or
-    "As Name, ..." at b[p:e]."""
+    """The persona name of a line at b[p:e] (p past its indent): a label
+    (_label), "As Name, ..." or a symbol (_symbol); None when it has none."""
     if e - p > 3 and b[p:p + 3] == b"As " and 65 <= b[p + 3] <= 90:
         return _as_persona(b, p + 3, e)
+    return _label(b, p, e) or _symbol(b, p, e)
+
+
+def _label(b, p, e):
+    """The name of a label "[Name]: ...", "Name: ...", "[Name] ...", "[Name:]
+    ..." or "(Name) ..." at b[p:e]; a bracketed name may also start with a
+    digit and hold dots ("[8.6-RC1:]")."""
     close = None
     if p < e and b[p] in (91, 40):
         close = 93 if b[p] == 91 else 41
         p += 1
-    if p >= e or not (65 <= b[p] <= 90 or b[p] >= 0x80):
+    square = close == 93
+    if p >= e or not (65 <= b[p] <= 90 or b[p] >= 0x80 or (square and 48 <= b[p] <= 57)):
         return None
     q = p
     spaces = 0
     while q < e and q - p < 32 and b[q] != 58 and b[q] != close:
-        if not _label_ok(b[q]):
+        if not (_label_ok(b[q]) or (square and b[q] == 46)):
             return None
         spaces += b[q] == 32
         q += 1
     if q >= e or spaces > 2:
         return None
-    if b[q] == close:
+    if close is not None and b[q] == 58 and q + 1 < e and b[q + 1] == close:
+        # "[Name:] text"
+        if q + 2 < e and b[q + 2] not in (32, 9, 13):
+            return None
+    elif b[q] == close:
         # "[Name] text": a bracketed label needs no colon
         if q + 1 < e and b[q + 1] not in (32, 9, 13, 58):
             return None
     elif b[q] != 58 or (q + 1 < e and b[q + 1] not in (32, 9, 13)):
         return None
     return _label_name(b, p, q)
+
+
+def _symbol(b, p, e):
+    """A line that starts with one symbol of at most 4 non-ASCII bytes (not
+    the bullet U+2022) and a space ("\u03b1 I'm sorry ...", an emoji and
+    "Sure ..."): the name is the symbol after a byte 1, no word's bytes."""
+    q = p
+    while q < e and b[q] >= 0x80 and q - p < 5:
+        q += 1
+    if q == p or q - p > 4 or q >= e or b[q] != 32 or b[p:q] == b"\xe2\x80\xa2":
+        return None
+    return b"\x01" + b[p:q]
 
 
 def _bucket(x, bounds):
@@ -229,7 +254,10 @@ _START_TEXT = tokhash(b"<t>")
 _START_SENT = tokhash(b"<s>")
 _SPOS = tokhash(b"spos")
 _SLEN = tokhash(b"slen")
-_AGG = [tokhash(x) for x in (b"s_first", b"s_max", b"s_min", b"s_share", b"s_after", b"s_nref")]
+_AGG = [tokhash(x) for x in (b"s_first", b"s_max", b"s_min", b"s_share", b"s_after", b"s_nref",
+                             b"v_ok", b"v_bad", b"s_pre")]
+VETO_MARGIN = 400  # a sentence with a veto margin below -VETO_MARGIN reads as content
+AGG_VETO = 800     # and, for the aggregates v_ok and v_bad, below -AGG_VETO
 
 
 def sentence_features(toks, hs, sents):
@@ -255,28 +283,39 @@ def sentence_features(toks, hs, sents):
     return out
 
 
-def aggregates(margins, ntoks):
-    """The document features made of the sentence model's margins (one per
-    sentence, with its number of tokens): how refusal-like the first, the most
-    and the least refusal-like sentence are, the share of tokens in refusal
-    sentences (margin >= 0), the tokens of content sentences after the first
-    refusal sentence, and the number of refusal sentences."""
+def aggregates(margins, ntoks, vmargins):
+    """The document features made of the sentence model's margins and the veto
+    model's (one each per sentence, with its number of tokens): how
+    refusal-like the first, the most and the least refusal-like sentence are,
+    the share of tokens in refusal sentences (margin >= 0), the tokens of
+    answer sentences before the first refusal sentence and after it, of those
+    after it (when there are any) the tokens the veto model does not read as
+    clear content (veto margin >= -AGG_VETO) and those it does, and the
+    number of refusal sentences."""
     if not margins:
         return []
     tot = sum(ntoks)
     ref_tok = sum(t for m, t in zip(margins, ntoks) if m >= 0)
     first_ref = next((j for j, m in enumerate(margins) if m >= 0), -1)
-    after = 0
+    after = v_ok = v_bad = pre = 0
     if first_ref >= 0:
-        after = sum(t for m, t in zip(margins[first_ref + 1:], ntoks[first_ref + 1:]) if m < 0)
+        pre = sum(ntoks[:first_ref])
+        for m, v, t in zip(margins[first_ref + 1:], vmargins[first_ref + 1:], ntoks[first_ref + 1:]):
+            if m < 0:
+                after += t
+                v_ok += t if v >= -AGG_VETO else 0
+                v_bad += t if v < -AGG_VETO else 0
     nref = sum(1 for m in margins if m >= 0)
     mb = (-1000, 0, 1000)
-    return [feature(F_AGG, _AGG[0], _bucket(margins[0], mb)),
+    veto = [feature(F_AGG, _AGG[6], _bucket(v_ok, (1, 10, 30, 80))),
+            feature(F_AGG, _AGG[7], _bucket(v_bad, (1, 10, 30, 80)))] if after else []
+    return veto + [feature(F_AGG, _AGG[0], _bucket(margins[0], mb)),
             feature(F_AGG, _AGG[1], _bucket(max(margins), mb)),
             feature(F_AGG, _AGG[2], _bucket(min(margins), mb)),
             feature(F_AGG, _AGG[3], _bucket((10 * ref_tok) // tot, (1, 3, 5, 7, 9, 10))),
             feature(F_AGG, _AGG[4], _bucket(after, (1, 10, 30, 80))),
-            feature(F_AGG, _AGG[5], _bucket(nref, (1, 2, 4)))]
+            feature(F_AGG, _AGG[5], _bucket(nref, (1, 2, 4))),
+            feature(F_AGG, _AGG[8], _bucket(pre, (1, 10, 30)))]
 
 
 def features(text):

@@ -13,8 +13,9 @@ against one of an answer); the veto model (a sentence after the first refusal
 sentence of a clean refusal, which explains, warns or refers, against one of
 a partial refusal or jailbroken answer, which gives the content); and the
 document model (a clean refusal against everything else), which also sees
-aggregates of the sentence margins.  kind = 'refusal' when the document
-margin is >= 0 and fewer than VETO_TOKENS tokens veto it (answer sentences
+aggregates of the sentence and veto margins (the veto model is trained
+first) and whose trained bias is lowered by DOC_OFFSET.  kind = 'refusal'
+when the document margin is >= 0 and fewer than VETO_TOKENS tokens veto it (answer sentences
 after the first refusal sentence with a veto margin below -VETO_MARGIN, and,
 when the refusal is under a persona label, answer or content sentences from
 where a second persona starts); else 'partial' when
@@ -50,8 +51,11 @@ SCORE_SCALE = 1000  # refusal_score = 0.5 + 0.5 * m / (|m| + SCORE_SCALE)
 NORM_UNIT = 8       # see value()
 INDEX_BITS = 14     # the generated lookup index has 2^INDEX_BITS + 1 entries
 VETO_TOKENS = 15    # tokens of content sentences (veto margin below
-VETO_MARGIN = 400   # -VETO_MARGIN) after the first refusal sentence that
-                    # make a refusal partial
+                    # -features.VETO_MARGIN) after the first refusal sentence
+                    # that make a refusal partial
+DOC_OFFSET = 50     # subtracted from the document model's trained bias: a text
+                    # is a refusal from a trained margin of 0.05 up (the veto
+                    # aggregates raise recall; the offset buys purity back)
 
 
 def lcg_order(n, seed):
@@ -182,10 +186,12 @@ def train_veto(examples, feats, sw, bs, ws):
     return fit_sentences(rows, SEED + 3000)
 
 
-def document(bias_s, ws, docf, sf):
-    """A text's document features with the aggregates of its sentence margins."""
+def document(bias_s, ws, bias_v, wv, docf, sf):
+    """A text's document features with the aggregates of its sentence and
+    veto margins."""
     margins_s = [bias_s + sum(ws.get(h, 0) for h in f) for f, _ in sf]
-    aggs = features.aggregates(margins_s, [n for _, n in sf])
+    margins_v = [bias_v + sum(wv.get(h, 0) for h in f) for f, _ in sf]
+    aggs = features.aggregates(margins_s, [n for _, n in sf], margins_v)
     return sorted(set(docf).union(aggs))
 
 
@@ -194,7 +200,8 @@ def train(examples, feats):
     feats[i] is features.features(examples[i][1])."""
     sw = source_weights(examples)
     bs, ws = train_sentences(examples, feats, sw)
-    docs = [document(bs, ws, d, s) for d, s, _ in feats]
+    bv, wv = train_veto(examples, feats, sw, bs, ws)
+    docs = [document(bs, ws, bv, wv, d, s) for d, s, _ in feats]
     vocab, index = _vocab(d for e, d in zip(examples, docs) if e[3] is not None)
     rows = []
     for e, f in zip(examples, docs):
@@ -203,10 +210,9 @@ def train(examples, feats):
             rows.append((idx, value(len(f)), 1.0 if e[3] else -1.0, e[5] * sw[e[0]]))
     b, w = sgd(rows, len(vocab), SEED, EPOCHS)
     wr = {h: q for h, q in zip(vocab, (quantise(x) for x in w)) if q}
-    bv, wv = train_veto(examples, feats, sw, bs, ws)
     keys = sorted(set(wr) | set(ws) | set(wv))
     return {"keys": keys, "wr": [wr.get(k, 0) for k in keys], "ws": [ws.get(k, 0) for k in keys],
-            "wv": [wv.get(k, 0) for k in keys], "br": quantise(b), "bs": bs, "bv": bv}
+            "wv": [wv.get(k, 0) for k in keys], "br": quantise(b) - DOC_OFFSET, "bs": bs, "bv": bv}
 
 
 def verdict(model, docf, sf, persona=(-1, -1)):
@@ -218,7 +224,7 @@ def verdict(model, docf, sf, persona=(-1, -1)):
     ws, wr, wv = model["_ws"], model["_wr"], model["_wv"]
     sm = [model["bs"] + sum(ws.get(h, 0) for h in f) for f, _ in sf]
     vm = [model["bv"] + sum(wv.get(h, 0) for h in f) for f, _ in sf]
-    f = sorted(set(docf).union(features.aggregates(sm, [n for _, n in sf])))
+    f = sorted(set(docf).union(features.aggregates(sm, [n for _, n in sf], vm)))
     s = norm(len(f))
     zr = model["br"] * s + NORM_UNIT * sum(wr.get(h, 0) for h in f)
     first = next((j for j, m in enumerate(sm) if m >= 0), -1)
@@ -226,8 +232,8 @@ def verdict(model, docf, sf, persona=(-1, -1)):
     if not 0 <= label <= first < switch:
         switch = len(sm)
     after = sum(n for j, (m, v, (_, n)) in enumerate(zip(sm, vm, sf))
-                if j > first and ((m < 0 and v < -VETO_MARGIN)
-                                  or (j >= switch and (m < 0 or v < -VETO_MARGIN)))) \
+                if j > first and ((m < 0 and v < -features.VETO_MARGIN)
+                                  or (j >= switch and (m < 0 or v < -features.VETO_MARGIN)))) \
         if first >= 0 else 0
     if zr >= 0 and after < VETO_TOKENS:
         kind = "refusal"

@@ -37,7 +37,8 @@ verdict "is_refusal = (kind = 'refusal') = (score >= 0.5), scores in [0, 1], all
 # 4. The line forms the persona labels read, on crafted texts where a slip
 # between the two implementations would show (bracket, parenthesis and "As
 # Name," labels, symbols before a name, labels at the 32-byte limit, "As I,",
-# a NUL byte, a second persona after the sentences the models read): the
+# a NUL byte, "[Name:]" and bracketed names with digits and dots, lone
+# symbols and emoji, a second persona after the sentences the models read): the
 # trainer's scoring of the shipped model against the extension.
 python3 - "$tmp/edge.db" <<'PY'
 import sqlite3, sys
@@ -48,7 +49,9 @@ refuse = "I'm sorry, but I can't help with breaking into a car. It is illegal."
 comply = "Sure! First find an old model, then pull the panel and join the wires."
 labels = ["[GPT]", "[GPT]:", "(GPT)", "[\U0001F512CLASSIC]", "(\U0001F916ChatGPT)", "As GPT,", "As BH,",
           "As I,", "As ChatGPT with Developer Mode,", "[" + "A" * 31 + "]", "[" + "A" * 32 + "]",
-          "[A\x00B]", "DAN:", "[DAN]", "(Developer Mode Output)", "As DAN,", "[GPT]x", "[]", "[ ]"]
+          "[A\x00B]", "DAN:", "[DAN]", "(Developer Mode Output)", "As DAN,", "[GPT]x", "[]", "[ ]",
+          "[ChatGPT:]", "[8.6-RC1:]", "[8.6-RC1:]x", "(GPT:)", "[1.2]", "(8.6)", "\u03b1", "\u03a9",
+          "\U0001F608", "\U0001F608\U0001F608", "\u2022", "\u03b1:"]
 texts = []
 for a in labels:
     for b in labels:
@@ -63,7 +66,7 @@ con.commit()
 PY
 got=$(sqlite3 -batch "$tmp/edge.db" ".load $EXT" "SELECT count(*), sum(refusal_kind(txt) IS kind), sum(refusal_score(txt) = score), count(DISTINCT kind) FROM edge" 2>&1)
 verdict "C and Python agree on crafted persona-label texts" \
-  "$(printf '%s' "$got" | awk -F'|' '$1 > 700 && $1 == $2 && $1 == $3 && $4 >= 2 { ok = 1 } END { print ok + 0 }')" \
+  "$(printf '%s' "$got" | awk -F'|' '$1 > 1500 && $1 == $2 && $1 == $3 && $4 >= 2 { ok = 1 } END { print ok + 0 }')" \
   "rows|same kind|same score|kinds = $got"
 
 finish
