@@ -258,6 +258,7 @@ static int read_shared(sqlite3 *db, SweepShared *sh, char **msg_out) {
       }
     }
   }
+  if (rc == SQLITE_OK && cossim && !sweep_view_begin_tops(vs, &q)) rc = SQLITE_NOMEM;
   if (rc == SQLITE_OK) {
     call_guard_reading(&sh->guard, "pool", q.pool);
     rc = call_guard_read_failed(&sh->guard, pool_read(db, &q, &vs->read, &msg), &msg);

@@ -50,6 +50,8 @@ typedef struct {
   unsigned *cossim_masks;  /* the filters of the cossim combinations */
   size_t n_cossim;
   SelectTop *tops;         /* [n_cossim]: their lists, made together */
+  SelectTop *read_tops;    /* [n_cossim]: the lists made during the read
+                              (sweep_view_begin_tops), until finished */
   const double **read_rows; /* with cossim_matrix: the read's score rows */
   int cossim_matrix;       /* keep every example's cossim scores (a cossim
                               combination with dedup or proportional quotas
@@ -66,6 +68,12 @@ SweepView *sweep_view_get(SweepViews *vs, unsigned mask, int cossim);
 /* Computes the view's pss scores once (for SelectPool.pss_score).  0: out
  * of memory. */
 int sweep_view_pss(SweepView *v);
+
+/* Has the pool read q make the cossim views' lists as the rows arrive
+ * (PoolQuery.tops), when they need nothing but the lists and the
+ * reference set is read (vs->ref); else leaves q as it is.  0: out of
+ * memory. */
+int sweep_view_begin_tops(SweepViews *vs, PoolQuery *q);
 
 void sweep_views_free(SweepViews *vs);
 

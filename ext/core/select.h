@@ -264,6 +264,20 @@ int select_cossim_top(const SelectPool *pool, size_t k, SelectTop *top);
 int select_cossim_tops(const SelectPool *pool, size_t k, size_t n_views,
                        const size_t *const *pos, const size_t *view_n,
                        SelectTop *tops);
+/* Lists made while the pool is read (the row worker, for safety_sweep),
+ * the same as select_cossim_tops makes after it: select_top_begin
+ * allocates n_views lists of room k (0 when out of memory, nothing kept);
+ * select_top_offer offers an example's row of n_cat scores, as example x
+ * (its index in the read), in the read's order; select_top_finish turns
+ * one view's into what select_cossim_tops gives it, once pool (the read,
+ * with the reference categories) is built: room min(k, view_n), sorted,
+ * best_cat, examples mapped through pos (NULL: the same).  The read's
+ * indices must be in id order, so that they rank equal scores as the
+ * view's do.  0 when out of memory. */
+int select_top_begin(SelectTop *tops, size_t n_views, size_t n_cat, size_t k);
+void select_top_offer(SelectTop *top, const double *row, size_t x);
+int select_top_finish(SelectTop *top, const SelectPool *pool, const size_t *pos,
+                      size_t view_n);
 void select_top_free(SelectTop *top);
 
 #endif

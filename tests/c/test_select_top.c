@@ -11,6 +11,7 @@
  */
 #include "alloc.h"
 #include "check.h"
+#include "scores.h"
 #include "select.h"
 #include "vector.h"
 #include "random_pool.h"
@@ -123,6 +124,69 @@ static void test_lists_of_views(void) {
   free(pos);
 }
 
+/* Makes example i an exact copy of example i % distinct (equal scores). */
+static void make_copies(RandomPool *t, size_t distinct) {
+  for (size_t i = distinct; i < t->p.n; i++) {
+    memcpy(t->vec + t->vec_row[i] * t->p.dim,
+           t->vec + t->vec_row[i % distinct] * t->p.dim, t->p.dim * sizeof(float));
+    t->norms[i] = t->norms[i % distinct];
+  }
+}
+
+/* 1 when two views' lists are the same, entry for entry. */
+static int same_lists(const SelectTop *a, const SelectTop *b) {
+  int same = a->k == b->k && a->n_cat == b->n_cat && a->best_len == b->best_len &&
+             memcmp(a->best, b->best, a->best_len * sizeof *a->best) == 0 &&
+             memcmp(a->best_cat, b->best_cat, a->best_len * sizeof(size_t)) == 0;
+  for (size_t c = 0; same && c < a->n_cat; c++)
+    same = a->cat_len[c] == b->cat_len[c] &&
+           memcmp(a->by_cat + c * a->k, b->by_cat + c * b->k,
+                  a->cat_len[c] * sizeof *a->by_cat) == 0;
+  return same;
+}
+
+/* Lists offered row by row in id order as the pool reader's worker does
+ * (select_top_begin, select_top_offer with the read's index,
+ * select_top_finish) = the lists of select_cossim_tops' pass after the
+ * read: two views (every example; i % 3 != 1), exact copies (ties at
+ * every boundary), room k below, at and above a view's size (finish
+ * shrinks the room to the view's).  Fails when ties rank by another
+ * index than the view's, when the room is not the view's, or when
+ * best_cat is not each entry's best category. */
+static void test_lists_offered_in_order(void) {
+  static RandomPool t;
+  static const size_t ks[] = {1, 7, 60, 233, 234, 400};
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 51; pool_seed <= 54; pool_seed++) {
+    make_random_pool(&t, 350, 10, 6, pool_seed, 1, 3, 2);
+    make_copies(&t, 9 + pool_seed);
+    size_t pos[RANDOM_POOL_MAX_N], n1 = 0;
+    for (size_t i = 0; i < t.p.n; i++) pos[i] = i % 3 != 1 ? n1++ : SIZE_MAX;
+    const size_t *maps[2] = {NULL, pos};
+    size_t view_n[2] = {t.p.n, n1};
+    double *means = vec_widen(t.p.ref_means, t.p.n_cat * t.p.dim), row[RANDOM_POOL_MAX_CAT];
+    for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+      SelectTop after[2], offered[2];
+      CHECK(select_cossim_tops(&t.p, ks[ki], 2, maps, view_n, after), "the pass");
+      CHECK(select_top_begin(offered, 2, t.p.n_cat, ks[ki]), "begin");
+      for (size_t i = 0; i < t.p.n; i++) {
+        score_cossim(select_vec(&t.p, i), t.p.norms[i], means, t.p.n_cat, t.p.dim, row);
+        select_top_offer(&offered[0], row, i);
+        if (pos[i] != SIZE_MAX) select_top_offer(&offered[1], row, i);
+      }
+      for (int v = 0; v < 2; v++) {
+        CHECK(select_top_finish(&offered[v], &t.p, maps[v], view_n[v]), "finish");
+        ok &= same_lists(&offered[v], &after[v]);
+        select_top_free(&offered[v]);
+        select_top_free(&after[v]);
+        cases++;
+      }
+    }
+    ss_free(means);
+  }
+  CHECK(ok, "lists offered row by row = the pass after the read, %d cases", cases);
+}
+
 /* pss with member scores computed beforehand = pss computing them. */
 static void test_pss_scores_given(void) {
   static RandomPool t;
@@ -149,15 +213,6 @@ static void test_pss_scores_given(void) {
     free(score);
   }
   CHECK(ok, "pss with given member scores = computing them, %d cases", cases);
-}
-
-/* Makes example i an exact copy of example i % distinct (equal scores). */
-static void make_copies(RandomPool *t, size_t distinct) {
-  for (size_t i = distinct; i < t->p.n; i++) {
-    memcpy(t->vec + t->vec_row[i] * t->p.dim,
-           t->vec + t->vec_row[i % distinct] * t->p.dim, t->p.dim * sizeof(float));
-    t->norms[i] = t->norms[i % distinct];
-  }
 }
 
 /* Ties at every list boundary: only 7 distinct vectors (exact copies,
@@ -228,6 +283,7 @@ int main(void) {
   test_cossim_lists();
   test_tied_lists();
   test_lists_of_views();
+  test_lists_offered_in_order();
   test_pss_scores_given();
   test_tie_keys_given();
   return CHECK_SUMMARY();
