@@ -178,6 +178,12 @@ void select_result_free(SelectResult *r);
  * lower it to compare the two). */
 extern size_t select_one_pass_cells;
 
+/* From this much work (memberships or examples x dimensions) the pss
+ * sums and scores and the cossim scores run on two threads, each part in
+ * a fixed order, so the same bits either way (the tests set it to 0 and
+ * to SIZE_MAX to compare the two). */
+extern size_t select_thread_work;
+
 /* select_run with the options beyond the paper (extra may be NULL: the contract). */
 int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
                      SelectFill fill, uint64_t seed, const SelectExtra *extra,

@@ -187,6 +187,49 @@ static void test_lists_offered_in_order(void) {
   CHECK(ok, "lists offered row by row = the pass after the read, %d cases", cases);
 }
 
+/* Two threads = one (select_thread_work 0 against SIZE_MAX): the pss
+ * sums (categories split in two sets), member scores (examples split) and
+ * the cossim scores are the same bits, on random pools with exact copies,
+ * for 1 to 8 categories (a split with one side empty included).  Fails
+ * when a category's sum is added by both threads or out of id order. */
+static void test_two_threads(void) {
+  static RandomPool t;
+  int same = 1, cases = 0;
+  size_t saved = select_thread_work;
+  for (unsigned long long pool_seed = 61; pool_seed <= 68; pool_seed++) {
+    make_random_pool(&t, 300 + pool_seed, 12, 1 + pool_seed % 8, pool_seed, 1, 5, 3);
+    make_copies(&t, 40);
+    size_t n_mem = t.p.cat_start[t.p.n_cat];
+    double *s1 = malloc((n_mem + 1) * sizeof *s1), *s2 = malloc((n_mem + 1) * sizeof *s2);
+    double n1[RANDOM_POOL_MAX_CAT], n2[RANDOM_POOL_MAX_CAT], *c1 = NULL, *c2 = NULL;
+    select_thread_work = SIZE_MAX;
+    int ok = select_pss_scores(&t.p, s1, n1) && select_cossim_scores(&t.p, &c1);
+    select_thread_work = 0;
+    ok = ok && select_pss_scores(&t.p, s2, n2) && select_cossim_scores(&t.p, &c2);
+    same &= ok && memcmp(s1, s2, n_mem * sizeof *s1) == 0 &&
+            memcmp(n1, n2, t.p.n_cat * sizeof *n1) == 0 &&
+            memcmp(c1, c2, t.p.n * t.p.n_cat * sizeof *c1) == 0;
+    for (size_t n = 1; n <= 300; n += 37) {
+      SelectResult a, b;
+      size_t bad = 0;
+      select_thread_work = SIZE_MAX;
+      int ra = select_run(&t.p, METHOD_PSS, n, SELECT_FILL_RANDOM, n, &a, &bad);
+      select_thread_work = 0;
+      int rb = select_run(&t.p, METHOD_PSS, n, SELECT_FILL_RANDOM, n, &b, &bad);
+      same &= ra == rb && (ra != SELECT_OK || same_rows(&a, &b));
+      if (ra == SELECT_OK) select_result_free(&a);
+      if (rb == SELECT_OK) select_result_free(&b);
+      cases++;
+    }
+    free(s1);
+    free(s2);
+    ss_free(c1);
+    ss_free(c2);
+  }
+  select_thread_work = saved;
+  CHECK(same, "pss sums and scores, cossim scores: two threads = one, bit for bit (%d selections)", cases);
+}
+
 /* pss with member scores computed beforehand = pss computing them. */
 static void test_pss_scores_given(void) {
   static RandomPool t;
@@ -285,6 +328,7 @@ int main(void) {
   test_lists_of_views();
   test_lists_offered_in_order();
   test_pss_scores_given();
+  test_two_threads();
   test_tie_keys_given();
   return CHECK_SUMMARY();
 }
