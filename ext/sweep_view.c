@@ -34,6 +34,7 @@ static void view_free(SweepView *v) {
   ss_free(v->pos);
   ss_free(v->pss_score);
   ss_free(v->pss_proto_norm);
+  select_top_free(&v->pss_top);
   memset(v, 0, sizeof *v);
 }
 
@@ -134,6 +135,7 @@ static int cossim_view(SweepViews *vs, SweepView *v, const SweepView *base) {
   pd->sel.ref_means = vs->ref.means;
   pd->sel.cat_sums = NULL;
   pd->sel.pss_score = pd->sel.pss_proto_norm = NULL;
+  pd->sel.pss_top = NULL;
   if (pd->sel.dim == 0) pd->sel.dim = vs->ref.dim; /* a pool with no rows */
   if (pd->sel.score_ptr != NULL || !vs->cossim_matrix) return 1;
   size_t n = pd->sel.n;
@@ -273,17 +275,19 @@ SweepView *sweep_view_get(SweepViews *vs, unsigned mask, int cossim) {
   return i == SIZE_MAX ? NULL : &vs->views[i];
 }
 
-int sweep_view_pss(SweepView *v) {
+int sweep_view_pss(SweepView *v, size_t k) {
   if (v->pss_ready) return 1;
   const SelectPool *p = &v->pd.sel;
   size_t n_mem = p->cat_start ? p->cat_start[p->n_cat] : 0;
   v->pss_score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
   v->pss_proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
   if (v->pss_score == NULL || v->pss_proto_norm == NULL ||
-      !select_pss_scores(p, v->pss_score, v->pss_proto_norm))
+      !select_pss_scores(p, v->pss_score, v->pss_proto_norm) ||
+      (k > 0 && !select_pss_top(p, v->pss_score, v->pss_proto_norm, k, &v->pss_top)))
     return 0;
   v->pd.sel.pss_score = v->pss_score;
   v->pd.sel.pss_proto_norm = v->pss_proto_norm;
+  v->pd.sel.pss_top = k > 0 ? &v->pss_top : NULL;
   v->pss_ready = 1;
   return 1;
 }

@@ -37,6 +37,7 @@ typedef struct {
                               (SIZE_MAX: not here), or NULL */
   const double **score_rows; /* cossim: example i's scores */
   double *pss_score, *pss_proto_norm;
+  SelectTop pss_top;       /* pss's lists (SelectPool.pss_top), with k > 0 */
   int pss_ready;
 } SweepView;
 
@@ -47,6 +48,7 @@ typedef struct {
   RefSet ref;              /* cossim's reference set (n == 0: none) */
   double *cos_scores;      /* the read's cossim scores (n x ref.n), lazily */
   size_t cossim_k;         /* the most rows any cossim combination asks for */
+  size_t pss_k;            /* ... any pss combination: its lists' room */
   unsigned *cossim_masks;  /* the filters of the cossim combinations */
   size_t n_cossim;
   SelectTop *tops;         /* [n_cossim]: their lists, made together */
@@ -65,9 +67,10 @@ typedef struct {
  * read).  NULL: out of memory. */
 SweepView *sweep_view_get(SweepViews *vs, unsigned mask, int cossim);
 
-/* Computes the view's pss scores once (for SelectPool.pss_score).  0: out
- * of memory. */
-int sweep_view_pss(SweepView *v);
+/* Computes the view's pss scores once (for SelectPool.pss_score) and,
+ * with k > 0, its lists of the k best members of each category
+ * (SelectPool.pss_top).  0: out of memory. */
+int sweep_view_pss(SweepView *v, size_t k);
 
 /* Has the pool read q make the cossim views' lists as the rows arrive
  * (PoolQuery.tops), when they need nothing but the lists and the

@@ -154,6 +154,21 @@ int select_cossim_top(const SelectPool *p, size_t k, SelectTop *top) {
   return select_cossim_tops(p, k, 1, none, &n, top);
 }
 
+int select_pss_top(const SelectPool *p, const double *score,
+                   const double *proto_norm, size_t k, SelectTop *top) {
+  if (!top_alloc(top, p->n_cat, k)) {
+    select_top_free(top);
+    return 0;
+  }
+  for (size_t c = 0; c < p->n_cat; c++) {
+    Scored *h = top->by_cat + c * top->k;
+    for (size_t j = p->cat_start[c]; proto_norm[c] > 0.0 && j < p->cat_start[c + 1]; j++)
+      heap_push(h, &top->cat_len[c], top->k, (Scored){score[j], p->cat_member[j], 0});
+    heap_sort_best_first(h, top->cat_len[c]);
+  }
+  return 1;
+}
+
 void select_top_free(SelectTop *top) {
   ss_free(top->by_cat);
   ss_free(top->cat_len);

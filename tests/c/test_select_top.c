@@ -7,7 +7,9 @@
  * made once per seed) returns
  * exactly the rows of the same selection without it — for many budgets,
  * seeds, fills, quotas and dedup, and with lists shorter than the budget,
- * which run out and go on over every example.
+ * which run out and go on over every example.  And the faster paths give
+ * the plain ones' rows: the lists made row by row during the read, two
+ * threads against one, the sparse random fill, pss's own lists.
  */
 #include "alloc.h"
 #include "check.h"
@@ -230,32 +232,75 @@ static void test_two_threads(void) {
   CHECK(same, "pss sums and scores, cossim scores: two threads = one, bit for bit (%d selections)", cases);
 }
 
-/* pss with member scores computed beforehand = pss computing them. */
-static void test_pss_scores_given(void) {
+/* The sparse random fill (select_fill_sparse) = the list written out:
+ * random, sss and pss with a random fill, budgets from 1 to past an
+ * eighth of the pool (where the sparse draw gives way), many seeds, ids
+ * not contiguous.  Fails when a position's example or a draw differs. */
+static void test_sparse_fill(void) {
   static RandomPool t;
+  static const SelectMethod ms[] = {METHOD_RANDOM, METHOD_SSS, METHOD_PSS};
+  int same = 1, cases = 0;
+  for (unsigned long long pool_seed = 71; pool_seed <= 73; pool_seed++) {
+    make_random_pool(&t, 390, 8, 5, pool_seed, 1, 11, 7);
+    for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
+      for (size_t n = 1; n <= 60; n += n < 10 ? 1 : 7)
+        for (uint64_t seed = 0; seed < 4; seed++) {
+          SelectResult a, b;
+          size_t bad = 0;
+          select_fill_sparse = 0;
+          int ra = select_run(&t.p, ms[mi], n, SELECT_FILL_RANDOM, seed, &a, &bad);
+          select_fill_sparse = 1;
+          int rb = select_run(&t.p, ms[mi], n, SELECT_FILL_RANDOM, seed, &b, &bad);
+          same &= ra == rb && (ra != SELECT_OK || same_rows(&a, &b));
+          if (ra == SELECT_OK) select_result_free(&a);
+          if (rb == SELECT_OK) select_result_free(&b);
+          cases++;
+        }
+  }
+  CHECK(same, "the sparse random fill = the list written out, draw for draw (%d selections)", cases);
+}
+
+/* pss with member scores computed beforehand (select_pss_scores), alone
+ * and with its lists (select_pss_top, SelectPool.pss_top) = pss computing
+ * them: pools of exact copies (ties at every list boundary), lists
+ * shorter and longer than the categories, 4 seeds, uniform and
+ * proportional quotas, both fills, dedup (where the lists are passed by).
+ * Fails when a short list's tied tail is taken as complete, or a
+ * category's list is taken as complete before it holds every member. */
+static void test_pss_lists(void) {
+  static RandomPool t;
+  static const size_t ks[] = {0, 1, 3, 8, 30, 100, 400}; /* 0: no lists */
   int ok = 1, cases = 0;
-  for (unsigned long long pool_seed = 11; pool_seed <= 14; pool_seed++) {
-    make_random_pool(&t, 280, 9, 6, pool_seed, 1, 5, 2);
+  for (unsigned long long pool_seed = 81; pool_seed <= 83; pool_seed++) {
+    make_random_pool(&t, 260, 8, 5, pool_seed, 1, 2, 3);
+    make_copies(&t, 11);
     size_t n_mem = t.p.cat_start[t.p.n_cat];
     double *score = malloc((n_mem ? n_mem : 1) * sizeof *score);
     double proto_norm[RANDOM_POOL_MAX_CAT];
     CHECK(select_pss_scores(&t.p, score, proto_norm), "pss scores");
-    SelectPool shared = t.p;
-    shared.pss_score = score;
-    shared.pss_proto_norm = proto_norm;
-    for (size_t n = 1; n <= 280; n += 31)
-      for (uint64_t seed = 0; seed < 2; seed++) {
-        SelectExtra uniform = {0}, dedup = {.dedup = 0.999},
-                    prop = {.quota = SELECT_QUOTA_PROPORTIONAL};
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &uniform);
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_NONE, seed, &uniform);
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &dedup);
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &prop);
-        cases += 4;
-      }
+    for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+      SelectTop top = {0};
+      CHECK(ks[ki] == 0 || select_pss_top(&t.p, score, proto_norm, ks[ki], &top),
+            "pss lists of %zu", ks[ki]);
+      SelectPool shared = t.p;
+      shared.pss_score = score;
+      shared.pss_proto_norm = proto_norm;
+      shared.pss_top = ks[ki] ? &top : NULL;
+      for (size_t n = 1; n <= 260; n += n < 12 ? 1 : 29)
+        for (uint64_t seed = 0; seed < 4; seed++) {
+          SelectExtra uniform = {0}, dedup = {.dedup = 0.999},
+                      prop = {.quota = SELECT_QUOTA_PROPORTIONAL};
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_NONE, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &prop);
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &dedup);
+          cases += 4;
+        }
+      select_top_free(&top);
+    }
     free(score);
   }
-  CHECK(ok, "pss with given member scores = computing them, %d cases", cases);
+  CHECK(ok, "pss with given scores, and lists 1 to 400 long = computing them, %d cases", cases);
 }
 
 /* Ties at every list boundary: only 7 distinct vectors (exact copies,
@@ -327,8 +372,9 @@ int main(void) {
   test_tied_lists();
   test_lists_of_views();
   test_lists_offered_in_order();
-  test_pss_scores_given();
   test_two_threads();
+  test_sparse_fill();
+  test_pss_lists();
   test_tie_keys_given();
   return CHECK_SUMMARY();
 }
