@@ -34,7 +34,8 @@ static void view_free(SweepView *v) {
   ss_free(v->pos);
   ss_free(v->pss_score);
   ss_free(v->pss_proto_norm);
-  select_top_free(&v->pss_top);
+  if (v->pss_top != NULL) select_top_free(v->pss_top);
+  ss_free(v->pss_top);
   memset(v, 0, sizeof *v);
 }
 
@@ -281,13 +282,17 @@ int sweep_view_pss(SweepView *v, size_t k) {
   size_t n_mem = p->cat_start ? p->cat_start[p->n_cat] : 0;
   v->pss_score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
   v->pss_proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
+  if (k > 0 && v->pss_top == NULL) {
+    if ((v->pss_top = ss_malloc(sizeof *v->pss_top)) == NULL) return 0;
+    memset(v->pss_top, 0, sizeof *v->pss_top);
+  }
   if (v->pss_score == NULL || v->pss_proto_norm == NULL ||
       !select_pss_scores(p, v->pss_score, v->pss_proto_norm) ||
-      (k > 0 && !select_pss_top(p, v->pss_score, v->pss_proto_norm, k, &v->pss_top)))
+      (k > 0 && !select_pss_top(p, v->pss_score, v->pss_proto_norm, k, v->pss_top)))
     return 0;
   v->pd.sel.pss_score = v->pss_score;
   v->pd.sel.pss_proto_norm = v->pss_proto_norm;
-  v->pd.sel.pss_top = k > 0 ? &v->pss_top : NULL;
+  v->pd.sel.pss_top = v->pss_top;
   v->pss_ready = 1;
   return 1;
 }

@@ -37,7 +37,8 @@ typedef struct {
                               (SIZE_MAX: not here), or NULL */
   const double **score_rows; /* cossim: example i's scores */
   double *pss_score, *pss_proto_norm;
-  SelectTop pss_top;       /* pss's lists (SelectPool.pss_top), with k > 0 */
+  SelectTop *pss_top;      /* pss's lists (SelectPool.pss_top), with k > 0
+                              (allocated: views move when one is added) */
   int pss_ready;
 } SweepView;
 
