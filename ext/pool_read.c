@@ -39,6 +39,7 @@ typedef struct {
   size_t n_sums;        /* category sums allocated (at most SUMS_MAX_BYTES) */
   RowSpec spec;
   double *means_d;      /* scoring: the score means in double */
+  double *top_means_d;  /* q->tops: the reference means in double */
   RowPipeline *pipe;
   int rc;               /* the first failed row's code (then *errmsg) */
   int lost_message;     /* a failed job's message could not be made */
@@ -98,6 +99,15 @@ static int reader_start(Reader *r) {
       return SQLITE_NOMEM;
     r->spec.means = r->means_d;
     r->spec.k = q->score_k;
+  }
+  if (q->n_tops > 0) { /* the cossim lists: scored on the worker */
+    size_t cells, n_cat = q->tops[0].n_cat;
+    if (!ss_mul_size(n_cat, r->pp.dim, &cells) ||
+        (r->top_means_d = vec_widen(q->top_means, cells)) == NULL ||
+        (r->spec.top_row = ss_malloc_array(n_cat ? n_cat : 1, sizeof(double))) == NULL)
+      return SQLITE_NOMEM;
+    r->spec = (RowSpec){r->spec.dim, r->spec.means, r->spec.k, q->tops,
+                        q->n_tops, r->top_means_d, n_cat, r->spec.top_row};
   }
   size_t rows = BATCH_BYTES / (r->pp.dim * sizeof(float));
   if (rows > BATCH_MAX_ROWS) rows = BATCH_MAX_ROWS;
@@ -246,6 +256,10 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
     else
       job->store = at;
     job->hash_out = hash_at;
+    for (size_t v = 0; v < q->n_tops; v++) /* the cossim views that admit it */
+      if (q->top_masks[v] == 0 || (en->behavior && q->top_masks[v] >> en->behavior & 1))
+        job->top_views |= 1u << v;
+    job->top_index = row;
   } else if (r->scoring) {
     job->same_hash = hash_at;
   } else {
@@ -294,26 +308,6 @@ int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
 }
 
 /*
- * One row of the pool: v[0..3] are its id, category, behavior and
- * embedding.  Checks them, records the example and its category, and hands
- * an eligible row's embedding on (reader_embedding).  SQLITE_OK, or the
- * row's failure with *r->errmsg set (SQLITE_NOMEM without a message).
- */
-/* "<tag><hex of the bytes>": a group key for a BLOB or a TEXT holding a
- * NUL (interned names are C strings). */
-static char *hex_key(char tag, const unsigned char *b, int n) {
-  char *key = sqlite3_malloc64((sqlite3_uint64)n * 2 + 2);
-  if (key == NULL) return NULL;
-  key[0] = tag;
-  for (int i = 0; i < n; i++) {
-    key[1 + 2 * i] = "0123456789abcdef"[b[i] >> 4];
-    key[2 + 2 * i] = "0123456789abcdef"[b[i] & 15];
-  }
-  key[1 + 2 * n] = '\0';
-  return key;
-}
-
-/*
  * The group option: the group number of an eligible row's value, interned
  * by type and content (an INTEGER and a REAL of the same value are one
  * group; TEXT by its bytes; NULL is GROUP_NONE, a group of its own).  The
@@ -321,33 +315,9 @@ static char *hex_key(char tag, const unsigned char *b, int n) {
  */
 static int reader_group(Reader *r, sqlite3_value *v, const Entry *en,
                         int first) {
-  uint32_t g = GROUP_NONE;
-  int type = sqlite3_value_type(v);
-  if (type != SQLITE_NULL) {
-    double d = sqlite3_value_double(v);
-    char *key;
-    if (type == SQLITE_INTEGER ||
-        (type == SQLITE_FLOAT && d == (double)(sqlite3_int64)d &&
-         fabs(d) < 9.2e18))
-      key = sqlite3_mprintf("i%lld", (long long)sqlite3_value_int64(v));
-    else if (type == SQLITE_FLOAT)
-      key = sqlite3_mprintf("r%!.17g", d);
-    else {
-      const unsigned char *b = type == SQLITE_TEXT ? sqlite3_value_text(v)
-                                                  : sqlite3_value_blob(v);
-      int n = sqlite3_value_bytes(v);
-      int has_nul = b && memchr(b, 0, (size_t)n) != NULL;
-      key = type == SQLITE_TEXT && !has_nul
-                ? sqlite3_mprintf("t%.*s", n, b ? (const char *)b : "")
-                : hex_key(type == SQLITE_TEXT ? 'T' : 'b', b, n);
-    }
-    if (key == NULL) return SQLITE_NOMEM;
-    int nomem = 0;
-    size_t k = names_find(r->q->groups, key, strlen(key), 1, &nomem);
-    sqlite3_free(key);
-    if (nomem || k >= GROUP_NONE) return SQLITE_NOMEM;
-    g = (uint32_t)k;
-  }
+  uint32_t g;
+  int rc = pool_group_number(v, r->q->groups, &g);
+  if (rc != SQLITE_OK) return rc;
   size_t i = en->index;
   if (first) {
     if (!ss_grow((void **)&r->pp.group_of, &r->pp.cap_group, i + 1,
@@ -365,6 +335,12 @@ static int reader_group(Reader *r, sqlite3_value *v, const Entry *en,
   return SQLITE_ERROR;
 }
 
+/*
+ * One row of the pool: v[0..3] are its id, category, behavior and
+ * embedding.  Checks them, records the example and its category, and hands
+ * an eligible row's embedding on (reader_embedding).  SQLITE_OK, or the
+ * row's failure with *r->errmsg set (SQLITE_NOMEM without a message).
+ */
 static int reader_row(Reader *r, sqlite3_value **v) {
   const PoolQuery *q = r->q;
   Entries *es = &r->pp.es;
@@ -579,6 +555,10 @@ int pool_read(sqlite3 *db, const PoolQuery *q, Pool *out, char **errmsg) {
   row_pipeline_free(rd.pipe);
   rd.pipe = NULL;
   slots_free(&rd.hashes);
+  for (size_t v = 0; v < q->n_tops && (rc != SQLITE_OK || rd.pp.es.indexed); v++)
+    select_top_free(&q->tops[v]); /* not in id order: made after the read */
+  ss_free(rd.top_means_d);
+  ss_free(rd.spec.top_row);
   if (rc == SQLITE_OK &&
       !pool_build(&rd.pp, q->need_embeddings, rd.scoring, out))
     rc = SQLITE_NOMEM;

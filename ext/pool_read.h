@@ -60,7 +60,23 @@ typedef struct {
    * their numbers agree); SelectPool.group gets each example's number. */
   const char *group;
   Names *groups;
+  /* Cossim lists made as the rows arrive (safety_sweep's cossim views,
+   * core/select.h's select_top_offer): tops[v], begun by the caller with
+   * the n_cat rows of top_means (dim floats each), gets every eligible
+   * example that filter top_masks[v] admits, as its index in the read.
+   * They are kept only when the ids arrived in ascending order (the
+   * read's order is then the id order); otherwise, and when the read
+   * fails, they are freed (tops[v].by_cat NULL).  n_tops <= 32. */
+  SelectTop *tops;
+  const unsigned *top_masks;
+  size_t n_tops;
+  const float *top_means;
 } PoolQuery;
+
+/* The group number of the group column's value v, interned into groups
+ * by type and content (an INTEGER and a REAL of the same value are one
+ * group; TEXT by its bytes; NULL is GROUP_NONE); pool_group.c. */
+int pool_group_number(sqlite3_value *v, Names *groups, uint32_t *out);
 
 /* A category value (not NULL) of the kind ("pool"/"reference") relation
  * rel as text in *text, *len bytes: TEXT, or a number read as its text

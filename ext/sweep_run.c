@@ -231,11 +231,13 @@ static int read_shared(sqlite3 *db, SweepShared *sh, char **msg_out) {
   }
   SweepViews *vs = &sh->views;
   vs->keep_categories = q.categories != NULL;
-  for (size_t c = 0; c < sh->n_combos; c++) /* the longest cossim lists */
-    if (sh->plan_rc[c] == SQLITE_OK &&
-        sh->plans[c].method->method == METHOD_COSSIM &&
-        (size_t)sh->plans[c].n > vs->cossim_k)
-      vs->cossim_k = (size_t)sh->plans[c].n;
+  for (size_t c = 0; c < sh->n_combos; c++) { /* the longest lists */
+    const SampleRun *p = &sh->plans[c];
+    if (sh->plan_rc[c] != SQLITE_OK) continue;
+    size_t *k = p->method->method == METHOD_COSSIM ? &vs->cossim_k
+                : p->method->method == METHOD_PSS  ? &vs->pss_k : NULL;
+    if (k != NULL && (size_t)p->n > *k) *k = (size_t)p->n;
+  }
   for (size_t c = 0; c < sh->n_combos; c++)
     if (sh->plan_rc[c] == SQLITE_OK &&
         sh->plans[c].method->method == METHOD_COSSIM &&
@@ -258,6 +260,7 @@ static int read_shared(sqlite3 *db, SweepShared *sh, char **msg_out) {
       }
     }
   }
+  if (rc == SQLITE_OK && cossim && !sweep_view_begin_tops(vs, &q)) rc = SQLITE_NOMEM;
   if (rc == SQLITE_OK) {
     call_guard_reading(&sh->guard, "pool", q.pool);
     rc = call_guard_read_failed(&sh->guard, pool_read(db, &q, &vs->read, &msg), &msg);
@@ -310,7 +313,8 @@ static int run_shared(SweepShared *sh, size_t c, SweepRows *rows, char **msg) {
   if (sh->ties_of != (const void *)plan->method) drop_ties(sh);
   sh->ties_of = plan->method;
   SweepView *v = sweep_view_get(&sh->views, plan->opt.behavior_mask, cossim);
-  if (v == NULL || (plan->method->prototype_sums && !sweep_view_pss(v)))
+  if (v == NULL ||
+      (plan->method->prototype_sums && !sweep_view_pss(v, sh->views.pss_k)))
     return core_stopped() ? call_guard_stopped(&sh->guard, "scoring", msg)
                           : SQLITE_NOMEM;
   SampleRun run = *plan; /* the plan's options and the view's pool, borrowed */

@@ -34,6 +34,8 @@ static void view_free(SweepView *v) {
   ss_free(v->pos);
   ss_free(v->pss_score);
   ss_free(v->pss_proto_norm);
+  if (v->pss_top != NULL) select_top_free(v->pss_top);
+  ss_free(v->pss_top);
   memset(v, 0, sizeof *v);
 }
 
@@ -134,6 +136,7 @@ static int cossim_view(SweepViews *vs, SweepView *v, const SweepView *base) {
   pd->sel.ref_means = vs->ref.means;
   pd->sel.cat_sums = NULL;
   pd->sel.pss_score = pd->sel.pss_proto_norm = NULL;
+  pd->sel.pss_top = NULL;
   if (pd->sel.dim == 0) pd->sel.dim = vs->ref.dim; /* a pool with no rows */
   if (pd->sel.score_ptr != NULL || !vs->cossim_matrix) return 1;
   size_t n = pd->sel.n;
@@ -188,8 +191,43 @@ static size_t view_add(SweepViews *vs, unsigned mask, int cossim) {
   return at;
 }
 
+int sweep_view_begin_tops(SweepViews *vs, PoolQuery *q) {
+  size_t n = vs->n_cossim;
+  if (vs->cossim_matrix || n == 0 || n > 32 || vs->ref.n == 0 || vs->cossim_k == 0)
+    return 1;
+  vs->read_tops = ss_malloc_array(n, sizeof *vs->read_tops);
+  if (vs->read_tops == NULL ||
+      !select_top_begin(vs->read_tops, n, vs->ref.n, vs->cossim_k)) {
+    ss_free(vs->read_tops);
+    vs->read_tops = NULL;
+    return 0;
+  }
+  q->tops = vs->read_tops;
+  q->top_masks = vs->cossim_masks;
+  q->n_tops = n;
+  q->top_means = vs->ref.means;
+  return 1;
+}
+
+/* The lists the read made (sweep_view_begin_tops) as the views' lists;
+ * without them (ids out of order), one pass over the read now. */
+static int cossim_lists(SweepViews *vs, const SelectPool *read,
+                        const size_t **pos, const size_t *view_n) {
+  size_t n = vs->n_cossim;
+  if (vs->read_tops == NULL || vs->read_tops[0].by_cat == NULL)
+    return select_cossim_tops(read, vs->cossim_k, n, pos, view_n, vs->tops);
+  memcpy(vs->tops, vs->read_tops, n * sizeof *vs->tops);
+  ss_free(vs->read_tops);
+  vs->read_tops = NULL;
+  int ok = 1;
+  for (size_t j = 0; j < n; j++)
+    ok = ok && select_top_finish(&vs->tops[j], read, pos[j], view_n[j]);
+  for (size_t j = 0; !ok && j < n; j++) select_top_free(&vs->tops[j]);
+  return ok;
+}
+
 /* The cossim views of every mask in cossim_masks, and their lists in one
- * pass over the read.  0: out of memory. */
+ * pass over the read (or made during it).  0: out of memory. */
 static int build_cossim(SweepViews *vs) {
   size_t n = vs->n_cossim, *at = ss_malloc_array(n ? n : 1, sizeof(size_t));
   const size_t **pos = ss_malloc_array(n ? n : 1, sizeof *pos);
@@ -216,7 +254,7 @@ static int build_cossim(SweepViews *vs) {
     pos[j] = base->pos;
     view_n[j] = base->pd.sel.n;
   }
-  ok = ok && select_cossim_tops(&read, vs->cossim_k, n, pos, view_n, vs->tops);
+  ok = ok && cossim_lists(vs, &read, pos, view_n);
   for (size_t j = 0; ok && j < n; j++) vs->views[at[j]].pd.sel.cossim_top = &vs->tops[j];
   if (!ok) {
     ss_free(vs->tops);
@@ -238,17 +276,23 @@ SweepView *sweep_view_get(SweepViews *vs, unsigned mask, int cossim) {
   return i == SIZE_MAX ? NULL : &vs->views[i];
 }
 
-int sweep_view_pss(SweepView *v) {
+int sweep_view_pss(SweepView *v, size_t k) {
   if (v->pss_ready) return 1;
   const SelectPool *p = &v->pd.sel;
   size_t n_mem = p->cat_start ? p->cat_start[p->n_cat] : 0;
   v->pss_score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
   v->pss_proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
+  if (k > 0 && v->pss_top == NULL) {
+    if ((v->pss_top = ss_malloc(sizeof *v->pss_top)) == NULL) return 0;
+    memset(v->pss_top, 0, sizeof *v->pss_top);
+  }
   if (v->pss_score == NULL || v->pss_proto_norm == NULL ||
-      !select_pss_scores(p, v->pss_score, v->pss_proto_norm))
+      !select_pss_scores(p, v->pss_score, v->pss_proto_norm) ||
+      (k > 0 && !select_pss_top(p, v->pss_score, v->pss_proto_norm, k, v->pss_top)))
     return 0;
   v->pd.sel.pss_score = v->pss_score;
   v->pd.sel.pss_proto_norm = v->pss_proto_norm;
+  v->pd.sel.pss_top = v->pss_top;
   v->pss_ready = 1;
   return 1;
 }
@@ -256,7 +300,10 @@ int sweep_view_pss(SweepView *v) {
 void sweep_views_free(SweepViews *vs) {
   for (size_t i = 0; i < vs->n_views; i++) view_free(&vs->views[i]);
   for (size_t j = 0; vs->tops && j < vs->n_cossim; j++) select_top_free(&vs->tops[j]);
+  for (size_t j = 0; vs->read_tops && j < vs->n_cossim; j++)
+    select_top_free(&vs->read_tops[j]);
   ss_free(vs->tops);
+  ss_free(vs->read_tops);
   ss_free(vs->cossim_masks);
   ss_free(vs->read_rows);
   ss_free(vs->views);

@@ -37,6 +37,8 @@ typedef struct {
                               (SIZE_MAX: not here), or NULL */
   const double **score_rows; /* cossim: example i's scores */
   double *pss_score, *pss_proto_norm;
+  SelectTop *pss_top;      /* pss's lists (SelectPool.pss_top), with k > 0
+                              (allocated: views move when one is added) */
   int pss_ready;
 } SweepView;
 
@@ -47,9 +49,12 @@ typedef struct {
   RefSet ref;              /* cossim's reference set (n == 0: none) */
   double *cos_scores;      /* the read's cossim scores (n x ref.n), lazily */
   size_t cossim_k;         /* the most rows any cossim combination asks for */
+  size_t pss_k;            /* ... any pss combination: its lists' room */
   unsigned *cossim_masks;  /* the filters of the cossim combinations */
   size_t n_cossim;
   SelectTop *tops;         /* [n_cossim]: their lists, made together */
+  SelectTop *read_tops;    /* [n_cossim]: the lists made during the read
+                              (sweep_view_begin_tops), until finished */
   const double **read_rows; /* with cossim_matrix: the read's score rows */
   int cossim_matrix;       /* keep every example's cossim scores (a cossim
                               combination with dedup or proportional quotas
@@ -63,9 +68,16 @@ typedef struct {
  * read).  NULL: out of memory. */
 SweepView *sweep_view_get(SweepViews *vs, unsigned mask, int cossim);
 
-/* Computes the view's pss scores once (for SelectPool.pss_score).  0: out
- * of memory. */
-int sweep_view_pss(SweepView *v);
+/* Computes the view's pss scores once (for SelectPool.pss_score) and,
+ * with k > 0, its lists of the k best members of each category
+ * (SelectPool.pss_top).  0: out of memory. */
+int sweep_view_pss(SweepView *v, size_t k);
+
+/* Has the pool read q make the cossim views' lists as the rows arrive
+ * (PoolQuery.tops), when they need nothing but the lists and the
+ * reference set is read (vs->ref); else leaves q as it is.  0: out of
+ * memory. */
+int sweep_view_begin_tops(SweepViews *vs, PoolQuery *q);
 
 void sweep_views_free(SweepViews *vs);
 

@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "hash.h"
 #include "scores.h"
+#include "select.h"
 #include "vector.h"
 #include <math.h>
 #include <pthread.h>
@@ -61,6 +62,19 @@ void row_prefault(void *p, size_t bytes) {
 #endif
 }
 
+/* Offers a row's cossim scores to the lists of the views its job names
+ * (in row order: the lists come out as select_cossim_tops makes them). */
+static void offer_tops(const RowSpec *s, const RowJob *job, const float *x,
+                       double norm) {
+  const double *row = job->scores;
+  if (row == NULL) {
+    score_cossim(x, norm, s->top_means, s->top_cats, s->dim, s->top_row);
+    row = s->top_row;
+  }
+  for (size_t v = 0; v < s->n_tops; v++)
+    if (job->top_views >> v & 1) select_top_offer(&s->tops[v], row, job->top_index);
+}
+
 static int run_job(const RowSpec *s, RowJob *job, const float *x,
                    int *streamed) {
   size_t dim = s->dim;
@@ -95,6 +109,7 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
     }
   }
   if (job->sum != NULL) prototype_sum_add(job->sum, x, dim);
+  if (job->top_views != 0) offer_tops(s, job, x, norm);
   job->status = ROW_OK;
   return 1;
 }

@@ -6,8 +6,9 @@
  * Everything the reader does with an embedding beyond copying it out of
  * SQLite's row — checking it is finite and non-zero, its norm, storing it
  * in the arena (whose first touch of fresh memory is the largest cost on
- * some virtual machines), the cossim scores, the pss prototype sums and
- * the check that two rows of one example agree — is described as a RowJob
+ * some virtual machines), the cossim scores, the pss prototype sums,
+ * safety_sweep's cossim lists and the check that two rows of one example
+ * agree — is described as a RowJob
  * and done here, in batches, in the order the rows arrived.  The reader
  * hands over a full batch and fills the next of a small ring meanwhile;
  * results come back in row order, so the first error reported is the
@@ -43,6 +44,9 @@ typedef struct {
                                 (written by an earlier job) */
   int64_t id;            /* the example, for the reader's messages */
   size_t tag;            /* the caller's own bookkeeping (not used here) */
+  unsigned top_views;    /* bit v: offer the row's cossim scores to the
+                            spec's tops[v] as example top_index */
+  size_t top_index;
   void *prefault;        /* fresh memory to pre-fault first (row_prefault) */
   size_t prefault_bytes;
   /* results */
@@ -56,6 +60,15 @@ typedef struct {
   size_t dim;
   const double *means; /* [k * dim], for jobs with scores */
   size_t k;
+  /* The cossim lists of jobs with top_views (select_top_offer): the
+   * scores x.m_c / |x| against top_means [top_cats * dim] (the job's own
+   * scores when it has them), computed into top_row [top_cats], which
+   * only the worker touches. */
+  struct SelectTop *tops;
+  size_t n_tops;
+  const double *top_means;
+  size_t top_cats;
+  double *top_row;
 } RowSpec;
 
 /* Jobs of a batch, with each row's floats as read. */

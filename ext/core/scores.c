@@ -71,57 +71,92 @@ static int members_build(const SelectPool *p, Members *m) {
 }
 
 /* Scores of the examples i0..i1-1: for each of its memberships j, the
- * cosine to j's category prototype.  The examples are visited in id order,
- * which is the order the arena was filled in (one sequential read); every
- * score depends only on its own example and prototype, so spans can run on
- * any thread. */
+ * cosine to j's category prototype; or, with sums, the prototype sums of
+ * categories c0..c1-1 from those examples' members.  The examples are
+ * visited in id order, which is the order the arena was filled in (one
+ * sequential read); every score depends only on its own example and
+ * prototype and every sum is added in id order, so spans (of examples for
+ * scores, of categories for sums) can run on any thread. */
 typedef struct {
   const SelectPool *p;
   const Members *m;
   const float *protos;
   const double *proto_norm;
   double *score;
-  size_t i0, i1;
-} ScoreSpan;
+  double *sums; /* set: add the sums of categories c0..c1-1 instead */
+  size_t c0, c1, i0, i1;
+} MemberSpan;
 
-static void *score_span(void *arg) {
-  const ScoreSpan *sp = arg;
+static void *member_span(void *arg) {
+  const MemberSpan *sp = arg;
   const SelectPool *p = sp->p;
   for (size_t i = sp->i0; i < sp->i1; i++)
     for (size_t q = sp->m->first[i]; q < sp->m->first[i + 1]; q++) {
       size_t j = sp->m->pos[q], c = sp->m->cat_of[j];
-      if (sp->proto_norm[c] > 0.0)
+      if (sp->sums != NULL) {
+        if (c >= sp->c0 && c < sp->c1)
+          prototype_sum_add(sp->sums + c * p->dim, select_vec(p, i), p->dim);
+      } else if (sp->proto_norm[c] > 0.0) {
         sp->score[j] = vec_cosine_with_norms(select_vec(p, i), sp->protos + c * p->dim,
                                              p->dim, p->norms[i], sp->proto_norm[c]);
+      }
     }
   return NULL;
 }
 
-/* Work (memberships x dimensions) above which the scores are computed on
- * two threads: below it starting a thread costs more than it saves. */
-#define SCORE_THREAD_WORK ((size_t)1 << 22)
+/* select.h: work (memberships or rows x dimensions) from which the scores
+ * and sums are computed on two threads: below it starting a thread costs
+ * more than it saves. */
+size_t select_thread_work = (size_t)1 << 22;
+
+/* Runs fn(first) here and fn(second) on a second thread when two is set
+ * and a thread can be started, else fn(all): the caller splits the work
+ * so that either way gives the same bits. */
+static void run_split(void *(*fn)(void *), void *all, void *first,
+                      void *second, int two) {
+  pthread_t t;
+  if (two && pthread_create(&t, NULL, fn, second) == 0) {
+    fn(first);
+    pthread_join(t, NULL);
+  } else {
+    fn(all);
+  }
+}
 
 /* Computes every membership's score, on two threads (halves of the
- * examples) when there is enough work and a thread can be started; the
- * same scores either way. */
+ * examples) when there is enough work; the same scores either way. */
 static void score_members(const SelectPool *p, const Members *m,
                           const float *protos, const double *proto_norm,
                           double *score) {
-  ScoreSpan all = {p, m, protos, proto_norm, score, 0, p->n};
+  MemberSpan all = {p, m, protos, proto_norm, score, NULL, 0, 0, 0, p->n};
+  MemberSpan first = all, second = all;
   size_t n_mem = p->cat_start[p->n_cat];
-  if (p->n < 2 || n_mem * p->dim < SCORE_THREAD_WORK) {
-    score_span(&all);
-    return;
-  }
-  ScoreSpan first = all, second = all;
   first.i1 = second.i0 = p->n / 2;
-  pthread_t t;
-  if (pthread_create(&t, NULL, score_span, &second) != 0) {
-    score_span(&all);
-    return;
+  run_split(member_span, &all, &first, &second,
+            p->n >= 2 && n_mem * p->dim >= select_thread_work);
+}
+
+/* Examples summed between two stop checks. */
+#define SUM_BLOCK ((size_t)16384)
+
+/* Every category's sum of member vectors in id order, a block of examples
+ * at a time (the stop check between blocks); with enough work, the
+ * categories in two sets of about equal membership, one on a second
+ * thread.  0 when stopped. */
+static int sum_members(const SelectPool *p, const Members *m, double *sums) {
+  size_t n_mem = p->cat_start[p->n_cat], c_mid = 0;
+  while (c_mid < p->n_cat && 2 * p->cat_start[c_mid + 1] <= n_mem) c_mid++;
+  int two = p->n_cat > 1 && n_mem * p->dim >= select_thread_work;
+  for (size_t i0 = 0; i0 < p->n; i0 += SUM_BLOCK) {
+    size_t i1 = p->n - i0 < SUM_BLOCK ? p->n : i0 + SUM_BLOCK;
+    if (core_tick((uint64_t)(m->first[i1] - m->first[i0]) * p->dim + (i1 - i0)))
+      return 0;
+    MemberSpan all = {p, m, NULL, NULL, NULL, sums, 0, p->n_cat, i0, i1};
+    MemberSpan first = all, second = all;
+    first.c1 = second.c0 = c_mid;
+    run_split(member_span, &all, &first, &second, two);
   }
-  score_span(&first);
-  pthread_join(t, NULL);
+  return 1;
 }
 
 /*
@@ -190,12 +225,7 @@ int pss_member_scores(const SelectPool *p, double *score,
   if (sum_of == NULL) {
     if ((sums = ss_malloc_array(cells, sizeof(double))) == NULL) goto cleanup;
     memset(sums, 0, cells * sizeof(double));
-    for (size_t i = 0; i < p->n; i++) {
-      if (core_tick((uint64_t)(m.first[i + 1] - m.first[i]) * p->dim + 1))
-        goto cleanup;
-      for (size_t q = m.first[i]; q < m.first[i + 1]; q++)
-        prototype_sum_add(sums + m.cat_of[m.pos[q]] * p->dim, select_vec(p, i), p->dim);
-    }
+    if (!sum_members(p, &m, sums)) goto cleanup;
     sum_of = sums;
   }
   for (size_t c = 0; c < p->n_cat; c++) {
@@ -246,17 +276,11 @@ void cossim_score_rows(const SelectPool *p, const double *means, size_t i0,
                        size_t i1, double *rows) {
   CossimSpan all = {p, means, rows, i0, i1}, first = all, second = all;
   size_t mid = i0 + (i1 - i0) / 2, work;
-  pthread_t t;
   first.i1 = second.i0 = mid;
   second.rows = rows + (mid - i0) * p->n_cat;
-  if (i1 - i0 >= 2 && ss_mul_size(i1 - i0, p->n_cat * p->dim, &work) &&
-      work >= SCORE_THREAD_WORK &&
-      pthread_create(&t, NULL, cossim_span, &second) == 0) {
-    cossim_span(&first);
-    pthread_join(t, NULL);
-  } else {
-    cossim_span(&all);
-  }
+  run_split(cossim_span, &all, &first, &second,
+            i1 - i0 >= 2 && ss_mul_size(i1 - i0, p->n_cat * p->dim, &work) &&
+                work >= select_thread_work);
 }
 
 /* cossim scores: cossim_row(p, *flat, i)[c] = x̂_i · mean of unit refs of

@@ -201,12 +201,78 @@ static size_t draw_rows(Selection *s, size_t *items, size_t m, size_t want,
   return got;
 }
 
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* select.h: the sparse draw of fill_random is on (tests turn it off). */
+int select_fill_sparse = 1;
+
+/* Position r of the fill's list (the unchosen examples in index order):
+ * taken[0..c) are the chosen ones, sorted; the answer is r plus the
+ * number of them before it, found by bisection on taken[t] - t. */
+static size_t unchosen_at(const size_t *taken, size_t c, size_t r) {
+  size_t lo = 0, hi = c;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (taken[mid] - mid <= r) lo = mid + 1; else hi = mid;
+  }
+  return r + lo;
+}
+
+/* A slot of the sparse list: the positions the shuffle has written. */
+static size_t *slot_of(size_t *keys, size_t mask, size_t pos) {
+  size_t h = (pos * 0x9E3779B97F4A7C15u) & mask;
+  while (keys[2 * h] != SIZE_MAX && keys[2 * h] != pos) h = (h + 1) & mask;
+  return &keys[2 * h];
+}
+
+/*
+ * fill_random's draw of want examples when they are few against the m
+ * unchosen (and every draw is taken: no dedup, no group): the same
+ * Fisher-Yates steps over the same list, draw for draw, but the list is
+ * never written out; each position holds the unchosen example of that
+ * rank (unchosen_at) until the shuffle writes it, and the written ones
+ * are kept in a small table.  0 when out of memory (nothing drawn).
+ */
+static int fill_sparse(Selection *s, size_t m, size_t want) {
+  size_t c = s->out->n_rows, cap = 4;
+  while (cap < 2 * want + 2) cap *= 2;
+  size_t *taken = ss_malloc_array(c ? c : 1, sizeof(size_t));
+  size_t *keys = ss_malloc_array(cap, 2 * sizeof(size_t));
+  if (taken == NULL || keys == NULL) {
+    ss_free(taken);
+    ss_free(keys);
+    return 0;
+  }
+  for (size_t r = 0; r < c; r++) taken[r] = s->out->rows[r].example;
+  qsort(taken, c, sizeof *taken, cmp_size);
+  memset(keys, 0xff, cap * 2 * sizeof(size_t));
+  for (size_t i = 0; i < want; i++) {
+    size_t j = i + (size_t)prng_below(&s->prng, (uint64_t)(m - i));
+    size_t *si = slot_of(keys, cap - 1, i);
+    size_t vi = *si == i ? si[1] : unchosen_at(taken, c, i);
+    size_t *sj = slot_of(keys, cap - 1, j);
+    size_t vj = *sj == j ? sj[1] : unchosen_at(taken, c, j);
+    sj[0] = j; /* position j now holds what position i held */
+    sj[1] = vi;
+    add_row(s, vj, -1, 0.0, 0, STAGE_FILL);
+  }
+  ss_free(taken);
+  ss_free(keys);
+  return 1;
+}
+
 /* Fills up to n with a uniform draw from the unchosen examples. */
 static void fill_random(Selection *s) {
-  size_t m = 0;
+  size_t m = 0, want = s->n - s->out->n_rows;
+  if (select_fill_sparse && !picks_may_skip(s) && want <= (s->pool->n - s->out->n_rows) / 8 &&
+      fill_sparse(s, s->pool->n - s->out->n_rows, want))
+    return;
   for (size_t i = 0; i < s->pool->n; i++)
     if (!s->chosen[i]) s->scratch[m++] = i;
-  draw_rows(s, s->scratch, m, s->n - s->out->n_rows, -1, STAGE_FILL);
+  draw_rows(s, s->scratch, m, want, -1, STAGE_FILL);
 }
 
 /* Adds the best of heap[0..h) (sorted best first) that pass dedup, up to

@@ -99,6 +99,11 @@ typedef struct {
    * selection with another seed computes its own. */
   const uint64_t *tie;
   uint64_t tie_seed;
+  /* pss's best members of each category, made once with pss_score for
+   * many selections on one pool (select_pss_top; safety_sweep), or NULL:
+   * by_cat and cat_len as in SelectTop (best unused), equal scores by
+   * example index; a selection uses them as cossim uses its lists. */
+  const SelectTop *pss_top;
 } SelectPool;
 
 /* The embedding of example i; NULL when the pool keeps no embeddings
@@ -177,6 +182,17 @@ void select_result_free(SelectResult *r);
  * grow with the number of categories (the same bits either way; the tests
  * lower it to compare the two). */
 extern size_t select_one_pass_cells;
+
+/* From this much work (memberships or examples x dimensions) the pss
+ * sums and scores and the cossim scores run on two threads, each part in
+ * a fixed order, so the same bits either way (the tests set it to 0 and
+ * to SIZE_MAX to compare the two). */
+extern size_t select_thread_work;
+
+/* Non-zero (the default): a random fill of few examples from many draws
+ * its positions without writing out the list of candidates, the same
+ * draws either way (the tests set it to 0 to compare). */
+extern int select_fill_sparse;
 
 /* select_run with the options beyond the paper (extra may be NULL: the contract). */
 int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
@@ -264,6 +280,26 @@ int select_cossim_top(const SelectPool *pool, size_t k, SelectTop *top);
 int select_cossim_tops(const SelectPool *pool, size_t k, size_t n_views,
                        const size_t *const *pos, const size_t *view_n,
                        SelectTop *tops);
+/* Lists made while the pool is read (the row worker, for safety_sweep),
+ * the same as select_cossim_tops makes after it: select_top_begin
+ * allocates n_views lists of room k (0 when out of memory, nothing kept);
+ * select_top_offer offers an example's row of n_cat scores, as example x
+ * (its index in the read), in the read's order; select_top_finish turns
+ * one view's into what select_cossim_tops gives it, once pool (the read,
+ * with the reference categories) is built: room min(k, view_n), sorted,
+ * best_cat, examples mapped through pos (NULL: the same).  The read's
+ * indices must be in id order, so that they rank equal scores as the
+ * view's do.  0 when out of memory. */
+int select_top_begin(SelectTop *tops, size_t n_views, size_t n_cat, size_t k);
+void select_top_offer(SelectTop *top, const double *row, size_t x);
+int select_top_finish(SelectTop *top, const SelectPool *pool, const size_t *pos,
+                      size_t view_n);
+/* pss's lists (SelectPool.pss_top): each category's at most k members
+ * with the highest member score (score[j] for cat_member[j], as
+ * select_pss_scores gives them), best first; a category whose prototype
+ * is zero (proto_norm 0) gets none.  0 when out of memory. */
+int select_pss_top(const SelectPool *pool, const double *score,
+                   const double *proto_norm, size_t k, SelectTop *top);
 void select_top_free(SelectTop *top);
 
 #endif

@@ -19,8 +19,15 @@ typedef struct {
   size_t *bad_category;
 } PssPick;
 
+/* Below (with cossim's picks). */
+static size_t take_listed(Selection *s, Scored *heap, const Scored *list,
+                          size_t len, size_t full, size_t take, long category,
+                          const size_t *cats, int stage);
+
 /* pss pick: the take unchosen members of c with the highest cosine to the
- * prototype (with dedup: the best that are not near-duplicates). */
+ * prototype (with dedup: the best that are not near-duplicates); from the
+ * pool's lists first when it has them (pss_top, walked as cossim walks
+ * its own: see take_listed). */
 static size_t pick_pss(Selection *s, size_t c, size_t take, void *ctx,
                        int *rc) {
   PssPick *pp = ctx;
@@ -30,12 +37,20 @@ static size_t pick_pss(Selection *s, size_t c, size_t take, void *ctx,
     *rc = SELECT_EZERO_PROTOTYPE;
     return 0;
   }
+  size_t listed = 0, size = p->cat_start[c + 1] - p->cat_start[c];
+  if (p->pss_top != NULL && !picks_may_skip(s)) {
+    const SelectTop *top = p->pss_top;
+    listed = take_listed(s, pp->heap, top->by_cat + c * top->k, top->cat_len[c],
+                         size, take, (long)c, NULL, STAGE_CATEGORY);
+    if (listed == take || top->cat_len[c] == size) return listed;
+    take -= listed; /* the list ran out: go on over every member */
+  }
   size_t h = 0, cap = picks_may_skip(s) ? p->n : take;
   for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
     if (!s->chosen[p->cat_member[j]])
       heap_push(pp->heap, &h, cap, scored(s, pp->score[j], p->cat_member[j]));
   heap_sort_best_first(pp->heap, h);
-  return take_best(s, pp->heap, h, take, (long)c, STAGE_CATEGORY);
+  return listed + take_best(s, pp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
 
 int run_pss(Selection *s, size_t *bad_category) {
@@ -90,19 +105,20 @@ static int uses_top(const Selection *s) {
  * Adds up to take of list[0..len) not chosen yet, in this selection's
  * order (score, its seed's tie key, id), reporting category, or with cats
  * each entry's own.  The list ranks equal scores by example index for
- * every seed, so of a list shorter than the view (len < p->n) only the
- * entries scoring above its last score are used: they are every example
- * that does, so their order here is the selection's; entries tied with
+ * every seed, so of a list shorter than what it is drawn from (len <
+ * full: the view's examples for cossim, the category's members for pss)
+ * only the entries scoring above its last score are used: they are every
+ * candidate that does, so their order here is the selection's; entries tied with
  * the last may be missing some of their tie and are left to the scan over
  * every example.  The heap (room for take) holds list positions as
  * examples, which rank like the examples (a list's equal scores are in
  * example order).  Returns how many it added.
  */
 static size_t take_listed(Selection *s, Scored *heap, const Scored *list,
-                          size_t len, size_t take, long category,
+                          size_t len, size_t full, size_t take, long category,
                           const size_t *cats, int stage) {
   size_t h = 0, usable = len, got = 0;
-  if (len < s->pool->n)
+  if (len < full)
     while (usable > 0 && list[usable - 1].score == list[len - 1].score) usable--;
   for (size_t j = 0; j < usable; j++)
     if (!s->chosen[list[j].example])
@@ -128,7 +144,7 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
   if (uses_top(s)) {
     const SelectTop *top = p->cossim_top;
     size_t len = top->cat_len[c];
-    listed = take_listed(s, cp->heap, top->by_cat + c * top->k, len, take,
+    listed = take_listed(s, cp->heap, top->by_cat + c * top->k, len, p->n, take,
                          (long)c, NULL, STAGE_CATEGORY);
     if (listed == take || len == p->n) return listed;
     take -= listed; /* the list ran out: go on over every example */
@@ -153,7 +169,7 @@ static int fill_cossim(Selection *s, CossimPick *cp) {
   size_t take = s->n - s->out->n_rows, h = 0;
   if (uses_top(s)) {
     const SelectTop *top = p->cossim_top;
-    take -= take_listed(s, cp->heap, top->best, top->best_len, take, -1,
+    take -= take_listed(s, cp->heap, top->best, top->best_len, p->n, take, -1,
                         top->best_cat, STAGE_FILL);
     if (take == 0 || top->best_len == p->n) return SELECT_OK;
   }

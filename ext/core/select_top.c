@@ -7,11 +7,14 @@
  * serves every view; the scores are the reader's (score_ptr) or made here
  * a block of examples at a time (cossim_score_rows, the code of every
  * cossim score the methods make), so no matrix of scores is kept.  The
- * lists rank equal scores by example index (key 0), for every seed.
+ * lists rank equal scores by example index (key 0), for every seed.  The
+ * pool reader's worker can make the same lists while the rows arrive
+ * (select_top_begin, select_top_offer, select_top_finish).
  */
 #include "select_impl.h"
 
 #include "alloc.h"
+#include "scores.h"
 #include "vector.h"
 #include <string.h>
 
@@ -36,7 +39,8 @@ static int top_alloc(SelectTop *top, size_t n_cat, size_t k) {
   return 1;
 }
 
-/* Offers example x (index x in the view) with its row of scores. */
+/* Offers example x (index x in the view) with its row of scores; with
+ * best_of, records its best category there. */
 static void top_offer(SelectTop *top, size_t limit, const double *row,
                       size_t x, size_t *best_of) {
   size_t n_cat = top->n_cat, b = row_best(row, n_cat);
@@ -44,7 +48,63 @@ static void top_offer(SelectTop *top, size_t limit, const double *row,
     heap_push(top->by_cat + c * top->k, &top->cat_len[c], limit,
               (Scored){row[c], x, 0});
   heap_push(top->best, &top->best_len, limit, (Scored){row[b], x, 0});
-  best_of[x] = b;
+  if (best_of != NULL) best_of[x] = b;
+}
+
+int select_top_begin(SelectTop *tops, size_t n_views, size_t n_cat, size_t k) {
+  int ok = 1;
+  for (size_t v = 0; v < n_views; v++) ok = top_alloc(&tops[v], n_cat, k) && ok;
+  for (size_t v = 0; !ok && v < n_views; v++) select_top_free(&tops[v]);
+  return ok;
+}
+
+void select_top_offer(SelectTop *top, const double *row, size_t x) {
+  top_offer(top, top->k, row, x, NULL);
+}
+
+/* Sorts the lists best first and fills best_cat (best_of[example], or
+ * with best_of NULL each entry's best category recomputed by row_of). */
+static int top_sort(SelectTop *t, const size_t *best_of, const SelectPool *p,
+                    const double *means) {
+  for (size_t c = 0; c < t->n_cat; c++)
+    heap_sort_best_first(t->by_cat + c * t->k, t->cat_len[c]);
+  heap_sort_best_first(t->best, t->best_len);
+  double *row = best_of || p->score_ptr ? NULL : ss_malloc_array(t->n_cat, sizeof(double));
+  if (best_of == NULL && p->score_ptr == NULL && row == NULL) return 0;
+  for (size_t j = 0; j < t->best_len; j++) {
+    size_t i = t->best[j].example;
+    if (best_of != NULL) {
+      t->best_cat[j] = best_of[i];
+      continue;
+    }
+    const double *r = p->score_ptr ? p->score_ptr[i] : row;
+    if (r == row) score_cossim(select_vec(p, i), p->norms[i], means, t->n_cat, p->dim, row);
+    t->best_cat[j] = row_best(r, t->n_cat);
+  }
+  ss_free(row);
+  return 1;
+}
+
+int select_top_finish(SelectTop *t, const SelectPool *p, const size_t *pos,
+                      size_t view_n) {
+  size_t k = t->k < view_n ? t->k : view_n, cells;
+  if (k == 0) k = 1;
+  for (size_t c = 1; k < t->k && c < t->n_cat; c++) /* as top_alloc(view_n) lays them */
+    memmove(t->by_cat + c * k, t->by_cat + c * t->k, t->cat_len[c] * sizeof(Scored));
+  t->k = k;
+  double *means = NULL;
+  if (p->score_ptr == NULL && t->best_len > 0 &&
+      (!ss_mul_size(t->n_cat, p->dim, &cells) ||
+       (means = vec_widen(p->ref_means, cells)) == NULL))
+    return 0;
+  int ok = top_sort(t, NULL, p, means);
+  ss_free(means);
+  for (size_t c = 0; ok && pos != NULL && c < t->n_cat; c++)
+    for (size_t j = 0; j < t->cat_len[c]; j++)
+      t->by_cat[c * k + j].example = pos[t->by_cat[c * k + j].example];
+  for (size_t j = 0; ok && pos != NULL && j < t->best_len; j++)
+    t->best[j].example = pos[t->best[j].example];
+  return ok;
 }
 
 int select_cossim_tops(const SelectPool *p, size_t k, size_t n_views,
@@ -79,13 +139,7 @@ int select_cossim_tops(const SelectPool *p, size_t k, size_t n_views,
       }
     }
   }
-  for (size_t v = 0; ok && v < n_views; v++) {
-    SelectTop *t = &tops[v];
-    for (size_t c = 0; c < n_cat; c++)
-      heap_sort_best_first(t->by_cat + c * t->k, t->cat_len[c]);
-    heap_sort_best_first(t->best, t->best_len);
-    for (size_t j = 0; j < t->best_len; j++) t->best_cat[j] = best_of[v][t->best[j].example];
-  }
+  for (size_t v = 0; ok && v < n_views; v++) top_sort(&tops[v], best_of[v], p, NULL);
   for (size_t v = 0; best_of && v < n_views; v++) ss_free(best_of[v]);
   ss_free(best_of);
   ss_free(rows);
@@ -98,6 +152,21 @@ int select_cossim_top(const SelectPool *p, size_t k, SelectTop *top) {
   const size_t *none[1] = {NULL};
   size_t n = p->n;
   return select_cossim_tops(p, k, 1, none, &n, top);
+}
+
+int select_pss_top(const SelectPool *p, const double *score,
+                   const double *proto_norm, size_t k, SelectTop *top) {
+  if (!top_alloc(top, p->n_cat, k)) {
+    select_top_free(top);
+    return 0;
+  }
+  for (size_t c = 0; c < p->n_cat; c++) {
+    Scored *h = top->by_cat + c * top->k;
+    for (size_t j = p->cat_start[c]; proto_norm[c] > 0.0 && j < p->cat_start[c + 1]; j++)
+      heap_push(h, &top->cat_len[c], top->k, (Scored){score[j], p->cat_member[j], 0});
+    heap_sort_best_first(h, top->cat_len[c]);
+  }
+  return 1;
 }
 
 void select_top_free(SelectTop *top) {

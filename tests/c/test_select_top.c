@@ -7,10 +7,13 @@
  * made once per seed) returns
  * exactly the rows of the same selection without it — for many budgets,
  * seeds, fills, quotas and dedup, and with lists shorter than the budget,
- * which run out and go on over every example.
+ * which run out and go on over every example.  And the faster paths give
+ * the plain ones' rows: the lists made row by row during the read, two
+ * threads against one, the sparse random fill, pss's own lists.
  */
 #include "alloc.h"
 #include "check.h"
+#include "scores.h"
 #include "select.h"
 #include "vector.h"
 #include "random_pool.h"
@@ -123,34 +126,6 @@ static void test_lists_of_views(void) {
   free(pos);
 }
 
-/* pss with member scores computed beforehand = pss computing them. */
-static void test_pss_scores_given(void) {
-  static RandomPool t;
-  int ok = 1, cases = 0;
-  for (unsigned long long pool_seed = 11; pool_seed <= 14; pool_seed++) {
-    make_random_pool(&t, 280, 9, 6, pool_seed, 1, 5, 2);
-    size_t n_mem = t.p.cat_start[t.p.n_cat];
-    double *score = malloc((n_mem ? n_mem : 1) * sizeof *score);
-    double proto_norm[RANDOM_POOL_MAX_CAT];
-    CHECK(select_pss_scores(&t.p, score, proto_norm), "pss scores");
-    SelectPool shared = t.p;
-    shared.pss_score = score;
-    shared.pss_proto_norm = proto_norm;
-    for (size_t n = 1; n <= 280; n += 31)
-      for (uint64_t seed = 0; seed < 2; seed++) {
-        SelectExtra uniform = {0}, dedup = {.dedup = 0.999},
-                    prop = {.quota = SELECT_QUOTA_PROPORTIONAL};
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &uniform);
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_NONE, seed, &uniform);
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &dedup);
-        ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &prop);
-        cases += 4;
-      }
-    free(score);
-  }
-  CHECK(ok, "pss with given member scores = computing them, %d cases", cases);
-}
-
 /* Makes example i an exact copy of example i % distinct (equal scores). */
 static void make_copies(RandomPool *t, size_t distinct) {
   for (size_t i = distinct; i < t->p.n; i++) {
@@ -158,6 +133,174 @@ static void make_copies(RandomPool *t, size_t distinct) {
            t->vec + t->vec_row[i % distinct] * t->p.dim, t->p.dim * sizeof(float));
     t->norms[i] = t->norms[i % distinct];
   }
+}
+
+/* 1 when two views' lists are the same, entry for entry. */
+static int same_lists(const SelectTop *a, const SelectTop *b) {
+  int same = a->k == b->k && a->n_cat == b->n_cat && a->best_len == b->best_len &&
+             memcmp(a->best, b->best, a->best_len * sizeof *a->best) == 0 &&
+             memcmp(a->best_cat, b->best_cat, a->best_len * sizeof(size_t)) == 0;
+  for (size_t c = 0; same && c < a->n_cat; c++)
+    same = a->cat_len[c] == b->cat_len[c] &&
+           memcmp(a->by_cat + c * a->k, b->by_cat + c * b->k,
+                  a->cat_len[c] * sizeof *a->by_cat) == 0;
+  return same;
+}
+
+/* Lists offered row by row in id order as the pool reader's worker does
+ * (select_top_begin, select_top_offer with the read's index,
+ * select_top_finish) = the lists of select_cossim_tops' pass after the
+ * read: two views (every example; i % 3 != 1), exact copies (ties at
+ * every boundary), room k below, at and above a view's size (finish
+ * shrinks the room to the view's).  Fails when ties rank by another
+ * index than the view's, when the room is not the view's, or when
+ * best_cat is not each entry's best category. */
+static void test_lists_offered_in_order(void) {
+  static RandomPool t;
+  static const size_t ks[] = {1, 7, 60, 233, 234, 400};
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 51; pool_seed <= 54; pool_seed++) {
+    make_random_pool(&t, 350, 10, 6, pool_seed, 1, 3, 2);
+    make_copies(&t, 9 + pool_seed);
+    size_t pos[RANDOM_POOL_MAX_N], n1 = 0;
+    for (size_t i = 0; i < t.p.n; i++) pos[i] = i % 3 != 1 ? n1++ : SIZE_MAX;
+    const size_t *maps[2] = {NULL, pos};
+    size_t view_n[2] = {t.p.n, n1};
+    double *means = vec_widen(t.p.ref_means, t.p.n_cat * t.p.dim), row[RANDOM_POOL_MAX_CAT];
+    for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+      SelectTop after[2], offered[2];
+      CHECK(select_cossim_tops(&t.p, ks[ki], 2, maps, view_n, after), "the pass");
+      CHECK(select_top_begin(offered, 2, t.p.n_cat, ks[ki]), "begin");
+      for (size_t i = 0; i < t.p.n; i++) {
+        score_cossim(select_vec(&t.p, i), t.p.norms[i], means, t.p.n_cat, t.p.dim, row);
+        select_top_offer(&offered[0], row, i);
+        if (pos[i] != SIZE_MAX) select_top_offer(&offered[1], row, i);
+      }
+      for (int v = 0; v < 2; v++) {
+        CHECK(select_top_finish(&offered[v], &t.p, maps[v], view_n[v]), "finish");
+        ok &= same_lists(&offered[v], &after[v]);
+        select_top_free(&offered[v]);
+        select_top_free(&after[v]);
+        cases++;
+      }
+    }
+    ss_free(means);
+  }
+  CHECK(ok, "lists offered row by row = the pass after the read, %d cases", cases);
+}
+
+/* Two threads = one (select_thread_work 0 against SIZE_MAX): the pss
+ * sums (categories split in two sets), member scores (examples split) and
+ * the cossim scores are the same bits, on random pools with exact copies,
+ * for 1 to 8 categories (a split with one side empty included).  Fails
+ * when a category's sum is added by both threads or out of id order. */
+static void test_two_threads(void) {
+  static RandomPool t;
+  int same = 1, cases = 0;
+  size_t saved = select_thread_work;
+  for (unsigned long long pool_seed = 61; pool_seed <= 68; pool_seed++) {
+    make_random_pool(&t, 300 + pool_seed, 12, 1 + pool_seed % 8, pool_seed, 1, 5, 3);
+    make_copies(&t, 40);
+    size_t n_mem = t.p.cat_start[t.p.n_cat];
+    double *s1 = malloc((n_mem + 1) * sizeof *s1), *s2 = malloc((n_mem + 1) * sizeof *s2);
+    double n1[RANDOM_POOL_MAX_CAT], n2[RANDOM_POOL_MAX_CAT], *c1 = NULL, *c2 = NULL;
+    select_thread_work = SIZE_MAX;
+    int ok = select_pss_scores(&t.p, s1, n1) && select_cossim_scores(&t.p, &c1);
+    select_thread_work = 0;
+    ok = ok && select_pss_scores(&t.p, s2, n2) && select_cossim_scores(&t.p, &c2);
+    same &= ok && memcmp(s1, s2, n_mem * sizeof *s1) == 0 &&
+            memcmp(n1, n2, t.p.n_cat * sizeof *n1) == 0 &&
+            memcmp(c1, c2, t.p.n * t.p.n_cat * sizeof *c1) == 0;
+    for (size_t n = 1; n <= 300; n += 37) {
+      SelectResult a, b;
+      size_t bad = 0;
+      select_thread_work = SIZE_MAX;
+      int ra = select_run(&t.p, METHOD_PSS, n, SELECT_FILL_RANDOM, n, &a, &bad);
+      select_thread_work = 0;
+      int rb = select_run(&t.p, METHOD_PSS, n, SELECT_FILL_RANDOM, n, &b, &bad);
+      same &= ra == rb && (ra != SELECT_OK || same_rows(&a, &b));
+      if (ra == SELECT_OK) select_result_free(&a);
+      if (rb == SELECT_OK) select_result_free(&b);
+      cases++;
+    }
+    free(s1);
+    free(s2);
+    ss_free(c1);
+    ss_free(c2);
+  }
+  select_thread_work = saved;
+  CHECK(same, "pss sums and scores, cossim scores: two threads = one, bit for bit (%d selections)", cases);
+}
+
+/* The sparse random fill (select_fill_sparse) = the list written out:
+ * random, sss and pss with a random fill, budgets from 1 to past an
+ * eighth of the pool (where the sparse draw gives way), many seeds, ids
+ * not contiguous.  Fails when a position's example or a draw differs. */
+static void test_sparse_fill(void) {
+  static RandomPool t;
+  static const SelectMethod ms[] = {METHOD_RANDOM, METHOD_SSS, METHOD_PSS};
+  int same = 1, cases = 0;
+  for (unsigned long long pool_seed = 71; pool_seed <= 73; pool_seed++) {
+    make_random_pool(&t, 390, 8, 5, pool_seed, 1, 11, 7);
+    for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
+      for (size_t n = 1; n <= 60; n += n < 10 ? 1 : 7)
+        for (uint64_t seed = 0; seed < 4; seed++) {
+          SelectResult a, b;
+          size_t bad = 0;
+          select_fill_sparse = 0;
+          int ra = select_run(&t.p, ms[mi], n, SELECT_FILL_RANDOM, seed, &a, &bad);
+          select_fill_sparse = 1;
+          int rb = select_run(&t.p, ms[mi], n, SELECT_FILL_RANDOM, seed, &b, &bad);
+          same &= ra == rb && (ra != SELECT_OK || same_rows(&a, &b));
+          if (ra == SELECT_OK) select_result_free(&a);
+          if (rb == SELECT_OK) select_result_free(&b);
+          cases++;
+        }
+  }
+  CHECK(same, "the sparse random fill = the list written out, draw for draw (%d selections)", cases);
+}
+
+/* pss with member scores computed beforehand (select_pss_scores), alone
+ * and with its lists (select_pss_top, SelectPool.pss_top) = pss computing
+ * them: pools of exact copies (ties at every list boundary), lists
+ * shorter and longer than the categories, 4 seeds, uniform and
+ * proportional quotas, both fills, dedup (where the lists are passed by).
+ * Fails when a short list's tied tail is taken as complete, or a
+ * category's list is taken as complete before it holds every member. */
+static void test_pss_lists(void) {
+  static RandomPool t;
+  static const size_t ks[] = {0, 1, 3, 8, 30, 100, 400}; /* 0: no lists */
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 81; pool_seed <= 83; pool_seed++) {
+    make_random_pool(&t, 260, 8, 5, pool_seed, 1, 2, 3);
+    make_copies(&t, 11);
+    size_t n_mem = t.p.cat_start[t.p.n_cat];
+    double *score = malloc((n_mem ? n_mem : 1) * sizeof *score);
+    double proto_norm[RANDOM_POOL_MAX_CAT];
+    CHECK(select_pss_scores(&t.p, score, proto_norm), "pss scores");
+    for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+      SelectTop top = {0};
+      CHECK(ks[ki] == 0 || select_pss_top(&t.p, score, proto_norm, ks[ki], &top),
+            "pss lists of %zu", ks[ki]);
+      SelectPool shared = t.p;
+      shared.pss_score = score;
+      shared.pss_proto_norm = proto_norm;
+      shared.pss_top = ks[ki] ? &top : NULL;
+      for (size_t n = 1; n <= 260; n += n < 12 ? 1 : 29)
+        for (uint64_t seed = 0; seed < 4; seed++) {
+          SelectExtra uniform = {0}, dedup = {.dedup = 0.999},
+                      prop = {.quota = SELECT_QUOTA_PROPORTIONAL};
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_NONE, seed, &uniform);
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &prop);
+          ok &= agree(&t.p, &shared, METHOD_PSS, n, SELECT_FILL_RANDOM, seed, &dedup);
+          cases += 4;
+        }
+      select_top_free(&top);
+    }
+    free(score);
+  }
+  CHECK(ok, "pss with given scores, and lists 1 to 400 long = computing them, %d cases", cases);
 }
 
 /* Ties at every list boundary: only 7 distinct vectors (exact copies,
@@ -228,7 +371,10 @@ int main(void) {
   test_cossim_lists();
   test_tied_lists();
   test_lists_of_views();
-  test_pss_scores_given();
+  test_lists_offered_in_order();
+  test_two_threads();
+  test_sparse_fill();
+  test_pss_lists();
   test_tie_keys_given();
   return CHECK_SUMMARY();
 }

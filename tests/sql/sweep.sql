@@ -18,6 +18,15 @@ INSERT INTO temp.sweep_case VALUES
 SELECT * FROM temp.sweep_check;
 #true
 
+#test pool rows in descending id order (the cossim lists are made after the read, not as the rows arrive), budgets above the T1 count
+CREATE VIEW pool_desc AS SELECT * FROM safety_pool ORDER BY id DESC;
+DELETE FROM temp.sweep_case;
+INSERT INTO temp.sweep_case VALUES
+  ('["cossim","cossim-b","pss","sss-b"]', '[1, 9, 40, 150]',
+   '{"seeds": [0, 3], "pool": "pool_desc", "allow_short": true}');
+SELECT * FROM temp.sweep_check;
+#true
+
 #test group: every method x 4 budgets x 5 seeds, one per instruction (the list path is off; ties among shared embeddings)
 DELETE FROM temp.sweep_case;
 INSERT INTO temp.sweep_case VALUES
