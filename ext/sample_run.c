@@ -8,12 +8,10 @@
 #include "common.h"
 #include "sample_run.h"
 
+#include "core/facility.h"
 #include "core/group.h"
-
 #include "relation.h"
 #include "vec_value.h"
-
-#include "core/facility.h"
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -105,8 +103,7 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
       return SQLITE_ERROR;
     }
     counts[c] = (size_t)run->opt.quota_counts[q];
-    /* The sum saturates at 2^64 - 1 instead of wrapping (2,048 counts
-     * of 2^53 would wrap to 0 and pass the check below). */
+    /* Saturates at 2^64 - 1 (2,048 counts of 2^53 would wrap to 0). */
     unsigned long long count = (unsigned long long)run->opt.quota_counts[q];
     total = count > ULLONG_MAX - total ? ULLONG_MAX : total + count;
   }
@@ -168,10 +165,12 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   if (rc != SQLITE_OK) return call_guard_read_failed(run_guard(run), rc, errmsg);
   const SelectPool *cand = &run->t3.sel;
   size_t k = (size_t)run->n_contrast;
+  /* Each candidate is picked once: room for no more picks than that. */
+  size_t k_room = k < cand->n ? k : cand->n;
   const float **avec = ss_malloc_array(run->res.n_rows + 1, sizeof *avec);
   double *anorm = ss_malloc_array(run->res.n_rows + 1, sizeof *anorm);
   unsigned char *excluded = ss_malloc(cand->n ? cand->n : 1);
-  ContrastPick *picks = ss_malloc_array(k, sizeof *picks);
+  ContrastPick *picks = ss_malloc_array(k_room + 1, sizeof *picks);
   if (!avec || !anorm || !excluded || !picks) {
     rc = SQLITE_NOMEM;
     goto cleanup;
@@ -196,7 +195,7 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     rc = SQLITE_ERROR;
     goto cleanup;
   }
-  int src = select_contrast(cand, excluded, avec, anorm, n_anchor, k,
+  int src = select_contrast(cand, excluded, avec, anorm, n_anchor, k_room,
                             run->opt.dedup, (uint64_t)run->opt.seed, picks,
                             n_picks, &run->contrast_skipped);
   if (src != SELECT_OK) {
@@ -479,7 +478,8 @@ static int select_main(SampleRun *run, sqlite3_int64 n_main, char **errmsg) {
   const SampleOptions *opt = &run->opt;
   size_t *quota_counts = NULL;
   if (opt->quota == QUOTA_OPT_EXPLICIT) {
-    int rc = explicit_quotas(run, (size_t)n_main, &quota_counts, errmsg);
+    size_t budget_rows = (size_t)(run->n - run->n_contrast); /* not fewer */
+    int rc = explicit_quotas(run, budget_rows, &quota_counts, errmsg);
     if (rc != SQLITE_OK) return rc;
   }
   SelectExtra extra = {

@@ -208,6 +208,18 @@ SELECT * FROM safety_sample('cossim', 3, '{"quota": {"privacy": 1}}');
 SELECT * FROM safety_sample('pss', 3, '{"quota": {"crime": 2, "fraud": 2}}');
 #error safety_sample: option quota asks for 4 examples in all but the budget gives 3; lower the counts or raise the budget
 
+#test with allow_short the quota counts are checked against the budget, not the fewer eligible examples
+-- 9 pool examples; a budget of 20 gives 20 rows for the quota: crime's 15
+-- take its 4 members, then the fill the rest, all 9 in all.
+SELECT count(*), count(DISTINCT id), sum(category = 'crime' AND stage = 'category')
+FROM safety_sample('pss', 20, '{"allow_short": true, "quota": {"crime": 15}}');
+#expect
+9|9|4
+
+#test with allow_short a quota above the budget is still an error
+SELECT * FROM safety_sample('pss', 20, '{"allow_short": true, "quota": {"crime": 21}}');
+#error safety_sample: option quota asks for 21 examples in all but the budget gives 20;
+
 #test quota counts are checked against n after the contrast share
 SELECT * FROM safety_sample('pss', 6, '{"contrast": 0.5, "quota": {"crime": 3, "fraud": 1}}');
 #error safety_sample: option quota asks for 4 examples in all but the budget gives 3 after the contrast share; lower the counts or raise the budget
@@ -326,6 +338,13 @@ SELECT * FROM safety_sample('pss-b', 4, '{"contrast": 0.5}');
 CREATE TABLE t3dup AS SELECT id, category, behavior, embedding FROM safety_pool UNION ALL SELECT 100, NULL, 'T3', vec_f32('[1, 1.0001]');
 SELECT * FROM safety_sample('pss-b', 4, '{"pool": "t3dup", "contrast": 0.5, "dedup": 0.99}');
 #error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 examples remain after dedup
+
+#test contrast with a budget far above the pool and allow_short: every T1 and T3 example, no huge allocation
+-- floor(0.2 x 10^9) contrast rows asked for, 60 T3 examples to give.
+SELECT count(*), sum(behavior = 'T1' AND stage <> 'contrast'), sum(stage = 'contrast')
+FROM safety_sample('pss-b', 1000000000, '{"pool": "gp", "allow_short": true, "contrast": 0.2}');
+#expect
+120|60|60
 
 #test the main selection's eligible count is checked against n minus the contrast share
 SELECT * FROM safety_sample('pss-b', 12, '{"contrast": 0.5}');
