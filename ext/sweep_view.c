@@ -280,8 +280,10 @@ int sweep_view_pss(SweepView *v, size_t k) {
   if (v->pss_ready) return 1;
   const SelectPool *p = &v->pd.sel;
   size_t n_mem = p->cat_start ? p->cat_start[p->n_cat] : 0;
-  v->pss_score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
-  v->pss_proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
+  if (v->pss_score == NULL) /* kept from a failed call, not made twice */
+    v->pss_score = ss_malloc_array(n_mem ? n_mem : 1, sizeof(double));
+  if (v->pss_proto_norm == NULL)
+    v->pss_proto_norm = ss_malloc_array(p->n_cat ? p->n_cat : 1, sizeof(double));
   if (k > 0 && v->pss_top == NULL) {
     if ((v->pss_top = ss_malloc(sizeof *v->pss_top)) == NULL) return 0;
     memset(v->pss_top, 0, sizeof *v->pss_top);

@@ -68,7 +68,9 @@ CREATE INDEX IF NOT EXISTS reference_examples_by_category
 -- another model to the same prompts, imported later, are held out too.
 -- Nothing is deleted.  To return them: DELETE FROM reference_examples WHERE
 -- id IN (SELECT reference_id FROM reference_prompts); DELETE FROM
--- reference_prompts;
+-- reference_prompts;  (Deleting reference_examples rows alone removes their
+-- prompts here only under PRAGMA foreign_keys = ON, which SQLite leaves off
+-- by default; else the prompts stay held out until deleted here too.)
 CREATE TABLE IF NOT EXISTS reference_prompts (
   reference_id INTEGER PRIMARY KEY     -- the reference_examples row made from it
                REFERENCES reference_examples(id) ON DELETE CASCADE,

@@ -297,7 +297,8 @@ int select_top_finish(SelectTop *top, const SelectPool *pool, const size_t *pos,
 /* pss's lists (SelectPool.pss_top): each category's at most k members
  * with the highest member score (score[j] for cat_member[j], as
  * select_pss_scores gives them), best first; a category whose prototype
- * is zero (proto_norm 0) gets none.  0 when out of memory. */
+ * is zero (proto_norm 0) gets none.  0 when out of memory or stopped
+ * (core_stopped() tells which; the lists are freed). */
 int select_pss_top(const SelectPool *pool, const double *score,
                    const double *proto_norm, size_t k, SelectTop *top);
 void select_top_free(SelectTop *top);

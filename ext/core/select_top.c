@@ -162,6 +162,10 @@ int select_pss_top(const SelectPool *p, const double *score,
   }
   for (size_t c = 0; c < p->n_cat; c++) {
     Scored *h = top->by_cat + c * top->k;
+    if (core_tick(p->cat_start[c + 1] - p->cat_start[c] + 1)) { /* stopped */
+      select_top_free(top);
+      return 0;
+    }
     for (size_t j = p->cat_start[c]; proto_norm[c] > 0.0 && j < p->cat_start[c + 1]; j++)
       heap_push(h, &top->cat_len[c], top->k, (Scored){score[j], p->cat_member[j], 0});
     heap_sort_best_first(h, top->cat_len[c]);

@@ -6,6 +6,7 @@
  * options' strict checks (core/json_strict.h) find NUL bytes and duplicate
  * keys.
  */
+#include "alloc.h"
 #include "check.h"
 #include "select.h"
 #include "stop.h"
@@ -117,6 +118,41 @@ static void test_stop_contrast(void) {
   CHECK(rc == SELECT_OK && n_out == 20, "contrast: no check, 20 picks");
 }
 
+/* safety_sweep's pss lists (select_pss_top) stop at the check too, their
+ * memory freed, and make the same lists while it says go on. */
+static void test_stop_pss_top(void) {
+  static RandomPool t;
+  make_random_pool(&t, 300, 8, 5, 9, 1, 3, 2);
+  size_t n_mem = t.p.cat_start[t.p.n_cat];
+  double *score = ss_malloc_array(n_mem + 1, sizeof(double));
+  double *proto_norm = ss_malloc_array(t.p.n_cat + 1, sizeof(double));
+  SelectTop plain = {0}, checked = {0}, stopped = {0};
+  int ok = score && proto_norm && select_pss_scores(&t.p, score, proto_norm) &&
+           select_pss_top(&t.p, score, proto_norm, 10, &plain);
+  CHECK(ok, "pss lists without a check");
+  Counter c = {0, 0};
+  CoreStop s = {count_check, &c, 1, 0, 0};
+  core_stop_swap(&s);
+  ok = select_pss_top(&t.p, score, proto_norm, 10, &checked);
+  core_stop_swap(NULL);
+  CHECK(ok && c.calls >= (int)t.p.n_cat &&
+            memcmp(plain.cat_len, checked.cat_len, t.p.n_cat * sizeof(size_t)) == 0 &&
+            memcmp(plain.by_cat, checked.by_cat, t.p.n_cat * plain.k * sizeof(SelectScored)) == 0,
+        "pss lists: a check that says go on (%d calls) changes nothing", c.calls);
+  Counter c2 = {0, 2};
+  CoreStop s2 = {count_check, &c2, 1, 0, 0};
+  core_stop_swap(&s2);
+  ok = select_pss_top(&t.p, score, proto_norm, 10, &stopped);
+  int was_stopped = core_stopped();
+  core_stop_swap(NULL);
+  CHECK(!ok && was_stopped && stopped.by_cat == NULL && c2.calls == 2,
+        "pss lists: stopped at the second check, lists freed (%d calls)", c2.calls);
+  select_top_free(&plain);
+  select_top_free(&checked);
+  ss_free(score);
+  ss_free(proto_norm);
+}
+
 /* pss one category at a time (select_one_pass_cells = 0) gives the same
  * bits as the one pass, with and without the reader's sums. */
 static void test_pss_by_category(void) {
@@ -190,6 +226,7 @@ int main(void) {
   test_tick();
   test_stop_every_method();
   test_stop_contrast();
+  test_stop_pss_top();
   test_pss_by_category();
   test_json_strict();
   return CHECK_SUMMARY();
