@@ -294,13 +294,7 @@ int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out
       [SWEEP_JSON_ELEMENTS] = "SELECT value FROM json_each(?1)",
       [SWEEP_JSON_SEED_INFO] =
           "SELECT json_type(?1, '$.seeds') IS NOT NULL, "
-          "json_type(?1, '$.seed') IS NOT NULL, "
-          "CASE json_type(?1, '$.seed') WHEN 'integer' "
-          "THEN json_extract(?1, '$.seed') "
-          /* 1e3 is the whole number safety_sample takes it for */
-          "WHEN 'real' THEN CASE WHEN abs(json_extract(?1, '$.seed')) <= 9007199254740992.0 "
-          "AND json_extract(?1, '$.seed') = CAST(json_extract(?1, '$.seed') AS INTEGER) "
-          "THEN CAST(json_extract(?1, '$.seed') AS INTEGER) ELSE 0 END ELSE 0 END "
+          "json_type(?1, '$.seed') IS NOT NULL "
           "WHERE CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' END",
       [SWEEP_JSON_SEEDS] =
           "SELECT s.value, json_set(json_remove(?1, '$.seeds'), '$.seed', s.value) "

@@ -55,8 +55,7 @@ int relation_prepare_probe(sqlite3 *db, sqlite3_stmt **out);
  * written).  Each takes ?1 (the argument); SWEEP_JSON_WITH_TASK also ?2:
  *   IS_ARRAY    one row: 1 when ?1 is text holding a JSON array
  *   ELEMENTS    the elements of the array ?1, one row each (value)
- *   SEED_INFO   when ?1 is a JSON object, one row: has seeds, has seed,
- *               the seed when it is an integer (else 0)
+ *   SEED_INFO   when ?1 is a JSON object, one row: has seeds, has seed
  *   SEEDS       each element of ?1's seeds array: the seed, and ?1 with
  *               seeds removed and seed set to it
  *   WITH_TASK   ?1 (NULL: {}) with task_size ?2, when ?1 is NULL or an

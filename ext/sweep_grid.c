@@ -136,12 +136,26 @@ static int add_seed(void *ctx, sqlite3_stmt *st) {
   return rc;
 }
 
+/* The seed safety_sample takes from options, as its own option parser
+ * reads it ({"seed": 1e3} is 1000); 0 when they do not parse (each call
+ * then fails with its own message). */
+static sqlite3_int64 options_seed(sqlite3_value *options) {
+  const char *json = (const char *)sqlite3_value_text(options);
+  char err[OPTIONS_ERRLEN];
+  SampleOptions o;
+  if (json == NULL ||
+      options_parse(json, (size_t)sqlite3_value_bytes(options), &o, err) != 0)
+    return 0;
+  sqlite3_int64 seed = o.seed;
+  options_free(&o);
+  return seed;
+}
+
 /* The seeds and each seed's options. */
 static int parse_seeds(sqlite3 *db, sqlite3_value *options, SweepGrid *g,
                        char **errmsg) {
   sqlite3_stmt *st = NULL;
   int rc, has_seeds = 0, has_seed = 0;
-  sqlite3_int64 seed = 0;
   if (options != NULL && sqlite3_value_type(options) != SQLITE_NULL) {
     rc = relation_prepare_sweep_json(db, SWEEP_JSON_SEED_INFO, &st);
     if (rc != SQLITE_OK) return rc;
@@ -149,7 +163,6 @@ static int parse_seeds(sqlite3 *db, sqlite3_value *options, SweepGrid *g,
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       has_seeds = sqlite3_column_int(st, 0);
       has_seed = sqlite3_column_int(st, 1);
-      seed = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
@@ -164,7 +177,7 @@ static int parse_seeds(sqlite3 *db, sqlite3_value *options, SweepGrid *g,
     g->seeds = ss_malloc(sizeof *g->seeds);
     g->options = ss_malloc(sizeof *g->options);
     if (g->seeds == NULL || g->options == NULL) return SQLITE_NOMEM;
-    g->seeds[0] = seed;
+    g->seeds[0] = has_seed ? options_seed(options) : 0;
     g->options[0] = NULL;
     g->n_seeds = 1;
     if (options != NULL && sqlite3_value_type(options) != SQLITE_NULL &&
