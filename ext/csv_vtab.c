@@ -25,6 +25,7 @@
  */
 #include "common.h"
 #include "file_source.h"
+#include "core/utf8.h"
 
 #include <csv.h>
 #include <string.h>

@@ -8,23 +8,8 @@
  */
 #include "common.h"
 
-/* The length of the valid UTF-8 sequence at s, or 0 if s does not start
- * one (a stray continuation byte, an overlong form, a surrogate, a code
- * point above U+10FFFF, or a sequence cut short). */
-static int utf8_sequence_length(const unsigned char *s) {
-  unsigned c = s[0];
-  int n = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
-  unsigned lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
-  if (c == 0xE0) lo = 0xA0;
-  if (c == 0xED) hi = 0x9F;
-  if (c == 0xF0) lo = 0x90;
-  if (c == 0xF4) hi = 0x8F;
-  for (int i = 1; i < n; i++) {
-    unsigned b = s[i];
-    if (i == 1 ? b < lo || b > hi : (b & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
+#include "core/utf8.h"
+#include <string.h>
 
 /* Replaces, in place, each byte that is not part of a valid UTF-8 sequence
  * with '?': messages quote the user's values (a BLOB id, a relation name),
@@ -32,11 +17,8 @@ static int utf8_sequence_length(const unsigned char *s) {
  * such as Python's database module. */
 static void utf8_repair(char *text) {
   unsigned char *s = (unsigned char *)text;
-  while (*s != '\0') {
-    int n = utf8_sequence_length(s);
-    if (n == 0) *s++ = '?';
-    else s += n;
-  }
+  size_t n = strlen(text), i = 0;
+  while ((i += utf8_valid_prefix(s + i, n - i)) < n) s[i++] = '?';
 }
 
 char *safety_error_vtext(const char *fn, const char *fmt, va_list ap) {

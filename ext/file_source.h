@@ -76,9 +76,6 @@ int file_source_next(FileSource *fs, sqlite3_vtab *vt, const FileReaderNames *nm
 /* SQLite's length limit on the connection. */
 size_t file_source_limit(const FileSource *fs);
 
-/* Length of the longest valid UTF-8 prefix of p[0..n). */
-size_t utf8_valid_prefix(const unsigned char *p, size_t n);
-
 /* Appends n bytes; SQLITE_OK, SQLITE_NOMEM or SQLITE_TOOBIG (over limit). */
 int textbuf_append(TextBuf *b, const void *p, size_t n, size_t limit);
 void textbuf_free(TextBuf *b);

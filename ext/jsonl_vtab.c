@@ -20,6 +20,7 @@
 #include "common.h"
 #include "sql_functions.h"
 #include "file_source.h"
+#include "core/utf8.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>

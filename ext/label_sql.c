@@ -6,7 +6,7 @@
 #include "sql_functions.h"
 
 #include "core/labels.h"
-#include "core/utf8_cut.h"
+#include "core/utf8.h"
 
 /* Reads a 0/1 flag. Returns 0 or 1, -1 for NULL, -2 for anything else. */
 static int flag_value(sqlite3_value *v) {

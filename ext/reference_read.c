@@ -6,7 +6,7 @@
 #include "pool_read.h"
 
 #include "core/arena.h"
-#include "core/utf8_cut.h"
+#include "core/utf8.h"
 #include "relation.h"
 #include "vec_value.h"
 #include <stdio.h>

@@ -9,7 +9,7 @@
 
 #include "relation.h"
 #include "core/blas.h"
-#include "core/utf8_cut.h"
+#include "core/utf8.h"
 
 #include <math.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #include "json_strict.h"
 
 #include "alloc.h"
-#include "utf8_cut.h"
+#include "utf8.h"
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #include "alloc.h"
 #include "json_strict.h"
 #include "labels.h"
-#include "utf8_cut.h"
+#include "utf8.h"
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
