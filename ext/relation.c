@@ -32,6 +32,15 @@ static int is_schema(sqlite3 *db, const char *name, size_t len) {
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_NOMEM ? -1 : 0;
 }
 
+/* The length of rel's schema part (before its first dot) when that names
+ * a schema of db, else 0; -1 when out of memory. */
+static int schema_length(sqlite3 *db, const char *rel) {
+  const char *dot = strchr(rel, '.');
+  if (dot == NULL || dot == rel || dot[1] == '\0') return 0;
+  int schema = is_schema(db, rel, (size_t)(dot - rel));
+  return schema <= 0 ? schema : (int)(dot - rel);
+}
+
 /*
  * rel as SQL: "schema"."name" when the part before its first dot names a
  * schema (main, temp, an attached database), else "rel" as one name; each
@@ -40,13 +49,11 @@ static int is_schema(sqlite3 *db, const char *name, size_t len) {
  * NULL when out of memory (sqlite3_free the result).
  */
 static char *quoted_relation(sqlite3 *db, const char *rel) {
-  const char *dot = strchr(rel, '.');
-  int schema = dot != NULL && dot > rel && dot[1] != '\0'
-                   ? is_schema(db, rel, (size_t)(dot - rel))
-                   : 0;
+  int schema = schema_length(db, rel);
   if (schema < 0) return NULL;
   if (schema == 0) return sqlite3_mprintf("\"%w\"", rel);
-  char *head = sqlite3_mprintf("%.*s", (int)(dot - rel), rel);
+  const char *dot = rel + schema;
+  char *head = sqlite3_mprintf("%.*s", schema, rel);
   char *out = head ? sqlite3_mprintf("\"%w\".\"%w\"", head, dot + 1) : NULL;
   sqlite3_free(head);
   return out;
@@ -57,10 +64,7 @@ static char *quoted_relation(sqlite3 *db, const char *rel) {
  * not, -1 when out of memory.  Only a missing relation is told to create
  * it. */
 static int relation_exists(sqlite3 *db, const char *rel) {
-  const char *dot = strchr(rel, '.');
-  int schema = dot != NULL && dot > rel && dot[1] != '\0'
-                   ? is_schema(db, rel, (size_t)(dot - rel))
-                   : 0;
+  int schema = schema_length(db, rel);
   if (schema < 0) return -1;
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(
@@ -69,9 +73,9 @@ static int relation_exists(sqlite3 *db, const char *rel) {
       "AND (?2 IS NULL OR schema = ?2 COLLATE NOCASE)",
       -1, &st, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_bind_text(st, 1, schema ? dot + 1 : rel, -1, SQLITE_STATIC);
+    rc = sqlite3_bind_text(st, 1, schema ? rel + schema + 1 : rel, -1, SQLITE_STATIC);
   if (rc == SQLITE_OK && schema)
-    rc = sqlite3_bind_text(st, 2, rel, (int)(dot - rel), SQLITE_STATIC);
+    rc = sqlite3_bind_text(st, 2, rel, schema, SQLITE_STATIC);
   if (rc == SQLITE_OK) rc = sqlite3_step(st);
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? 1 : (rc & 0xff) == SQLITE_NOMEM ? -1 : 0;
