@@ -40,6 +40,8 @@ typedef struct {
   RowSpec spec;
   double *means_d;      /* scoring: the score means in double */
   double *top_means_d;  /* q->tops: the reference means in double */
+  unsigned top_views_of[BEHAVIOR_T4 + 1]; /* per behaviour: the cossim views
+                                             that admit it (bit v) */
   RowPipeline *pipe;
   int rc;               /* the first failed row's code (then *errmsg) */
   int lost_message;     /* a failed job's message could not be made */
@@ -108,6 +110,9 @@ static int reader_start(Reader *r) {
       return SQLITE_NOMEM;
     r->spec = (RowSpec){r->spec.dim, r->spec.means, r->spec.k, q->tops,
                         q->n_tops, r->top_means_d, n_cat, r->spec.top_row};
+    for (int b = BEHAVIOR_NULL; b <= BEHAVIOR_T4; b++)
+      for (size_t v = 0; v < q->n_tops; v++)
+        if (behavior_admits(q->top_masks[v], b)) r->top_views_of[b] |= 1u << v;
   }
   size_t rows = BATCH_BYTES / (r->pp.dim * sizeof(float));
   if (rows > BATCH_MAX_ROWS) rows = BATCH_MAX_ROWS;
@@ -256,9 +261,9 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
     else
       job->store = at;
     job->hash_out = hash_at;
-    for (size_t v = 0; v < q->n_tops; v++) /* the cossim views that admit it */
-      if (q->top_masks[v] == 0 || (en->behavior && q->top_masks[v] >> en->behavior & 1))
-        job->top_views |= 1u << v;
+    /* Offered to the cossim views that admit it, while the ids come in
+     * order (after that the lists are made after the read). */
+    if (!r->pp.es.indexed) job->top_views = r->top_views_of[en->behavior];
     job->top_index = row;
   } else if (r->scoring) {
     job->same_hash = hash_at;
@@ -386,8 +391,7 @@ static int reader_row(Reader *r, sqlite3_value **v) {
     return SQLITE_ERROR;
   }
   /* eligibility of this row */
-  if (q->behavior_mask && !(code > 0 && (q->behavior_mask >> code) & 1))
-    return SQLITE_OK;
+  if (!behavior_admits(q->behavior_mask, code)) return SQLITE_OK;
   size_t cat = NONE;
   if (sqlite3_value_type(v[1]) != SQLITE_NULL) {
     const char *c;

@@ -12,13 +12,9 @@
 #include "common.h"
 #include "sweep_view.h"
 
-#include <string.h>
+#include "core/labels.h"
 
-/* Does a read with filter mask admit an example of behaviour b? (As the
- * pool reader decides: a filter admits no unlabelled example.) */
-static int admits(unsigned mask, unsigned char b) {
-  return mask == 0 || (b > 0 && (mask >> b & 1));
-}
+#include <string.h>
 
 static void view_free(SweepView *v) {
   ss_free(v->ids);
@@ -71,7 +67,7 @@ static int restrict_view(const SweepViews *vs, SweepView *v) {
   size_t *pos = ss_malloc_array(all ? all : 1, sizeof(size_t));
   if (pos == NULL) return 0;
   for (size_t i = 0; i < all; i++)
-    pos[i] = admits(v->mask, r->behavior[i]) ? n++ : SIZE_MAX;
+    pos[i] = behavior_admits(v->mask, r->behavior[i]) ? n++ : SIZE_MAX;
   v->ids = ss_malloc_array(n ? n : 1, sizeof(int64_t));
   v->behavior = ss_malloc(n ? n : 1);
   v->norms = ss_malloc_array(n ? n : 1, sizeof(double));
@@ -174,7 +170,7 @@ static size_t view_add(SweepViews *vs, unsigned mask, int cossim) {
   v->cossim = cossim;
   int ok, all = 1;
   for (size_t i = 0; i < vs->read.sel.n && all && !cossim; i++)
-    all = admits(mask, vs->read.behavior[i]);
+    all = behavior_admits(mask, vs->read.behavior[i]);
   if (cossim)
     ok = cossim_view(vs, v, &grown[base]);
   else if (all) { /* every example of the read admitted: the read itself */

@@ -13,6 +13,12 @@
 
 enum { BEHAVIOR_NULL = 0, BEHAVIOR_T1, BEHAVIOR_T2, BEHAVIOR_T3, BEHAVIOR_T4 };
 
+/* Does a behaviour filter (bit b for behaviour b; 0: no filter) admit an
+ * example of behaviour b?  A filter admits no unlabelled example. */
+static inline int behavior_admits(unsigned mask, int b) {
+  return mask == 0 || (b > 0 && (mask >> b & 1));
+}
+
 /* "T1".."T4" (case-insensitive "t1" too) as 1..4; -1 for anything else.
  * text need not be NUL-terminated. */
 int behavior_code(const char *text, size_t len);

@@ -27,6 +27,15 @@ INSERT INTO temp.sweep_case VALUES
 SELECT * FROM temp.sweep_check;
 #true
 
+#test pool rows in order but for one early id read last (the ids go out of order late, after many rows were offered to the lists)
+CREATE VIEW pool_late AS SELECT * FROM safety_pool ORDER BY id = (SELECT min(id) + 1 FROM safety_pool), id;
+DELETE FROM temp.sweep_case;
+INSERT INTO temp.sweep_case VALUES
+  ('["cossim","cossim-b","pss-b"]', '[1, 9, 40, 150]',
+   '{"seeds": [0, 3], "pool": "pool_late", "allow_short": true}');
+SELECT * FROM temp.sweep_check;
+#true
+
 #test group: every method x 4 budgets x 5 seeds, one per instruction (the list path is off; ties among shared embeddings)
 DELETE FROM temp.sweep_case;
 INSERT INTO temp.sweep_case VALUES
