@@ -7,14 +7,12 @@
  */
 #include "pool_read.h"
 
-#include "core/group.h"
 #include "core/labels.h"
 #include "core/row_worker.h"
 #include "core/vector.h"
 #include "relation.h"
 #include "sql_functions.h"
 #include "vec_value.h"
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
