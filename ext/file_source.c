@@ -1,7 +1,7 @@
 /*
  * file_source.c — the file side of jsonl_each and csv_each (see
  * file_source.h): safe opening, bounded chunked reads cut at line ends,
- * NUL and interrupt checks, UTF-8 validation, a text buffer, and the
+ * NUL and interrupt checks, a text buffer (UTF-8 validation is core/utf8.c), and the
  * shared xConnect/xBestIndex.
  *
  * Interrupts.  SQLite 3.40 has no sqlite3_is_interrupted().  A virtual
