@@ -1,8 +1,8 @@
 /*
  * file_source.h — what the file-reading table-valued functions (jsonl_each,
  * csv_each) share: opening the path argument safely, reading it in bounded
- * chunks cut at line ends, noticing sqlite3_interrupt while reading, UTF-8
- * checks, a growable text buffer, and the xConnect/xBestIndex of a table
+ * chunks cut at line ends, noticing sqlite3_interrupt while reading, a
+ * growable text buffer (UTF-8 checks: core/utf8.h), and the xConnect/xBestIndex of a table
  * with columns (line, value, path HIDDEN).
  *
  * Contract section 5: only regular files are read (a FIFO, device, socket
