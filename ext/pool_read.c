@@ -8,8 +8,10 @@
 #include "pool_read.h"
 
 #include "core/labels.h"
+#include "core/stop.h"
 #include "core/row_worker.h"
 #include "core/vector.h"
+#include "pool_parallel.h"
 #include "relation.h"
 #include "sql_functions.h"
 #include "vec_value.h"
@@ -43,6 +45,7 @@ typedef struct {
   RowPipeline *pipe;
   int rc;               /* the first failed row's code (then *errmsg) */
   int lost_message;     /* a failed job's message could not be made */
+  int parallel;         /* read by pool_parallel.c's helpers */
 } Reader;
 
 /* The message of a failed job, in *r->errmsg (NULL if out of memory). */
@@ -115,7 +118,7 @@ static int reader_start(Reader *r) {
   size_t rows = BATCH_BYTES / (r->pp.dim * sizeof(float));
   if (rows > BATCH_MAX_ROWS) rows = BATCH_MAX_ROWS;
   row_pipeline_start(&r->pipe, &r->spec, rows ? rows : 1,
-                     sqlite3_threadsafe() != 0);
+                     sqlite3_threadsafe() != 0 && !r->parallel);
   return r->pipe ? SQLITE_OK : SQLITE_NOMEM;
 }
 
@@ -197,16 +200,16 @@ static int arena_full(Reader *r) {
  * the row made the example eligible (its index was just given: the row
  * stores the embedding; later rows are compared with it).
  */
-static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
+static int reader_embedding(Reader *r, const SqlCell *v, size_t e,
                             size_t cat, int first) {
   const PoolQuery *q = r->q;
   Entry *en = &r->pp.es.e[e];
   float *json = NULL;
   const void *src;
   int rc = SQLITE_OK;
-  if (sqlite3_value_type(v) == SQLITE_BLOB && r->pp.dim != 0 &&
-      (size_t)sqlite3_value_bytes(v) == r->pp.dim * sizeof(float)) {
-    src = sqlite3_value_blob(v); /* the usual row: no message to prepare */
+  if (v->type == SQLITE_BLOB && r->pp.dim != 0 && v->p != NULL &&
+      v->n == r->pp.dim * sizeof(float)) {
+    src = v->p; /* the usual row: no message to prepare */
   } else {
     char who[64];
     snprintf(who, sizeof who, "pool example %lld", (long long)en->id);
@@ -214,7 +217,7 @@ static int reader_embedding(Reader *r, sqlite3_value *v, size_t e,
                        q->dim ? "the reference set's" : "others", &json,
                        r->errmsg);
     if (rc != SQLITE_OK) return rc;
-    src = json ? (const void *)json : sqlite3_value_blob(v);
+    src = json ? (const void *)json : (const void *)v->p;
   }
   if (r->pipe == NULL && (rc = reader_start(r)) != SQLITE_OK) goto done;
   double *sum;
@@ -276,47 +279,13 @@ done:
   return rc;
 }
 
-/* "example id N" ("" without an id), printed only for a message. */
-static void example_which(char *which, int size, int has_id, int64_t id) {
-  which[0] = '\0';
-  if (has_id) sqlite3_snprintf(size, which, "example id %lld", (long long)id);
-}
-
-int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
-                       int64_t id, int has_id, const char **text, size_t *len,
-                       char **errmsg) {
-  char which[48];
-  if (sqlite3_value_type(v) == SQLITE_BLOB) {
-    example_which(which, (int)sizeof which, has_id, id);
-    *errmsg = sqlite3_mprintf(
-        "the %s relation \"%s\" has a BLOB category%s%s%s; categories must "
-        "be TEXT (or NULL): store text, or CAST(category AS TEXT) in a view",
-        kind, rel, has_id ? " (" : "", which, has_id ? ")" : "");
-    return SQLITE_ERROR;
-  }
-  *text = (const char *)sqlite3_value_text(v);
-  *len = (size_t)sqlite3_value_bytes(v);
-  if (*text == NULL) return SQLITE_NOMEM;
-  size_t nul = strlen(*text);
-  if (nul < *len) {
-    example_which(which, (int)sizeof which, has_id, id);
-    *errmsg = sqlite3_mprintf(
-        "the %s relation \"%s\" has a category with a NUL byte (%s%sbyte "
-        "%llu); category names must be text without NUL bytes: fix the "
-        "data, or replace(category, char(0), '') in a view",
-        kind, rel, which, has_id ? ", " : "", (unsigned long long)nul);
-    return SQLITE_ERROR;
-  }
-  return SQLITE_OK;
-}
-
 /*
  * The group option: the group number of an eligible row's value, interned
  * by type and content (an INTEGER and a REAL of the same value are one
  * group; TEXT by its bytes; NULL is GROUP_NONE, a group of its own).  The
  * example's first eligible row sets it; a later one must agree.
  */
-static int reader_group(Reader *r, sqlite3_value *v, const Entry *en,
+static int reader_group(Reader *r, const SqlCell *v, const Entry *en,
                         int first) {
   uint32_t g;
   int rc = pool_group_number(v, r->q->groups, &g);
@@ -339,37 +308,38 @@ static int reader_group(Reader *r, sqlite3_value *v, const Entry *en,
 }
 
 /*
- * One row of the pool: v[0..3] are its id, category, behavior and
- * embedding.  Checks them, records the example and its category, and hands
+ * One row of the pool: v[0..3] are the cells of its id, category, behavior
+ * and embedding (v[4] the group column's; pool_row_cells makes them).
+ * Checks them, records the example and its category, and hands
  * an eligible row's embedding on (reader_embedding).  SQLITE_OK, or the
  * row's failure with *r->errmsg set (SQLITE_NOMEM without a message).
  */
-static int reader_row(Reader *r, sqlite3_value **v) {
+static int reader_row(Reader *r, const SqlCell *v) {
   const PoolQuery *q = r->q;
   Entries *es = &r->pp.es;
   Names *ns = &r->pp.ns;
   char **errmsg = r->errmsg;
   int nomem = 0;
   /* id */
-  if (sqlite3_value_type(v[0]) != SQLITE_INTEGER) {
-    const char *shown = (const char *)sqlite3_value_text(v[0]);
+  if (v[0].type != SQLITE_INTEGER) {
+    const char *shown = v[0].p ? (const char *)v[0].p : "NULL";
     *errmsg = sqlite3_mprintf(
         "the pool relation \"%s\" has an id that is not an INTEGER "
-        "(%s); ids must be integers",
-        q->pool, shown ? shown : "NULL");
+        "(%.*s); ids must be integers",
+        q->pool, v[0].p ? (int)v[0].n : 4, shown);
     return SQLITE_ERROR;
   }
-  int64_t id = sqlite3_value_int64(v[0]);
+  int64_t id = v[0].i;
   /* behaviour */
   int code = 0;
-  if (sqlite3_value_type(v[2]) != SQLITE_NULL) {
-    const char *b = (const char *)sqlite3_value_text(v[2]);
-    code = behavior_code(b, (size_t)sqlite3_value_bytes(v[2]));
+  if (v[2].type != SQLITE_NULL) {
+    const char *b = (const char *)v[2].p;
+    code = behavior_code(b, v[2].n);
     if (code < 1) {
       *errmsg = sqlite3_mprintf(
-          "pool example %lld has behavior '%s'; expected 'T1', 'T2', "
+          "pool example %lld has behavior '%.*s'; expected 'T1', 'T2', "
           "'T3', 'T4' or NULL (see behavior_type())",
-          (long long)id, b ? b : "");
+          (long long)id, b ? (int)v[2].n : 0, b ? b : "");
       return SQLITE_ERROR;
     }
   }
@@ -391,10 +361,10 @@ static int reader_row(Reader *r, sqlite3_value **v) {
   /* eligibility of this row */
   if (!behavior_admits(q->behavior_mask, code)) return SQLITE_OK;
   size_t cat = NONE;
-  if (sqlite3_value_type(v[1]) != SQLITE_NULL) {
+  if (v[1].type != SQLITE_NULL) {
     const char *c;
     size_t len;
-    int rc = pool_category_text(v[1], "pool", q->pool, id, 1, &c, &len, errmsg);
+    int rc = pool_category_text(&v[1], "pool", q->pool, id, 1, &c, &len, errmsg);
     if (rc != SQLITE_OK) return rc;
     cat = names_find(ns, c, len, q->categories == NULL, &nomem);
     if (nomem) return SQLITE_NOMEM;
@@ -413,12 +383,13 @@ static int reader_row(Reader *r, sqlite3_value **v) {
     r->pp.mem[r->pp.n_mem++] = (Membership){(uint32_t)cat, (uint32_t)e};
   }
   if (q->group != NULL) {
-    int rc = reader_group(r, v[q->need_embeddings ? 4 : 3], en, first);
+    int rc = reader_group(r, &v[q->need_embeddings ? 4 : 3], en, first);
     if (rc != SQLITE_OK) return rc;
   }
   if (!q->need_embeddings) return SQLITE_OK;
-  return reader_embedding(r, v[3], e, cat, first);
+  return reader_embedding(r, &v[3], e, cat, first);
 }
+
 
 /* The pointer type that carries the Reader into the aggregate below: SQL
  * cannot make a value of it, so only pool_read can call the aggregate. */
@@ -452,7 +423,9 @@ void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_free(msg);
     return;
   }
-  int rc = reader_row(r, argv + 1);
+  SqlCell cells[5];
+  pool_row_cells(argv + 1, cells);
+  int rc = reader_row(r, cells);
   if (rc != SQLITE_OK) {
     r->rc = rc;
     sqlite3_result_error_code(ctx, rc == SQLITE_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR);
@@ -461,8 +434,41 @@ void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
 
+/* Reads the pool's rows from the helpers of a parallel read (pool_parallel.h)
+ * into rd, in the order the serial read would take them when the key
+ * order is the relation's (a rowid table, the canonical view), and
+ * looking for an interrupt as the core does. */
+static int reader_parallel(Reader *rd, ParallelRead *par) {
+  SqlCell cells[PARALLEL_CELLS];
+  /* Work units of a row: its worker job's multiply-adds (run on this
+   * thread: reader_start), and at least a check every 2,048 rows, so that
+   * a progress handler runs about as it does while the aggregate reads. */
+  const PoolQuery *q = rd->q;
+  uint64_t row_units = (uint64_t)(q->dim ? q->dim : 384) *
+                           (2 + q->score_k + (q->n_tops ? q->tops[0].n_cat : 0)) +
+                       CORE_STOP_EVERY / 2048;
+  for (;;) {
+    char *msg = NULL;
+    int rc = parallel_read_next(par, cells, &msg);
+    if (rc == SQLITE_ROW) {
+      if ((rc = reader_row(rd, cells)) != SQLITE_OK) return rc;
+      if (!core_tick(row_units)) continue;
+    } else if (rc == PARALLEL_PENDING) {
+      if (!core_tick(CORE_STOP_EVERY)) continue;
+    } else if (rc == SQLITE_DONE) {
+      return reader_drain(rd);
+    }
+    if (rc == SQLITE_ROW || rc == PARALLEL_PENDING) rc = SQLITE_INTERRUPT;
+    *rd->errmsg = sqlite3_mprintf("reading the pool relation \"%s\" failed: %s",
+                                  rd->q->pool, msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return rc;
+  }
+}
+
 /* Reads every row of the pool relation into rd: through the aggregate
- * (read_pool_step) when embeddings are read, else row by row.  SQLITE_OK
+ * (read_pool_step) when embeddings are read, over several connections
+ * when pool_parallel.c can (the same rows), else row by row.  SQLITE_OK
  * once every row is read and the worker has finished. */
 static int reader_scan(sqlite3 *db, Reader *rd) {
   const PoolQuery *q = rd->q;
@@ -472,6 +478,7 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
   size_t n_cols = q->need_embeddings ? 4 : 3;
   if (q->group != NULL) cols[n_cols++] = q->group;
   sqlite3_stmt *st = NULL;
+  ParallelRead *par = NULL;
   int nomem = 0;
   /* With embeddings, through the aggregate (read_pool_step).  Without,
    * row by row: SQLite leaves out a join that only the embedding needed
@@ -494,6 +501,14 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
       rd->pp.ns.allowed[k] = 1;
   }
   int ran = rc == SQLITE_OK;
+  if (ran && aggregate != NULL) rc = parallel_read_start(db, q->pool, st, q->behavior_mask, &par);
+  if (par != NULL) {
+    rd->parallel = 1;
+    rc = reader_parallel(rd, par);
+    parallel_read_free(par);
+    sqlite3_finalize(st);
+    return rc;
+  }
   if (ran && aggregate != NULL) {
     /* SQLite runs the loop: one step of the aggregate reads every row
      * (reader_row), and stops at the first that fails. */
@@ -506,7 +521,9 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
           sqlite3_column_value(st, 0), sqlite3_column_value(st, 1),
           sqlite3_column_value(st, 2), sqlite3_column_value(st, 3),
           sqlite3_column_value(st, 4)};
-      rd->rc = reader_row(rd, v);
+      SqlCell cells[5];
+      pool_row_cells(v, cells);
+      rd->rc = reader_row(rd, cells);
     }
   }
   if (ran && rd->rc != SQLITE_OK) {

@@ -22,6 +22,7 @@
 #include "common.h"
 #include "core/pool.h"
 #include "core/select.h"
+#include "sql_cell.h"
 
 /* What to read and how to filter. */
 typedef struct {
@@ -73,17 +74,23 @@ typedef struct {
   const float *top_means;
 } PoolQuery;
 
+/* The cells of a row of the pool's reading statement, v[0..5) its id,
+ * category, behavior, embedding and group column: the id's text only when
+ * it is no INTEGER (for the message), the category's and behaviour's also
+ * when they are numbers (pool_values.c, as the next two). */
+void pool_row_cells(sqlite3_value **v, SqlCell *c);
+
 /* The group number of the group column's value v, interned into groups
  * by type and content (an INTEGER and a REAL of the same value are one
- * group; TEXT by its bytes; NULL is GROUP_NONE); pool_group.c. */
-int pool_group_number(sqlite3_value *v, Names *groups, uint32_t *out);
+ * group; TEXT by its bytes; NULL is GROUP_NONE). */
+int pool_group_number(const SqlCell *v, Names *groups, uint32_t *out);
 
-/* A category value (not NULL) of the kind ("pool"/"reference") relation
+/* A category cell (not NULL; made with text_of_numbers) of the kind ("pool"/"reference") relation
  * rel as text in *text, *len bytes: TEXT, or a number read as its text
  * (5 is '5'); a BLOB, or text with a NUL byte inside, is SQLITE_ERROR with
  * *errmsg naming the relation and, with has_id, the example id.
  * SQLITE_NOMEM when out of memory. */
-int pool_category_text(sqlite3_value *v, const char *kind, const char *rel,
+int pool_category_text(const SqlCell *v, const char *kind, const char *rel,
                        int64_t id, int has_id, const char **text, size_t *len,
                        char **errmsg);
 

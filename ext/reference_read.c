@@ -45,17 +45,19 @@ static int ref_row(const PoolQuery *q, sqlite3_stmt *st, RefRows *rr,
   }
   const char *c;
   size_t len;
-  int crc = pool_category_text(sqlite3_column_value(st, 0), "reference",
-                               q->reference, 0, 0, &c, &len, errmsg);
+  SqlCell cat, v;
+  sql_cell_of(sqlite3_column_value(st, 0), 1, &cat);
+  int crc = pool_category_text(&cat, "reference", q->reference, 0, 0, &c,
+                               &len, errmsg);
   if (crc != SQLITE_OK) return crc;
   if (!listed(q, c, len)) return SQLITE_OK; /* only the listed categories */
   size_t name = names_find(&rr->ns, c, len, 1, &nomem);
   if (nomem) return SQLITE_NOMEM;
   snprintf(who, sizeof who, "a reference example of category '%.*s'",
            (int)utf8_cut(c, 100), c);
-  sqlite3_value *v = sqlite3_column_value(st, 1);
+  sql_cell_of(sqlite3_column_value(st, 1), 0, &v);
   ss_free(rr->json);
-  int rc = embedding_dim(v, who, &rr->dim, "others", &rr->json, errmsg);
+  int rc = embedding_dim(&v, who, &rr->dim, "others", &rr->json, errmsg);
   if (rc != SQLITE_OK) return rc;
   size_t need, n = rr->n_rows, dim = rr->dim;
   if (!ss_grow((void **)&rr->rows, &rr->cap_rows, n + 1, sizeof *rr->rows) ||
@@ -63,7 +65,7 @@ static int ref_row(const PoolQuery *q, sqlite3_stmt *st, RefRows *rr,
       !ss_mul_size(n + 1, dim, &need) ||
       !ss_grow((void **)&rr->vectors, &rr->cap_vectors, need, sizeof(float)))
     return SQLITE_NOMEM;
-  rc = embedding_copy(v, rr->json, who, dim, rr->vectors + n * dim,
+  rc = embedding_copy(&v, rr->json, who, dim, rr->vectors + n * dim,
                       &rr->norms[n], errmsg);
   if (rc != SQLITE_OK) return rc;
   rr->rows[n] = (RefRow){name, n};

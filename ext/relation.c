@@ -310,3 +310,97 @@ int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out
   };
   return sqlite3_prepare_v2(db, sql[which], -1, out, NULL);
 }
+
+int relation_parallel_info(sqlite3 *db, const char *rel, RelationInfo *info) {
+  memset(info, 0, sizeof *info);
+  int schema = schema_length(db, rel);
+  if (schema < 0) return SQLITE_NOMEM;
+  if (schema && !(schema == 4 && sqlite3_strnicmp(rel, "main", 4) == 0))
+    return SQLITE_OK; /* another schema: not read in parallel */
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(
+      db,
+      "SELECT (SELECT count(*) FROM temp.sqlite_schema), "
+      "(SELECT type = 'view' OR (type = 'table' AND NOT wr) FROM "
+      "pragma_table_list WHERE schema = 'main' AND name = ?1 COLLATE NOCASE), "
+      "(SELECT type = 'view' FROM pragma_table_list WHERE schema = 'main' AND "
+      "name = ?1 COLLATE NOCASE)",
+      -1, &st, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 1, schema ? rel + schema + 1 : rel, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    info->readable = sqlite3_column_int(st, 0) == 0 && sqlite3_column_int(st, 1);
+    info->is_view = sqlite3_column_int(st, 2);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_OK || !info->readable) return rc;
+  rc = sqlite3_prepare_v2(db, "PRAGMA main.journal_mode", -1, &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *mode = (const char *)sqlite3_column_text(st, 0);
+    info->readable = mode != NULL && sqlite3_stricmp(mode, "wal") != 0;
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int relation_prepare_range(sqlite3 *db, const char *select_sql,
+                           const char *key, RangeForm form,
+                           sqlite3_stmt **out) {
+  static const char *const where[] = {
+      [RANGE_BELOW] = "%s WHERE %s < ?2",
+      [RANGE_FROM] = "%s WHERE %s >= ?2",
+  };
+  *out = NULL;
+  char *sql = form == RANGE_BETWEEN
+                  ? sqlite3_mprintf("%s WHERE %s >= ?2 AND %s < ?3",
+                                    select_sql, key, key)
+                  : sqlite3_mprintf(where[form], select_sql, key);
+  if (sql == NULL) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(db, sql, -1, out, NULL);
+  sqlite3_free(sql);
+  return rc;
+}
+
+int relation_prepare_key_bound(sqlite3 *db, const char *rel, const char *key,
+                               int last, sqlite3_stmt **out) {
+  char *head = sqlite3_mprintf("SELECT %s FROM", key);
+  char *name = quoted_relation(db, rel);
+  char *sql = head && name ? sqlite3_mprintf(
+                                 "%s %s ORDER BY %s%s LIMIT 1", head, name,
+                                 key, last ? " DESC" : "")
+                           : NULL;
+  sqlite3_free(head);
+  sqlite3_free(name);
+  *out = NULL;
+  if (sql == NULL) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(db, sql, -1, out, NULL);
+  sqlite3_free(sql);
+  return rc;
+}
+
+int relation_plan_is_search(sqlite3 *db, sqlite3_stmt *st, int allow_scan) {
+  char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(st));
+  if (sql == NULL) return -1;
+  sqlite3_stmt *plan = NULL;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &plan, NULL);
+  sqlite3_free(sql);
+  int ok = rc == SQLITE_OK;
+  while (ok && (rc = sqlite3_step(plan)) == SQLITE_ROW) {
+    const char *detail = (const char *)sqlite3_column_text(plan, 3);
+    if (detail == NULL) rc = SQLITE_NOMEM;
+    if (detail == NULL || (!allow_scan && strncmp(detail, "SCAN ", 5) == 0) ||
+        strstr(detail, "TEMP B-TREE") != NULL || strstr(detail, "MATERIALIZE") != NULL)
+      ok = 0;
+  }
+  sqlite3_finalize(plan);
+  if ((rc & 0xff) == SQLITE_NOMEM) return -1;
+  return ok && rc == SQLITE_DONE;
+}
+
+int relation_helper_setup(sqlite3 *db) {
+  /* A helper reads its ranges once, in order: a small cache holds the
+   * interior pages its searches revisit. */
+  return sqlite3_exec(db, "PRAGMA cache_size = -128", NULL, NULL, NULL);
+}

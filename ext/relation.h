@@ -74,4 +74,39 @@ int relation_prepare_sweep_json(sqlite3 *db, SweepJson which, sqlite3_stmt **out
  * read transaction per database. */
 int relation_prepare_snapshot(sqlite3 *db, sqlite3_stmt **out);
 
+/* What the parallel pool read (pool_parallel.c) needs to know of rel:
+ * readable when rel is a rowid table or a view of the main database, the
+ * connection has no temporary objects (none can shadow a name the
+ * relation uses, since other connections cannot see them) and the main
+ * database is not in WAL mode (its read lock then keeps every writer out,
+ * so that another connection reading while it is held sees the same
+ * state). */
+typedef struct {
+  int readable;
+  int is_view; /* else a rowid table */
+} RelationInfo;
+int relation_parallel_info(sqlite3 *db, const char *rel, RelationInfo *info);
+
+/* The statement select_sql (a relation read's text, from sqlite3_sql)
+ * restricted to the rows whose key (an SQL expression: rowid, or a
+ * quoted column) is below ?2, in [?2, ?3) or at least ?2. */
+typedef enum { RANGE_BELOW, RANGE_BETWEEN, RANGE_FROM, RANGE_FORMS } RangeForm;
+int relation_prepare_range(sqlite3 *db, const char *select_sql,
+                           const char *key, RangeForm form,
+                           sqlite3_stmt **out);
+
+/* "SELECT key FROM rel ORDER BY key [DESC] LIMIT 1": the smallest (a
+ * NULL, if any) or, with last, the largest key. */
+int relation_prepare_key_bound(sqlite3 *db, const char *rel, const char *key,
+                               int last, sqlite3_stmt **out);
+
+/* 1 if the query plan of st reads no table through a whole scan (unless
+ * allow_scan), sorts nothing and materializes nothing: each range read
+ * then costs about its rows; 0 if not, -1 when out of memory. */
+int relation_plan_is_search(sqlite3 *db, sqlite3_stmt *st, int allow_scan);
+
+/* The settings of a parallel read's helper connection (a small page
+ * cache). */
+int relation_helper_setup(sqlite3 *db);
+
 #endif

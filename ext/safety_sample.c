@@ -9,6 +9,7 @@
  * Only this symbol is exported (-fvisibility=hidden elsewhere).
  */
 #include "common.h"
+#include "pool_parallel.h"
 #include "sql_functions.h"
 #include "core/blas.h"
 
@@ -62,13 +63,16 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
       "sqlite: %s (compiled against %s)\n"
       "%s\n"
       "pool reader: %s\n"
+      "parallel pool reads: %d connections for a rowid table or view of a "
+      "rollback-journal file (else one; SAFETY_SAMPLE_READERS caps it); %lu "
+      "so far\n"
       "cjson: %s\n"
       "compiler: %s\n"
       "features: %s",
       SAFETY_VERSION, sqlite3_libversion(), SQLITE_VERSION, blas,
       sqlite3_threadsafe() ? "2 threads (SQLite's reader and a row worker)"
                            : "1 thread (SQLite is built without threads)",
-      cJSON_Version(),
+      parallel_read_helpers(), parallel_read_count(), cJSON_Version(),
 #ifdef __clang__
       "clang " __clang_version__,
 #elif defined(__GNUC__)

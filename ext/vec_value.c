@@ -92,9 +92,9 @@ int dim_mismatch(const char *who, size_t d, size_t dim,
  * parsed here, once: *json receives the floats (ss_free them after
  * embedding_copy), NULL for a BLOB.  who names the row in messages.
  */
-int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
-                         const char *others, float **json, char **errmsg) {
-  int type = sqlite3_value_type(v);
+int embedding_dim(const SqlCell *v, const char *who, size_t *dim,
+                  const char *others, float **json, char **errmsg) {
+  int type = v->type;
   size_t d;
   *json = NULL;
   if (type == SQLITE_NULL) {
@@ -105,7 +105,8 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
     return SQLITE_ERROR;
   }
   if (type == SQLITE_BLOB) {
-    size_t bytes = (size_t)sqlite3_value_bytes(v);
+    size_t bytes = v->n;
+    if (bytes != 0 && v->p == NULL) return SQLITE_NOMEM;
     if (bytes == 0 || bytes % 4 != 0) {
       *errmsg = sqlite3_mprintf(
           "%s has an embedding of %llu bytes, which is not a float32 "
@@ -115,7 +116,7 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
       return SQLITE_ERROR;
     }
     float example = 0;
-    if (vec_looks_float64(sqlite3_value_blob(v), bytes, &example)) {
+    if (vec_looks_float64(v->p, bytes, &example)) {
       *errmsg = sqlite3_mprintf(
           "%s has an embedding that looks like float64 (numpy's default "
           "dtype), not float32: its %llu bytes read as %llu ordinary float64 "
@@ -128,8 +129,8 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
     d = bytes / 4;
   } else if (type == SQLITE_TEXT) {
     char err[VEC_ERRLEN];
-    int rc = vec_from_json((const char *)sqlite3_value_text(v),
-                           (size_t)sqlite3_value_bytes(v), json, &d, err);
+    if (v->p == NULL) return SQLITE_NOMEM; /* SQLite could not make it */
+    int rc = vec_from_json((const char *)v->p, v->n, json, &d, err);
     if (rc == VEC_ENOMEM) return SQLITE_NOMEM;
     if (rc != VEC_OK) {
       *errmsg = sqlite3_mprintf("%s has an invalid embedding: %s", who, err);
@@ -138,7 +139,7 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
   } else {
     *errmsg = sqlite3_mprintf(
         "%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
-        sql_number_type(v));
+        sql_cell_number_type(v));
     return SQLITE_ERROR;
   }
   if (*dim != 0 && d != *dim) {
@@ -153,15 +154,14 @@ int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
 /* Copies an embedding checked by embedding_dim (its JSON floats, or the
  * BLOB) into dst (dim floats), checks finiteness and that it is not the
  * zero vector, and returns its norm in *norm. */
-int embedding_copy(sqlite3_value *v, const float *json,
-                          const char *who, size_t dim, float *dst,
-                          double *norm, char **errmsg) {
+int embedding_copy(const SqlCell *v, const float *json, const char *who,
+                   size_t dim, float *dst, double *norm, char **errmsg) {
   long long bad;
   if (json != NULL) {
     memcpy(dst, json, dim * sizeof(float)); /* vec_from_json checked it */
     bad = -1;
   } else {
-    bad = vec_copy_checked(dst, sqlite3_value_blob(v), dim);
+    bad = vec_copy_checked(dst, v->p, dim);
   }
   if (bad >= 0) {
     *errmsg = embedding_fault_text(who, ROW_NONFINITE, bad, isnan(dst[bad]));

@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "core/row_worker.h"
+#include "sql_cell.h"
 
 /*
  * Reads an SQL value as a vector: a float32 BLOB or JSON array text.  SQL
@@ -44,20 +45,20 @@ int dim_mismatch(const char *who, size_t d, size_t dim, const char *others,
                  char **errmsg);
 
 /*
- * Checks an embedding value's type and dimension.  *dim == 0 means "not
+ * Checks an embedding's type and dimension (v: the cell of its value).  *dim == 0 means "not
  * known yet": the value's dimension is then stored in *dim.  JSON text is
  * parsed here, once: *json receives the floats (ss_free them after
  * embedding_copy), NULL for a BLOB.  who names the row in messages, others
  * whose dimension *dim is ("others" in one relation, "the reference
  * set's" across the two).
  */
-int embedding_dim(sqlite3_value *v, const char *who, size_t *dim,
+int embedding_dim(const SqlCell *v, const char *who, size_t *dim,
                   const char *others, float **json, char **errmsg);
 
 /* Copies an embedding checked by embedding_dim (its JSON floats, or the
  * BLOB) into dst (dim floats), checks finiteness and that it is not the
  * zero vector, and returns its norm in *norm. */
-int embedding_copy(sqlite3_value *v, const float *json, const char *who,
+int embedding_copy(const SqlCell *v, const float *json, const char *who,
                    size_t dim, float *dst, double *norm, char **errmsg);
 
 #endif

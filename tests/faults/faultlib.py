@@ -10,6 +10,7 @@ sqlite3 module can load extensions.
 
 import atexit
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -95,6 +96,13 @@ def make_pool(conn, n, dim, categories=10, per_example_category=False,
     conn.execute("INSERT INTO embeddings(example_id, embedding) "
                  "SELECT id, safety_embed(instruction, ?) FROM examples", (dim,))
     conn.execute("COMMIT")
+
+
+def parallel_reads(conn):
+    """How many pool reads went over several connections so far in this
+    process (safety_debug()'s count; ext/pool_parallel.c)."""
+    text = conn.execute("SELECT safety_debug()").fetchone()[0]
+    return int(re.search(r"parallel pool reads: .*; (\d+) so far", text).group(1))
 
 
 def temp_dir():

@@ -6,7 +6,8 @@ One database (built once, about 0.5 s): 50,000 T1 examples of 384
 dimensions in 10 categories, and a reference set of 600 categories.  Each
 phase gets a call that runs for several seconds on the code before the fix:
 
-  read        pss-b over a pool view that does slow work per row
+  read        pss-b over a pool view that does slow work per row (read over
+              several connections, ext/pool_parallel.c: the file is not WAL)
   scoring     cossim-b against 600 reference categories (scored as the
               rows arrive), and cossim-b with dedup (scored after the read)
               on 5,000 examples of 4,096 dimensions against 1,500 categories
@@ -51,7 +52,7 @@ CASES = [
 CHILD = r"""
 import json, sqlite3, sys, threading, time
 sys.path.insert(0, sys.argv[1])
-from faultlib import connect
+from faultlib import connect, parallel_reads
 path, how, delay, sql, n = sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5], int(sys.argv[6])
 conn = connect(path)
 conn.execute("PRAGMA query_only = 1")
@@ -79,6 +80,7 @@ except sqlite3.Error as e:
     res["error"] = str(e)
     res["code"] = getattr(e, "sqlite_errorcode", None)
 end = time.monotonic()
+res["parallel_reads"] = parallel_reads(conn)
 res["elapsed"] = end - start
 res["latency"] = end - asked[0] if asked else None
 print(json.dumps(res))
@@ -142,6 +144,9 @@ def main():
                       "still running %.0f s after it (killed)" % KILL_AFTER)
                 continue
             lat = res.get("latency")
+            if phase == "read":  # a rollback-journal file: over several connections
+                check(what + ": the pool was read over several connections",
+                      res.get("parallel_reads") == 1, "got %r" % res)
             check(what + ": fails with SQLite's interrupt error",
                   "interrupted" in (res.get("error") or "") and res.get("code") in (None, 9),
                   "got %r" % res)

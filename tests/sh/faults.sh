@@ -4,7 +4,9 @@
 # interrupts and progress handlers stop every phase within 2 s
 # (interrupts.py); one read snapshot per statement under a concurrent
 # writer (snapshot.py); BUSY, LOCKED, NOMEM and INTERRUPT keep their codes
-# (codes.py); per-category memory is bounded (memory.py).  Each script
+# (codes.py); per-category memory is bounded (memory.py); the pool read
+# over several connections gives the rows and errors of the one-connection
+# read (parallel.py).  Each script
 # prints FAIL lines, notes with measured figures, and its own summary; this
 # script adds the summaries up.  Needs Debian's /usr/bin/python3 (its
 # sqlite3 module loads extensions) and the sqlite3 shell.
@@ -17,7 +19,7 @@ PY=${FAULTS_PYTHON:-/usr/bin/python3}
 export EXT PYTHONDONTWRITEBYTECODE=1
 passed=0
 failed=0
-for t in recursion interrupts snapshot codes memory; do
+for t in recursion interrupts snapshot codes memory parallel; do
   out=$("$PY" "tests/faults/$t.py" 2>&1)
   rc=$?
   printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$'

@@ -1,0 +1,204 @@
+"""parallel.py — the pool read over several connections (ext/pool_parallel.c)
+gives exactly the rows and the errors of the one-connection read.  Each
+database file is read twice: in its rollback-journal mode, where the read
+is parallel (safety_debug()'s count of parallel reads must grow), and after PRAGMA journal_mode = WAL, where it cannot be (the count
+must not move); the answers must be equal.  Pools: a plain table in id
+order; one with ids out of rowid order, an example's rows far apart,
+sparse and negative rowids near both ends of the 64-bit range; the
+canonical views of sql/schema.sql; a view over an indexed table; rows of
+65,536 dimensions (each larger than a helper's chunk); the group,
+categories, dedup and contrast options; a sweep.  Errors from a row late
+in the read (a TEXT id, a wrong dimension, two behaviours of one id, a NULL
+id from a view's LEFT JOIN).  And the cases that must stay on one
+connection: a temporary object, an open write transaction (whose rows the
+selection must see), a file renamed away or replaced by another.
+"""
+
+import os
+import sqlite3
+
+from faultlib import SCHEMA, check_eq as check, connect, finish, parallel_reads as parallel_count, temp_dir
+
+TMP = temp_dir()
+
+
+def answer(c, sql):
+    try:
+        return c.execute(sql).fetchall()
+    except sqlite3.Error as e:
+        return "error: %s" % e
+
+
+def both_ways(name, path, calls, parallel=True):
+    """Runs calls on path as it is, then in WAL mode; checks equal answers
+    and that the first read the pool in parallel (when parallel, and the
+    call reads embeddings: random without dedup does not) and the second
+    did not."""
+    c = connect(path)
+    got = {}
+    for mode in ("delete", "wal"):
+        c.execute("PRAGMA journal_mode = %s" % mode)
+        for sql in calls:
+            before = parallel_count(c)
+            got[mode, sql] = answer(c, sql)
+            used = parallel_count(c) - before
+            want = mode == "delete" and parallel and ("'random" not in sql or "dedup" in sql)
+            check("%s, %s: read in parallel (%s)" % (name, mode, sql), want, used > 0)
+    c.execute("PRAGMA journal_mode = delete")
+    c.close()
+    for sql in calls:
+        check("%s: the same answer both ways (%s)" % (name, sql), got["wal", sql], got["delete", sql])
+    return got
+
+
+def new_db(name, setup):
+    path = os.path.join(TMP, name + ".db")
+    c = connect(path)
+    c.executescript(setup)
+    c.close()
+    return path
+
+
+ROWS = """
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {n})
+INSERT INTO {t}({cols}) SELECT {vals} FROM c;
+"""
+POOL_COLS = "id, category, behavior, embedding"
+# 12,000 examples, a fifth with a second category row: T1..T4, 9 categories.
+EX = ("i, 'c' || (i % 9), 'T' || (1 + (i * 7) % 4), "
+      "safety_embed('ex ' || i || ' w' || (i % 31) || ' v' || (i % 7), 64)")
+REF = """
+CREATE TABLE ref(category TEXT, embedding BLOB);
+WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 8)
+INSERT INTO ref SELECT 'c' || i, safety_embed('ex w' || i || ' v' || (i % 7), 64) FROM c;
+CREATE TABLE task(x);
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000) INSERT INTO task SELECT i FROM c;
+"""
+
+
+def calls_for(pool, extra=""):
+    o = '{"pool": "%s", "reference": "ref", "task": "task"%s}' % (pool, extra)
+    out = []
+    for m in ("pss-b", "cossim-b", "pss", "cossim", "random-b"):
+        out.append("SELECT id, category, behavior, round(score, 12), rank, stage FROM "
+                   "safety_sample('%s', 0.02, '%s')" % (m, o))
+    return out
+
+
+# 1. A plain table in id order.
+p = new_db("plain", "CREATE TABLE pool(%s);" % POOL_COLS +
+           ROWS.format(n=12000, t="pool", cols=POOL_COLS, vals=EX) +
+           "INSERT INTO pool SELECT id, 'c' || ((id + 4) % 9), behavior, embedding FROM pool WHERE id % 5 = 0 ORDER BY id;" + REF)
+got = both_ways("plain table", p, calls_for("pool") + calls_for(
+    "pool", ', "dedup": 0.999, "contrast": 0.2, "categories": ["c1", "c2", "c5"]'))
+check("plain table: the selection has rows", True, len(got["delete", calls_for("pool")[0]]) > 100)
+
+# 2. Ids out of rowid order, an example's rows far apart, sparse rowids
+# near both ends of the 64-bit range.
+p = new_db("scattered", """
+CREATE TABLE src(%s);
+""" % POOL_COLS + ROWS.format(n=12000, t="src", cols=POOL_COLS, vals=EX) + """
+CREATE TABLE pool(%s);
+INSERT INTO pool(rowid, id, category, behavior, embedding)
+  SELECT CASE WHEN id %% 97 = 0 THEN 9223372036854775807 - id
+              WHEN id %% 89 = 0 THEN -9223372036854775807 + id
+              ELSE (id * 7919) %% 1000003 - 500000 END,
+         id, category, behavior, embedding FROM src;
+INSERT INTO pool(rowid, id, category, behavior, embedding)
+  SELECT 2000000 + id, id, 'c' || ((id + 4) %% 9), behavior, embedding FROM src WHERE id %% 5 = 0;
+""" % POOL_COLS + REF)
+both_ways("scattered rowids", p, calls_for("pool") + calls_for("pool", ', "group": "id"'))
+
+# 3. The canonical views of sql/schema.sql.
+schema = open(SCHEMA).read()
+p = new_db("canonical", schema + """
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000)
+INSERT INTO examples(id, source, instruction, response, harmful_request, refusal)
+  SELECT i, 'test', 'prompt ' || (i % 3000), 'r' || i, i % 3 > 0, i % 2 FROM c;
+INSERT INTO example_categories(example_id, category)
+  SELECT id, 'c' || (id % 7) FROM examples UNION ALL
+  SELECT id, 'c' || ((id + 3) % 7) FROM examples WHERE id % 4 = 0;
+INSERT INTO embeddings(example_id, embedding)
+  SELECT id, safety_embed(instruction || ' x' || (id % 11), 48) FROM examples;
+INSERT INTO reference_examples(category, embedding)
+  SELECT 'c' || (id % 7), safety_embed('ref ' || id, 48) FROM examples WHERE id <= 70;
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000)
+INSERT INTO task_examples(id, instruction, output) SELECT i, 'task', 'done' FROM c;
+""")
+canon = ["SELECT id, category, behavior, round(score, 12), rank, stage FROM safety_sample('%s', 0.01%s)"
+         % (m, o) for m in ("pss-b", "cossim-b", "pss") for o in ("", ", '{\"group\": \"instruction\"}'")]
+canon.append("SELECT method, budget, seed, id, rank, stage FROM safety_sweep("
+             "'[\"pss-b\", \"cossim\", \"random\"]', '[10, 60]', '{\"seeds\": [0, 1]}')")
+both_ways("canonical views", p, canon)
+
+# 4. A view over a table with an index on id.
+p = new_db("view", "CREATE TABLE t(%s, note TEXT);" % POOL_COLS +
+           ROWS.format(n=12000, t="t", cols=POOL_COLS, vals=EX) +
+           "UPDATE t SET rowid = -rowid; CREATE INDEX t_by_id ON t(id);"
+           "CREATE VIEW pool AS SELECT id, category, behavior, embedding FROM t WHERE behavior IS NOT 'T4';" + REF)
+both_ways("view over an indexed table", p, calls_for("pool"))
+
+# 5. Rows larger than a helper's chunk (65,536 floats, 262,144 bytes and more).
+p = new_db("wide", "CREATE TABLE pool(%s);" % POOL_COLS + ROWS.format(
+    n=40, t="pool", cols=POOL_COLS,
+    vals="i, 'c' || (i % 3), 'T1', safety_embed('wide ' || i || ' w' || (i % 5), 65536)") +
+    "CREATE TABLE task(x); INSERT INTO task VALUES (1);")
+both_ways("rows larger than a chunk", p, [
+    "SELECT id, rank FROM safety_sample('pss-b', 12, '{\"pool\": \"pool\", \"task\": \"task\"}')"])
+
+# 6. Errors from a row late in the read: the same message both ways.
+bad = {
+    "a TEXT id": "UPDATE pool SET id = 'x9' WHERE rowid = 11000;",
+    "a wrong dimension": "UPDATE pool SET embedding = safety_embed('odd', 32) WHERE rowid = 11500;",
+    "two behaviours of one id": "INSERT INTO pool VALUES (7, 'c1', 'T3', safety_embed('x', 64));",
+    "a NULL embedding": "UPDATE pool SET embedding = NULL WHERE rowid = 11996;",
+}
+for what, sql in bad.items():
+    p = new_db("bad%d" % len(sql), "CREATE TABLE pool(%s);" % POOL_COLS +
+               ROWS.format(n=12000, t="pool", cols=POOL_COLS, vals=EX) + sql + REF)
+    got = both_ways("error: " + what, p, calls_for("pool")[:1])
+    check("error: %s: an error" % what, True, str(got["delete", calls_for("pool")[0]]).startswith("error"))
+
+# A view whose id may be NULL (a LEFT JOIN's missing side) is read on one
+# connection, which names the NULL id.
+p = new_db("nullid", "CREATE TABLE ex(id INTEGER PRIMARY KEY, behavior TEXT);"
+           "CREATE TABLE lab(example_id INTEGER, category TEXT, embedding BLOB);" +
+           ROWS.format(n=3000, t="ex", cols="id, behavior", vals="i, 'T1'") +
+           ROWS.format(n=3001, t="lab", cols="example_id, category, embedding",
+                       vals="i, 'c' || (i % 3), safety_embed('l' || i, 16)") +
+           "CREATE VIEW pool AS SELECT ex.id AS id, category, behavior, embedding FROM lab LEFT JOIN ex ON ex.id = lab.example_id;"
+           "CREATE TABLE task(x); INSERT INTO task VALUES (1);")
+sql = "SELECT count(*) FROM safety_sample('pss-b', 5, '{\"pool\": \"pool\", \"task\": \"task\"}')"
+got = both_ways("a NULL id from a view", p, [sql], parallel=False)
+check("a NULL id from a view: the message names it", True, "not an INTEGER (NULL)" in str(got["delete", sql]))
+
+# 7. What must stay on one connection.
+p = os.path.join(TMP, "plain.db")
+sql = calls_for("pool")[0]
+c = connect(p)
+want = c.execute(sql).fetchall()
+c.execute("CREATE TEMP TABLE scratch(x)")
+before = parallel_count(c)
+check("a temporary object: the same rows", want, c.execute(sql).fetchall())
+check("a temporary object: read on one connection", before, parallel_count(c))
+c.execute("DROP TABLE scratch")
+c.execute("BEGIN")
+c.execute("INSERT INTO pool VALUES (99999, 'fresh', 'T1', safety_embed('fresh one', 64))")
+before = parallel_count(c)
+fresh = c.execute("SELECT id FROM safety_sample('pss-b', 1, '{\"pool\": \"pool\", \"task\": \"task\", "
+                  "\"categories\": [\"fresh\"]}')").fetchall()
+check("an open write transaction: its own new row is selected", [(99999,)], fresh)
+check("an open write transaction: read on one connection", before, parallel_count(c))
+c.execute("ROLLBACK")
+os.rename(p, p + ".moved")
+before = parallel_count(c)
+check("a renamed file: the same rows", want, c.execute(sql).fetchall())
+check("a renamed file: read on one connection", before, parallel_count(c))
+other = connect(p)  # another database where the file was
+other.executescript("CREATE TABLE pool(%s); INSERT INTO pool VALUES (1, 'c1', 'T1', safety_embed('other', 64));" % POOL_COLS + REF)
+other.close()
+check("a replaced file: the same rows as its own", want, c.execute(sql).fetchall())
+check("a replaced file: read on one connection", before, parallel_count(c))
+c.close()
+
+finish()
