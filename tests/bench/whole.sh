@@ -19,6 +19,10 @@
 #                     seeds) in one statement: safety_sweep when the build
 #                     has it, else 120 safety_sample calls (a placeholder
 #                     that shows what a sweep costs without it)
+# The pool files are rollback-journal files, so the extension reads them
+# over several connections (ext/pool_parallel.c); the rows marked "1 conn"
+# repeat pss-b, cossim-b and the sweep with SAFETY_SAMPLE_READERS=1, the
+# read on the caller's connection alone, side by side.
 PROCTIME=${BENCH_PROCTIME:-$BUILD/bench/proctime}
 PLAIN_DB=${BENCH_PLAIN_DB:-}
 PAIRS=${BENCH_PAIRS:-3}
@@ -78,20 +82,23 @@ wp_pair() {
   WSTAT[$key]=""
 }
 
-# wp_row KEY: one pair of the row KEY (ROW or ROW@plain).
+# wp_row KEY: one pair of the row KEY (ROW, ROW@plain, ROW@one: the
+# canonical views read on one connection, ROW@plain1: the plain table so).
 wp_row() {
-  local key=$1 row=${1%@*} db=$DB
-  [[ $key == *@plain ]] && db=$PLAIN_DB
+  local key=$1 row=${1%@*} db=$DB readers=
+  [[ $key == *@plain* ]] && db=$PLAIN_DB
+  [[ $key == *@one || $key == *@plain1 ]] && readers=1
   if [ -z "$db" ] || [ ! -f "$db" ]; then WSTAT[$key]="skipped: no plain-table pool (make bench-pool)"; return; fi
   case $row in
     pss-b|cossim-b)
-      wp_pair "$key" "$db" '^[0-9]+$' sqlite3 -readonly -cmd ".load $EXT" "$db" \
-        "SELECT count(*) FROM safety_sample('$row', $NSEL)" ;;
+      wp_pair "$key" "$db" '^[0-9]+$' env SAFETY_SAMPLE_READERS=$readers sqlite3 -readonly \
+        -cmd ".load $EXT" "$db" "SELECT count(*) FROM safety_sample('$row', $NSEL)" ;;
     numpy)
       if [ -z "$PYTHON" ]; then WSTAT[$key]="skipped: no python3 with numpy"; return; fi
       wp_pair "$key" "$db" '^result=[0-9]+$' "$PYTHON" tests/bench/pss_numpy.py "$db" "$NSEL" --once ;;
     sweep)
-      wp_pair "$key" "$db" '^[0-9]+$' sqlite3 -readonly -cmd ".load $EXT" "$db" "$SWEEP_SQL" ;;
+      wp_pair "$key" "$db" '^[0-9]+$' env SAFETY_SAMPLE_READERS=$readers sqlite3 -readonly \
+        -cmd ".load $EXT" "$db" "$SWEEP_SQL" ;;
   esac
 }
 
@@ -102,8 +109,8 @@ wmedian() {
                           else printf "%.2f", (v[NR/2]+v[NR/2+1])/2}'
 }
 
-WROWS=(pss-b cossim-b numpy pss-b@plain cossim-b@plain numpy@plain)
-for key in "${WROWS[@]}" sweep; do WSTAT[$key]="not measured"; done
+WROWS=(pss-b cossim-b numpy pss-b@plain cossim-b@plain numpy@plain pss-b@plain1 cossim-b@plain1)
+for key in "${WROWS[@]}" sweep sweep@one; do WSTAT[$key]="not measured"; done
 echo
 echo "== whole processes: one fresh sqlite3 (or python3) process per call, each paired with a fresh bare-scan process =="
 echo "$ROUNDS rounds x $PAIRS pairs per row; sweep: $SWEEP_HOW, $SWEEP_ROUNDS round(s) x $SWEEP_PAIRS pair(s)"
@@ -114,8 +121,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for ((p = 0; p < PAIRS; p++)); do wp_row "$key"; done
   done
   if [ "$r" -le "$SWEEP_ROUNDS" ]; then
-    printf ' sweep'
-    for ((p = 0; p < SWEEP_PAIRS; p++)); do wp_row sweep; done
+    printf ' sweep sweep@one'
+    for ((p = 0; p < SWEEP_PAIRS; p++)); do wp_row sweep; wp_row sweep@one; done
   fi
   echo
 done
@@ -126,15 +133,16 @@ declare -A WLABEL=(
   [numpy]="pss-b by hand, python3 pss_numpy.py --once"
   [sweep]="sweep: 8 methods x 5 budgets x 3 seeds"
 )
-printf '%-46s %-9s %9s %9s %9s %8s %13s %s\n' "whole-process row" "pool" "median ms" "scan ms" "x scan" "CPU x" "peak RSS MiB" "result"
-for key in "${WROWS[@]}" sweep; do
+printf '%-46s %-15s %9s %9s %9s %8s %13s %s\n' "whole-process row" "pool" "median ms" "scan ms" "x scan" "CPU x" "peak RSS MiB" "result"
+for key in "${WROWS[@]}" sweep sweep@one; do
   row=${key%@*} pool=canonical
-  [[ $key == *@plain ]] && pool=plain
+  [[ $key == *@plain* ]] && pool=plain
+  [[ $key == *@one || $key == *@plain1 ]] && pool="$pool,1conn"
   if [ -n "${WSTAT[$key]}" ]; then
-    printf '%-46s %-9s %s\n' "${WLABEL[$row]}" "$pool" "${WSTAT[$key]}"
+    printf '%-46s %-15s %s\n' "${WLABEL[$row]}" "$pool" "${WSTAT[$key]}"
     continue
   fi
-  printf '%-46s %-9s %9s %9s %9s %8s %13s %s\n' "${WLABEL[$row]}" "$pool" \
+  printf '%-46s %-15s %9s %9s %9s %8s %13s %s\n' "${WLABEL[$row]}" "$pool" \
     "$(median "wp:$key")" "$(median "wpscan:$key")" "$(wmedian "${WR[$key]}")" \
     "$(wmedian "${WC[$key]}")" "$(mib "${WPEAK[$key]}")" "${WRES[$key]}"
 done
@@ -169,3 +177,9 @@ v=
 target "sweep peak RSS / (all embeddings + 32 MiB)" "$v" "<=" 1.0
 echo "  (the sweep's eligible examples are every example, since half its methods filter no behaviour:"
 echo "   $pool_examples x $dim x 4 B + 32 MiB = $(mib "$all_kb") MiB)"
+echo "the read over several connections against one (informational: the 1conn row's ratio over the row's):"
+for key in pss-b@plain cossim-b@plain sweep; do
+  one=$key@one
+  [[ $key == *@plain ]] && one=${key}1
+  printf '  %-26s %s\n' "$key" "$(ratio "$(wval "$one")" "$(wval "$key")")x"
+done
