@@ -430,11 +430,14 @@ static int key_bound(sqlite3 *db, const char *rel, const char *key, int last,
 
 /* The main database's file and VFS name when a helper can share the
  * caller's snapshot: a file (not memory) on the unix VFS, locks in use
- * (no nolock), a read transaction open and nothing written. */
+ * (no nolock), a read transaction open and nothing written.  The caller's
+ * connection must be serialized (it has a mutex): a process configured
+ * single-threaded has none, and its SQLite may not be used from two
+ * threads at all. */
 static const char *shared_file(sqlite3 *db, const char **vfs) {
   sqlite3_vfs *v = NULL;
   const char *file = sqlite3_db_filename(db, "main");
-  if (file == NULL || file[0] == '\0' || sqlite3_uri_boolean(file, "nolock", 0) ||
+  if (sqlite3_db_mutex(db) == NULL || file == NULL || file[0] == '\0' || sqlite3_uri_boolean(file, "nolock", 0) ||
       sqlite3_txn_state(db, "main") != SQLITE_TXN_READ ||
       sqlite3_file_control(db, "main", SQLITE_FCNTL_VFS_POINTER, &v) != SQLITE_OK ||
       v == NULL || strcmp(v->zName, "unix") != 0)
