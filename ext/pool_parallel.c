@@ -31,6 +31,7 @@
 #include "sql_functions.h"
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -384,7 +385,10 @@ unsigned long parallel_read_count(void) { return atomic_load(&parallel_reads); }
 static int open_helper(sqlite3 *db, Helper *h, const char *file,
                        const char *vfs, const char *select_sql,
                        const char *key) {
-  int rc = sqlite3_open_v2(file, &h->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, vfs);
+  int uri = strncmp(file, "file:", 5) == 0;
+  int rc = sqlite3_open_v2(file, &h->db,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0),
+                           vfs);
   for (int id = 0; rc == SQLITE_OK && id <= SQLITE_LIMIT_WORKER_THREADS; id++)
     sqlite3_limit(h->db, id, sqlite3_limit(db, id, -1));
   if (rc == SQLITE_OK) rc = relation_helper_setup(h->db);
@@ -446,6 +450,27 @@ static const char *shared_file(sqlite3 *db, const char **vfs) {
   return file;
 }
 
+/* The name a helper opens: file itself, or for a file the caller opened
+ * with immutable=1 the URI "file:<file, percent-encoded>?immutable=1", so
+ * that the helper too reads the file alone (a WAL beside it unread);
+ * NULL when out of memory.  sqlite3_free it. */
+static char *helper_file(const char *file) {
+  if (!sqlite3_uri_boolean(file, "immutable", 0)) return sqlite3_mprintf("%s", file);
+  size_t n = strlen(file);
+  char *uri = sqlite3_malloc64(3 * (sqlite3_uint64)n + 32), *at = uri;
+  if (uri == NULL) return NULL;
+  at += sprintf(at, "file:");
+  for (const unsigned char *c = (const unsigned char *)file; *c; c++) {
+    if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+        (*c >= '0' && *c <= '9') || strchr("/-._~", *c) != NULL)
+      *at++ = (char)*c;
+    else
+      at += sprintf(at, "%%%02X", *c);
+  }
+  strcpy(at, "?immutable=1");
+  return uri;
+}
+
 int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
                         unsigned behavior_mask, ParallelRead **out) {
   *out = NULL;
@@ -471,12 +496,14 @@ int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
   p->max_key = hi;
   p->behavior_mask = behavior_mask;
   p->width = ((uint64_t)hi - (uint64_t)lo) / 1024 + 1;
-  int ok = 1;
+  char *name = helper_file(file);
+  int ok = name != NULL;
   for (int i = 0; ok && i < n; i++) {
     p->h[i].pr = p;
     p->n_helpers++;
-    ok = open_helper(db, &p->h[i], file, vfs, select_sql, key);
+    ok = open_helper(db, &p->h[i], name, vfs, select_sql, key);
   }
+  sqlite3_free(name);
   /* The helpers opened the file by its name: it must still be the
    * caller's file (not renamed, deleted or replaced since it was opened). */
   int moved = 1;
