@@ -432,16 +432,30 @@ static int key_bound(sqlite3 *db, const char *rel, const char *key, int last,
   return ok;
 }
 
+/* 1 when SQLite's mutexes are real, so that connections may be used on
+ * several threads: a fast mutex, tried twice, must refuse the second
+ * time.  A process configured SQLITE_CONFIG_SINGLETHREAD has only no-op
+ * mutexes (every try succeeds), and its SQLite may not be used from two
+ * threads at all.  (sqlite3_db_mutex cannot tell: the sqlite3 shell's
+ * connection has none either, in multi-thread mode.) */
+static int mutexes_work(void) {
+  sqlite3_mutex *m = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST);
+  if (m == NULL) return 0;
+  int first = sqlite3_mutex_try(m), second = sqlite3_mutex_try(m);
+  if (first == SQLITE_OK) sqlite3_mutex_leave(m);
+  if (second == SQLITE_OK) sqlite3_mutex_leave(m);
+  sqlite3_mutex_free(m);
+  return first == SQLITE_OK && second == SQLITE_BUSY;
+}
+
 /* The main database's file and VFS name when a helper can share the
  * caller's snapshot: a file (not memory) on the unix VFS, locks in use
- * (no nolock), a read transaction open and nothing written.  The caller's
- * connection must be serialized (it has a mutex): a process configured
- * single-threaded has none, and its SQLite may not be used from two
- * threads at all. */
+ * (no nolock), a read transaction open and nothing written, in a process
+ * whose SQLite has real mutexes. */
 static const char *shared_file(sqlite3 *db, const char **vfs) {
   sqlite3_vfs *v = NULL;
   const char *file = sqlite3_db_filename(db, "main");
-  if (sqlite3_db_mutex(db) == NULL || file == NULL || file[0] == '\0' || sqlite3_uri_boolean(file, "nolock", 0) ||
+  if (!mutexes_work() || file == NULL || file[0] == '\0' || sqlite3_uri_boolean(file, "nolock", 0) ||
       sqlite3_txn_state(db, "main") != SQLITE_TXN_READ ||
       sqlite3_file_control(db, "main", SQLITE_FCNTL_VFS_POINTER, &v) != SQLITE_OK ||
       v == NULL || strcmp(v->zName, "unix") != 0)
