@@ -12,13 +12,15 @@ in the read (a TEXT id, a wrong dimension, two behaviours of one id, a NULL
 id from a view's LEFT JOIN).  And the cases that must stay on one
 connection: a temporary object, an open write transaction (whose rows the
 selection must see), a file renamed away or replaced by another,
-SAFETY_SAMPLE_READERS=1.  A file opened with immutable=1 (a WAL file whose
+SAFETY_SAMPLE_READERS=1.  The sqlite3 shell reads in parallel.  A file
+opened with immutable=1 (a WAL file whose
 WAL the caller does not read) is read by helpers opened immutable too.
 """
 
 import hashlib
 import os
 import sqlite3
+import subprocess
 import urllib.parse
 
 from faultlib import EXT, SCHEMA, check_eq as check, connect, finish, parallel_reads as parallel_count, temp_dir
@@ -207,6 +209,13 @@ other.close()
 check("a replaced file: the same rows as its own", want, answer(c, sql))
 check("a replaced file: read on one connection", before, parallel_count(c))
 c.close()
+
+# The sqlite3 shell (whose connection has no mutex of its own, in
+# multi-thread mode) reads in parallel too.
+p = os.path.join(TMP, "scattered.db")
+out = subprocess.run(["sqlite3", "-readonly", "-cmd", ".load " + EXT, p, calls_for("pool")[0],
+                      "SELECT safety_debug()"], capture_output=True, text=True).stdout
+check("the sqlite3 shell: read in parallel", True, "caps it); 1 so far" in out)
 
 # 8. A file opened with immutable=1 is read by helpers opened so too: here
 # a WAL-mode file whose WAL holds rows the database file does not (an
