@@ -45,7 +45,6 @@ typedef struct {
   RowPipeline *pipe;
   int rc;               /* the first failed row's code (then *errmsg) */
   int lost_message;     /* a failed job's message could not be made */
-  int parallel;         /* read by pool_parallel.c's helpers */
 } Reader;
 
 /* The message of a failed job, in *r->errmsg (NULL if out of memory). */
@@ -118,7 +117,7 @@ static int reader_start(Reader *r) {
   size_t rows = BATCH_BYTES / (r->pp.dim * sizeof(float));
   if (rows > BATCH_MAX_ROWS) rows = BATCH_MAX_ROWS;
   row_pipeline_start(&r->pipe, &r->spec, rows ? rows : 1,
-                     sqlite3_threadsafe() != 0 && !r->parallel);
+                     sqlite3_threadsafe() != 0);
   return r->pipe ? SQLITE_OK : SQLITE_NOMEM;
 }
 
@@ -440,9 +439,10 @@ void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
  * looking for an interrupt as the core does. */
 static int reader_parallel(Reader *rd, ParallelRead *par) {
   SqlCell cells[PARALLEL_CELLS];
-  /* Work units of a row: its worker job's multiply-adds (run on this
-   * thread: reader_start), and at least a check every 2,048 rows, so that
-   * a progress handler runs about as it does while the aggregate reads. */
+  /* Work units of a row: about its worker job's multiply-adds (the row
+   * worker may be behind: reader_drain waits for it), and at least a check
+   * every 2,048 rows, so that a progress handler runs about as it does
+   * while the aggregate reads. */
   const PoolQuery *q = rd->q;
   uint64_t row_units = (uint64_t)(q->dim ? q->dim : 384) *
                            (2 + q->score_k + (q->n_tops ? q->tops[0].n_cat : 0)) +
@@ -503,7 +503,6 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
   int ran = rc == SQLITE_OK;
   if (ran && aggregate != NULL) rc = parallel_read_start(db, q->pool, st, q->behavior_mask, &par);
   if (par != NULL) {
-    rd->parallel = 1;
     rc = reader_parallel(rd, par);
     parallel_read_free(par);
     sqlite3_finalize(st);
