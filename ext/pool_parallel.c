@@ -401,14 +401,30 @@ static int open_helper(sqlite3 *db, Helper *h, const char *file,
 
 /* 1 when every range form of select_sql reads db's rows by search on
  * key, not by scanning (checked on the caller's connection, so that its
- * authorizer sees the statements too). */
-static int ranges_searched(sqlite3 *db, const char *select_sql, const char *key) {
+ * authorizer sees the statements too); prog[f] is then form f's program
+ * on db, for same_programs. */
+static int ranges_searched(sqlite3 *db, const char *select_sql, const char *key,
+                           char *prog[RANGE_FORMS]) {
   int ok = 1;
   for (int f = 0; ok && f < RANGE_FORMS; f++) {
     sqlite3_stmt *st = NULL;
     ok = relation_prepare_range(db, select_sql, key, (RangeForm)f, &st) == SQLITE_OK &&
-         relation_plan_is_search(db, st, 0) == 1;
+         relation_plan_is_search(db, st, 0) == 1 &&
+         (prog[f] = relation_explain(db, sqlite3_sql(st), 0)) != NULL;
     sqlite3_finalize(st);
+  }
+  return ok;
+}
+
+/* 1 when helper h compiles its range statements to the programs the
+ * caller's connection does (prog): the same schema, functions by the same
+ * names, no authorizer that hides a column from the caller. */
+static int same_programs(Helper *h, char *prog[RANGE_FORMS]) {
+  int ok = 1;
+  for (int f = 0; ok && f < RANGE_FORMS; f++) {
+    char *mine = relation_explain(h->db, sqlite3_sql(h->form[f]), 0);
+    ok = mine != NULL && strcmp(mine, prog[f]) == 0;
+    sqlite3_free(mine);
   }
   return ok;
 }
@@ -455,11 +471,17 @@ int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
   const char *key = info.is_view ? "\"id\"" : "rowid";
   const char *select_sql = sqlite3_sql(serial);
   int64_t lo, hi;
-  if (select_sql == NULL || !key_bound(db, rel, key, 0, &lo) ||
-      !key_bound(db, rel, key, 1, &hi) || !ranges_searched(db, select_sql, key))
+  char *prog[RANGE_FORMS] = {NULL};
+  ParallelRead *p = NULL;
+  /* The helpers give the rows in key order: the serial read's must be it. */
+  if (select_sql != NULL && relation_reads_in_key_order(db, serial, rel, key) &&
+      key_bound(db, rel, key, 0, &lo) && key_bound(db, rel, key, 1, &hi) &&
+      ranges_searched(db, select_sql, key, prog))
+    p = ss_malloc(sizeof *p);
+  if (p == NULL) {
+    for (int f = 0; f < RANGE_FORMS; f++) sqlite3_free(prog[f]);
     return SQLITE_OK;
-  ParallelRead *p = ss_malloc(sizeof *p);
-  if (p == NULL) return SQLITE_OK;
+  }
   memset(p, 0, sizeof *p);
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->ready, NULL);
@@ -472,8 +494,10 @@ int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
   for (int i = 0; ok && i < n; i++) {
     p->h[i].pr = p;
     p->n_helpers++;
-    ok = open_helper(db, &p->h[i], file, vfs, select_sql, key);
+    ok = open_helper(db, &p->h[i], file, vfs, select_sql, key) &&
+         (i > 0 || same_programs(&p->h[0], prog));
   }
+  for (int f = 0; f < RANGE_FORMS; f++) sqlite3_free(prog[f]);
   /* The helpers opened the file by its name: it must still be the
    * caller's file (not renamed, deleted or replaced since it was opened). */
   int moved = 1;

@@ -435,9 +435,9 @@ void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
 
 /* Reads the pool's rows from the helpers of a parallel read (pool_parallel.h)
- * into rd, in the order the serial read would take them when the key
- * order is the relation's (a rowid table, the canonical view), and
- * looking for an interrupt as the core does. */
+ * into rd, in the order the serial read would take them (the key order,
+ * which parallel_read_start checks is the serial plan's), and looking for
+ * an interrupt as the core does. */
 static int reader_parallel(Reader *rd, ParallelRead *par) {
   SqlCell cells[PARALLEL_CELLS];
   /* Work units of a row: its worker job's multiply-adds (run on this
