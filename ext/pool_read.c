@@ -390,7 +390,6 @@ static int reader_row(Reader *r, const SqlCell *v) {
   return reader_embedding(r, &v[3], e, cat, first);
 }
 
-
 /* The pointer type that carries the Reader into the aggregate below: SQL
  * cannot make a value of it, so only pool_read can call the aggregate. */
 #define READER_POINTER "safety_sample_pool_reader"
@@ -454,7 +453,8 @@ static int reader_parallel(Reader *rd, ParallelRead *par) {
       if ((rc = reader_row(rd, cells)) != SQLITE_OK) return rc;
       if (!core_tick(row_units)) continue;
     } else if (rc == PARALLEL_PENDING) {
-      if (!core_tick(CORE_STOP_EVERY)) continue;
+      /* 20 ms of helpers' work: 64 polls (21,000 steps) for the handler */
+      if (!core_tick(64 * CORE_STOP_EVERY)) continue;
     } else if (rc == SQLITE_DONE) {
       return reader_drain(rd);
     }

@@ -13,7 +13,9 @@ id from a view's LEFT JOIN).  And the cases that must stay on one
 connection: a view over an indexed table whose rows are in reverse id order
 (the first bad row in that order is the error), PRAGMA
 reverse_unordered_selects, an authorizer that hides a column, a shared
-cache's uncommitted rows read with read_uncommitted, a temporary object, an open write transaction (whose rows the
+cache's uncommitted rows read with read_uncommitted, a view that calls a
+function the caller redefined (or like() under PRAGMA case_sensitive_like),
+a temporary object, an open write transaction (whose rows the
 selection must see), a file renamed away or replaced by another.
 """
 
@@ -211,6 +213,23 @@ def hide_category(c):
 got = both_ways("an authorizer that hides the category", p, [sql], parallel=False, setup=hide_category)
 check("an authorizer that hides the category: no categories", True,
       all(row[1] is None for row in got["delete", sql]))
+# A view that calls a function, here one the caller defines under a
+# built-in's name, or like() changed by PRAGMA case_sensitive_like.
+c = connect(p)
+c.executescript("CREATE TABLE keyed(id INTEGER PRIMARY KEY, category TEXT, behavior TEXT, embedding BLOB);"
+                "INSERT INTO keyed SELECT id, CASE WHEN id % 2 THEN upper(category) ELSE category END,"
+                " behavior, embedding FROM pool WHERE rowid IN (SELECT min(rowid) FROM pool GROUP BY id);"
+                "CREATE VIEW upper_pool AS SELECT id, upper(category) AS category, behavior, embedding FROM keyed;"
+                "CREATE VIEW like_pool AS SELECT * FROM keyed WHERE category LIKE 'c%';")
+c.close()
+usql = calls_for("upper_pool")[0]
+got = both_ways("a redefined upper()", p, [usql], parallel=False,
+                setup=lambda c: c.create_function("upper", 1, lambda v: "same"))
+check("a redefined upper(): the caller's upper()", True,
+      all(row[1] == "same" for row in got["delete", usql]))
+lsql = "SELECT count(*) FROM safety_sample('pss', 0.9, '{\"pool\": \"like_pool\", \"task\": \"task\", \"allow_short\": true}')"
+got = both_ways("PRAGMA case_sensitive_like", p, [lsql], parallel=False,
+                setup=lambda c: c.execute("PRAGMA case_sensitive_like = 1"))
 uri = "file:%s?cache=shared" % p
 writer = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
 reader = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
