@@ -405,14 +405,86 @@ static int open_helper(sqlite3 *db, Helper *h, const char *file,
 
 /* 1 when every range form of select_sql reads db's rows by search on
  * key, not by scanning (checked on the caller's connection, so that its
- * authorizer sees the statements too). */
-static int ranges_searched(sqlite3 *db, const char *select_sql, const char *key) {
+ * authorizer sees the statements too); prog[f] is then form f's program
+ * on db, for same_programs. */
+static int ranges_searched(sqlite3 *db, const char *select_sql, const char *key,
+                           char *prog[RANGE_FORMS]) {
   int ok = 1;
   for (int f = 0; ok && f < RANGE_FORMS; f++) {
     sqlite3_stmt *st = NULL;
     ok = relation_prepare_range(db, select_sql, key, (RangeForm)f, &st) == SQLITE_OK &&
-         relation_plan_is_search(db, st, 0) == 1;
+         relation_plan_is_search(db, st, 0) == 1 &&
+         (prog[f] = relation_explain(db, sqlite3_sql(st), 0)) != NULL;
     sqlite3_finalize(st);
+  }
+  return ok;
+}
+
+/* 1 when p4, an instruction's P4 as EXPLAIN shows it, names no collation
+ * but BINARY: a collating sequence "NAME-8" (or -16LE, -16BE), or an
+ * index's key "k(N,a,b,...)" whose columns' collations are "" or "B". */
+static int binary_only(const char *p4) {
+  if (strncmp(p4, "k(", 2) == 0) {
+    for (const char *c = strchr(p4, ','); c != NULL; c = strchr(c + 1, ',')) {
+      const char *name = c + 1;
+      if (*name == '-') name++;
+      if (strncmp(name, "N.", 2) == 0) name += 2;
+      size_t n = strcspn(name, ",)");
+      if (n != 0 && !(n == 1 && name[0] == 'B')) return 0;
+    }
+    return 1;
+  }
+  const char *dash = strrchr(p4, '-');
+  if (dash == NULL || !(strcmp(dash, "-8") == 0 || strcmp(dash, "-16LE") == 0 ||
+                        strcmp(dash, "-16BE") == 0))
+    return 1;
+  return (size_t)(dash - p4) == 6 && strncmp(p4, "BINARY", 6) == 0;
+}
+
+/* 1 when the program prog (relation_explain's text) calls no SQL function
+ * but the read's aggregate and compares with BINARY only: the caller's
+ * connection may define a function or collation under a built-in's name
+ * (or PRAGMA case_sensitive_like redefines like()), and a helper would call
+ * the built-in.  Conservative: a string that looks like a collation also
+ * counts. */
+static int builtins_only(const char *prog) {
+  for (const char *row = prog; *row != '\0';) {
+    const char *end = strchr(row, '\n');
+    size_t len = end ? (size_t)(end - row) : strlen(row);
+    char line[512];
+    int ok = len < sizeof line;
+    if (ok) {
+      memcpy(line, row, len);
+      line[len] = '\0';
+      char *col[8] = {NULL};
+      char *at = line;
+      for (int c = 0; c < 8 && at != NULL; c++) {
+        col[c] = at;
+        if ((at = strchr(at, '\x1f')) != NULL) *at++ = '\0';
+      }
+      const char *op = col[1] ? col[1] : "", *p4 = col[5] ? col[5] : "";
+      if (strncmp(op, "Function", 8) == 0 || strncmp(op, "PureFunc", 8) == 0 ||
+          (strncmp(op, "Agg", 3) == 0 && strncmp(p4, READ_POOL_FN "(", strlen(READ_POOL_FN) + 1) != 0))
+        ok = 0;
+      else if (strcmp(op, "String8") != 0)
+        ok = binary_only(p4);
+    }
+    if (!ok) return 0;
+    row += len + (end != NULL);
+  }
+  return 1;
+}
+
+/* 1 when helper h compiles its range statements to the programs the
+ * caller's connection does (prog): the same schema, no authorizer that
+ * hides a column from the caller; and programs that call no function and
+ * compare with BINARY only (builtins_only). */
+static int same_programs(Helper *h, char *prog[RANGE_FORMS]) {
+  int ok = 1;
+  for (int f = 0; ok && f < RANGE_FORMS; f++) {
+    char *mine = relation_explain(h->db, sqlite3_sql(h->form[f]), 0);
+    ok = mine != NULL && strcmp(mine, prog[f]) == 0 && builtins_only(mine);
+    sqlite3_free(mine);
   }
   return ok;
 }
@@ -497,11 +569,17 @@ int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
   const char *key = info.is_view ? "\"id\"" : "rowid";
   const char *select_sql = sqlite3_sql(serial);
   int64_t lo, hi;
-  if (select_sql == NULL || !key_bound(db, rel, key, 0, &lo) ||
-      !key_bound(db, rel, key, 1, &hi) || !ranges_searched(db, select_sql, key))
+  char *prog[RANGE_FORMS] = {NULL};
+  ParallelRead *p = NULL;
+  /* The helpers give the rows in key order: the serial read's must be it. */
+  if (select_sql != NULL && relation_reads_in_key_order(db, serial, rel, key) &&
+      key_bound(db, rel, key, 0, &lo) && key_bound(db, rel, key, 1, &hi) &&
+      ranges_searched(db, select_sql, key, prog))
+    p = ss_malloc(sizeof *p);
+  if (p == NULL) {
+    for (int f = 0; f < RANGE_FORMS; f++) sqlite3_free(prog[f]);
     return SQLITE_OK;
-  ParallelRead *p = ss_malloc(sizeof *p);
-  if (p == NULL) return SQLITE_OK;
+  }
   memset(p, 0, sizeof *p);
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->ready, NULL);
@@ -515,9 +593,11 @@ int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
   for (int i = 0; ok && i < n; i++) {
     p->h[i].pr = p;
     p->n_helpers++;
-    ok = open_helper(db, &p->h[i], name, vfs, select_sql, key);
+    ok = open_helper(db, &p->h[i], name, vfs, select_sql, key) &&
+         (i > 0 || same_programs(&p->h[0], prog));
   }
   sqlite3_free(name);
+  for (int f = 0; f < RANGE_FORMS; f++) sqlite3_free(prog[f]);
   /* The helpers opened the file by its name: it must still be the
    * caller's file (not renamed, deleted or replaced since it was opened). */
   int moved = 1;

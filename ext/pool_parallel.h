@@ -7,7 +7,8 @@
  * connection, and the caller takes the rows back one by one, in the order
  * of the key, as cells (sql_cell.h).  Anything that cannot be proved safe
  * or fast (WAL, temporary objects, a relation of another schema, a plan
- * that scans, a helper that cannot start) leaves the read to the caller's
+ * that scans, a serial read not in key order, a helper that compiles the
+ * read differently or cannot start) leaves the read to the caller's
  * own statement, which gives the same rows.
  */
 #ifndef SAFETY_POOL_PARALLEL_H

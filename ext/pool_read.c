@@ -389,7 +389,6 @@ static int reader_row(Reader *r, const SqlCell *v) {
   return reader_embedding(r, &v[3], e, cat, first);
 }
 
-
 /* The pointer type that carries the Reader into the aggregate below: SQL
  * cannot make a value of it, so only pool_read can call the aggregate. */
 #define READER_POINTER "safety_sample_pool_reader"
@@ -434,9 +433,9 @@ void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
 
 /* Reads the pool's rows from the helpers of a parallel read (pool_parallel.h)
- * into rd, in the order the serial read would take them when the key
- * order is the relation's (a rowid table, the canonical view), and
- * looking for an interrupt as the core does. */
+ * into rd, in the order the serial read would take them (the key order,
+ * which parallel_read_start checks is the serial plan's), and looking for
+ * an interrupt as the core does. */
 static int reader_parallel(Reader *rd, ParallelRead *par) {
   SqlCell cells[PARALLEL_CELLS];
   /* Work units of a row: about its worker job's multiply-adds (the row
@@ -454,7 +453,8 @@ static int reader_parallel(Reader *rd, ParallelRead *par) {
       if ((rc = reader_row(rd, cells)) != SQLITE_OK) return rc;
       if (!core_tick(row_units)) continue;
     } else if (rc == PARALLEL_PENDING) {
-      if (!core_tick(CORE_STOP_EVERY)) continue;
+      /* 20 ms of helpers' work: 64 polls (21,000 steps) for the handler */
+      if (!core_tick(64 * CORE_STOP_EVERY)) continue;
     } else if (rc == SQLITE_DONE) {
       return reader_drain(rd);
     }

@@ -320,7 +320,9 @@ int relation_parallel_info(sqlite3 *db, const char *rel, RelationInfo *info) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(
       db,
-      "SELECT (SELECT count(*) FROM temp.sqlite_schema), "
+      "SELECT (SELECT count(*) FROM temp.sqlite_schema) + "
+      "(SELECT * FROM pragma_reverse_unordered_selects) + "
+      "(SELECT * FROM pragma_read_uncommitted), "
       "(SELECT type = 'view' OR (type = 'table' AND NOT wr) FROM "
       "pragma_table_list WHERE schema = 'main' AND name = ?1 COLLATE NOCASE), "
       "(SELECT type = 'view' FROM pragma_table_list WHERE schema = 'main' AND "
@@ -403,4 +405,44 @@ int relation_helper_setup(sqlite3 *db) {
   /* A helper reads its ranges once, in order: a small cache holds the
    * interior pages its searches revisit. */
   return sqlite3_exec(db, "PRAGMA cache_size = -128", NULL, NULL, NULL);
+}
+
+/* EXPLAIN (plan: EXPLAIN QUERY PLAN) of sql on db as one text: every
+ * column of every row of the program, or each step's detail of the plan.
+ * NULL when out of memory or when sql does not prepare. */
+char *relation_explain(sqlite3 *db, const char *sql, int plan) {
+  char *q = sqlite3_mprintf("EXPLAIN %s%s", plan ? "QUERY PLAN " : "", sql);
+  sqlite3_stmt *st = NULL;
+  int rc = q ? sqlite3_prepare_v2(db, q, -1, &st, NULL) : SQLITE_NOMEM;
+  sqlite3_free(q);
+  sqlite3_str *out = sqlite3_str_new(db);
+  while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    for (int c = plan ? 3 : 0; c < (plan ? 4 : sqlite3_column_count(st)); c++) {
+      const char *t = (const char *)sqlite3_column_text(st, c);
+      sqlite3_str_appendf(out, "%s\x1f", t ? t : "");
+    }
+    sqlite3_str_appendchar(out, 1, '\n');
+  }
+  if (rc == SQLITE_OK && sqlite3_reset(st) != SQLITE_OK) rc = SQLITE_ERROR;
+  sqlite3_finalize(st);
+  char *text = sqlite3_str_finish(out);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(text);
+    return NULL;
+  }
+  return text;
+}
+
+int relation_reads_in_key_order(sqlite3 *db, sqlite3_stmt *serial,
+                                const char *rel, const char *key) {
+  char *name = quoted_relation(db, rel);
+  char *ordered = name ? sqlite3_mprintf("SELECT * FROM %s ORDER BY %s", name, key) : NULL;
+  char *a = ordered ? relation_explain(db, sqlite3_sql(serial), 1) : NULL;
+  char *b = a ? relation_explain(db, ordered, 1) : NULL;
+  int same = b != NULL && strcmp(a, b) == 0 && strstr(b, "TEMP B-TREE") == NULL;
+  sqlite3_free(name);
+  sqlite3_free(ordered);
+  sqlite3_free(a);
+  sqlite3_free(b);
+  return same;
 }

@@ -77,7 +77,9 @@ int relation_prepare_snapshot(sqlite3 *db, sqlite3_stmt **out);
 /* What the parallel pool read (pool_parallel.c) needs to know of rel:
  * readable when rel is a rowid table or a view of the main database, the
  * connection has no temporary objects (none can shadow a name the
- * relation uses, since other connections cannot see them) and the main
+ * relation uses, since other connections cannot see them), neither
+ * reverses unordered selects nor reads uncommitted rows of a shared cache
+ * (PRAGMA reverse_unordered_selects, read_uncommitted), and the main
  * database is not in WAL mode (its read lock then keeps every writer out,
  * so that another connection reading while it is held sees the same
  * state). */
@@ -104,6 +106,20 @@ int relation_prepare_key_bound(sqlite3 *db, const char *rel, const char *key,
  * allow_scan), sorts nothing and materializes nothing: each range read
  * then costs about its rows; 0 if not, -1 when out of memory. */
 int relation_plan_is_search(sqlite3 *db, sqlite3_stmt *st, int allow_scan);
+
+/* EXPLAIN (plan: EXPLAIN QUERY PLAN) of sql on db as one text: every
+ * column of every row of the program, or each step's detail of the plan;
+ * sqlite3_free it.  NULL when out of memory or when sql does not prepare.
+ * Two connections that compile a statement to the same program read the
+ * same values with it (an authorizer's SQLITE_IGNORE, for one, makes a
+ * column's read a NULL). */
+char *relation_explain(sqlite3 *db, const char *sql, int plan);
+
+/* 1 when serial, a read of rel, visits the rows in the order of key (an
+ * SQL expression): its query plan is that of "SELECT * FROM rel ORDER BY
+ * key" and sorts nothing; 0 if not or out of memory. */
+int relation_reads_in_key_order(sqlite3 *db, sqlite3_stmt *serial,
+                                const char *rel, const char *key);
 
 /* The settings of a parallel read's helper connection (a small page
  * cache). */

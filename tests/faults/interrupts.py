@@ -6,8 +6,9 @@ One database (built once, about 0.5 s): 50,000 T1 examples of 384
 dimensions in 10 categories, and a reference set of 600 categories.  Each
 phase gets a call that runs for several seconds on the code before the fix:
 
-  read        pss-b over a pool view that does slow work per row (read over
-              several connections, ext/pool_parallel.c: the file is not WAL)
+  read        pss-b over a pool view that does slow work per row, a search
+              of 4,000 rows without a function call (read over several
+              connections, ext/pool_parallel.c: the file is not WAL)
   scoring     cossim-b against 600 reference categories (scored as the
               rows arrive), and cossim-b with dedup (scored after the read)
               on 5,000 examples of 4,096 dimensions against 1,500 categories
@@ -38,6 +39,9 @@ from faultlib import PY, check, connect, finish, make_pool, note, temp_dir
 BOUND = 2.0       # seconds from the request to the return
 KILL_AFTER = 8.0  # seconds after the request: the child is killed
 PROGRESS_N = 10000
+# A handler called every 100,000 steps, on the read over several connections:
+# the caller steps little SQL of its own while it waits for the helpers' rows.
+PROGRESS_N_LONG = 100000
 
 CASES = [
     ("read", "SELECT count(*) FROM safety_sample('pss-b', 100, '{\"pool\": \"slow_pool\"}')"),
@@ -100,15 +104,18 @@ def build(path):
         CREATE TABLE wide_reference(category TEXT, embedding BLOB);
         WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1500)
         INSERT INTO wide_reference SELECT 'ref' || i, safety_embed('ref ' || i || ' w' || (i % 89), 4096) FROM c;
+        CREATE TABLE slow_work(k INTEGER PRIMARY KEY, v TEXT);
+        WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 4000)
+        INSERT INTO slow_work SELECT i, 'w' FROM c;
         CREATE VIEW slow_pool AS SELECT * FROM safety_pool
-          WHERE length(randomblob(40000)) > 0;
+          WHERE NOT EXISTS (SELECT 1 FROM slow_work AS w WHERE w.k > id % 7 AND w.v = 'never');
     """)
     conn.close()
 
 
-def run_child(path, how, delay, sql):
+def run_child(path, how, delay, sql, n=PROGRESS_N):
     argv = [PY, "-c", CHILD, os.path.dirname(os.path.abspath(__file__)), path, how,
-            str(delay), sql, str(PROGRESS_N)]
+            str(delay), sql, str(n)]
     try:
         p = subprocess.run(argv, capture_output=True, text=True, timeout=delay + KILL_AFTER + 5)
     except subprocess.TimeoutExpired:
@@ -135,10 +142,13 @@ def main():
     delay = max(1.0, 3 * read)
     note("a pss-b read takes %.2f s; requests come %.2f s after the start" % (read, delay))
     for phase, sql in CASES:
-        for how in ("interrupt", "progress handler"):
-            what = "%s (%s)" % (phase, how)
+        hows = [("interrupt", PROGRESS_N), ("progress handler", PROGRESS_N)]
+        if phase == "read":  # while the caller waits for the helpers' rows
+            hows.append(("progress handler", PROGRESS_N_LONG))
+        for how, n in hows:
+            what = "%s (%s%s)" % (phase, how, ", N = %d" % n if n != PROGRESS_N else "")
             d = 0.5 if phase == "read" else delay
-            res = run_child(path, how, d, sql)
+            res = run_child(path, how, d, sql, n)
             if res is None:
                 check(what + ": returns after the request", False,
                       "still running %.0f s after it (killed)" % KILL_AFTER)

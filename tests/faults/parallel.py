@@ -5,16 +5,21 @@ is parallel (safety_debug()'s count of parallel reads must grow), and after PRAG
 must not move); the answers must be equal.  Pools: a plain table in id
 order; one with ids out of rowid order, an example's rows far apart,
 sparse and negative rowids near both ends of the 64-bit range; the
-canonical views of sql/schema.sql; a view over an indexed table; rows of
+canonical views of sql/schema.sql; rows of
 65,536 dimensions (each larger than a helper's chunk); the group,
 categories, dedup and contrast options; a sweep.  Errors from a row late
 in the read (a TEXT id, a wrong dimension, two behaviours of one id, a NULL
 id from a view's LEFT JOIN).  And the cases that must stay on one
-connection: a temporary object, an open write transaction (whose rows the
+connection: a view over an indexed table whose rows are in reverse id order
+(the first bad row in that order is the error), PRAGMA
+reverse_unordered_selects, an authorizer that hides a column, a shared
+cache's uncommitted rows read with read_uncommitted, a view that calls a
+function the caller redefined (or like() under PRAGMA case_sensitive_like),
+a temporary object, an open write transaction (whose rows the
 selection must see), a file renamed away or replaced by another,
 SAFETY_SAMPLE_READERS=1.  The sqlite3 shell reads in parallel.  A file
-opened with immutable=1 (a WAL file whose
-WAL the caller does not read) is read by helpers opened immutable too.
+opened with immutable=1 (a WAL file whose WAL the caller does not read) is
+read by helpers opened immutable too.
 """
 
 import hashlib
@@ -38,12 +43,14 @@ def answer(c, sql):
     return "%d rows, first %r, sha1 %s" % (len(rows), rows[:1], hashlib.sha1(repr(rows).encode()).hexdigest())
 
 
-def both_ways(name, path, calls, parallel=True):
+def both_ways(name, path, calls, parallel=True, setup=None):
     """Runs calls on path as it is, then in WAL mode; checks equal answers
     and that the first read the pool in parallel (when parallel, and the
     call reads embeddings: random without dedup does not) and the second
-    did not."""
+    did not.  setup(connection) runs first, when given."""
     c = connect(path)
+    if setup:
+        setup(c)
     got = {}
     for mode in ("delete", "wal"):
         c.execute("PRAGMA journal_mode = %s" % mode)
@@ -140,12 +147,21 @@ canon.append("SELECT method, budget, seed, id, rank, stage FROM safety_sweep("
              "'[\"pss-b\", \"cossim\", \"random\"]', '[10, 60]', '{\"seeds\": [0, 1]}')")
 both_ways("canonical views", p, canon)
 
-# 4. A view over a table with an index on id.
+# 4. A view over a table with an index on id, its rows in the reverse
+# order of the ids: the one-connection read takes them in that order, and
+# the first bad row it meets is the error, so the view is read on one
+# connection.
 p = new_db("view", "CREATE TABLE t(%s, note TEXT);" % POOL_COLS +
            ROWS.format(n=12000, t="t", cols=POOL_COLS, vals=EX) +
            "UPDATE t SET rowid = -rowid; CREATE INDEX t_by_id ON t(id);"
            "CREATE VIEW pool AS SELECT id, category, behavior, embedding FROM t WHERE behavior IS NOT 'T4';" + REF)
-both_ways("view over an indexed table", p, calls_for("pool"))
+both_ways("view over an indexed table", p, calls_for("pool"), parallel=False)
+c = connect(p)
+c.executescript("UPDATE t SET behavior = 'X' WHERE id = 10; UPDATE t SET behavior = 'Y' WHERE id = 11990;")
+c.close()
+got = both_ways("view in reverse id order, two bad rows", p, calls_for("pool")[:1], parallel=False)
+check("view in reverse id order, two bad rows: the first in the view's order",
+      True, "pool example 11990 has behavior 'Y'" in str(got["delete", calls_for("pool")[0]]))
 
 # 5. Rows larger than a helper's chunk (65,536 floats, 262,144 bytes and more).
 p = new_db("wide", "CREATE TABLE pool(%s);" % POOL_COLS + ROWS.format(
@@ -180,6 +196,72 @@ p = new_db("nullid", "CREATE TABLE ex(id INTEGER PRIMARY KEY, behavior TEXT);"
 sql = "SELECT count(*) FROM safety_sample('pss-b', 5, '{\"pool\": \"pool\", \"task\": \"task\"}')"
 got = both_ways("a NULL id from a view", p, [sql], parallel=False)
 check("a NULL id from a view: the message names it", True, "not an INTEGER (NULL)" in str(got["delete", sql]))
+
+# Settings of the calling connection that the helpers would not share:
+# rows in reverse order, an authorizer that hides a column (its reads are
+# NULL), rows of a shared cache's open write read uncommitted.
+p = new_db("settings", "CREATE TABLE pool(%s);" % POOL_COLS +
+           ROWS.format(n=12000, t="pool", cols=POOL_COLS, vals=EX) + REF +
+           "UPDATE pool SET behavior = 'X' WHERE id = 10; UPDATE pool SET behavior = 'Y' WHERE id = 11990;")
+sql = calls_for("pool")[0]
+got = both_ways("reverse_unordered_selects", p, [sql], parallel=False,
+                setup=lambda c: c.execute("PRAGMA reverse_unordered_selects = 1"))
+check("reverse_unordered_selects: the first bad row in that order", True,
+      "pool example 11990 has behavior 'Y'" in str(got["delete", sql]))
+c = connect(p)
+c.executescript("UPDATE pool SET behavior = 'T1' WHERE id IN (10, 11990);")
+c.close()
+
+
+def hide_category(c):
+    c.set_authorizer(lambda action, table, column, db, trigger:
+                     sqlite3.SQLITE_IGNORE if (action, table, column) == (sqlite3.SQLITE_READ, "pool", "category")
+                     else sqlite3.SQLITE_OK)
+
+
+both_ways("an authorizer that hides the category", p, [sql], parallel=False, setup=hide_category)
+c = connect(p)
+hide_category(c)
+check("an authorizer that hides the category: no categories", True,
+      all(row[1] is None for row in c.execute(sql).fetchall()))
+c.close()
+# A view that calls a function, here one the caller defines under a
+# built-in's name, or like() changed by PRAGMA case_sensitive_like.
+c = connect(p)
+c.executescript("CREATE TABLE keyed(id INTEGER PRIMARY KEY, category TEXT, behavior TEXT, embedding BLOB);"
+                "INSERT INTO keyed SELECT id, CASE WHEN id % 2 THEN upper(category) ELSE category END,"
+                " behavior, embedding FROM pool WHERE rowid IN (SELECT min(rowid) FROM pool GROUP BY id);"
+                "CREATE VIEW upper_pool AS SELECT id, upper(category) AS category, behavior, embedding FROM keyed;"
+                "CREATE VIEW like_pool AS SELECT * FROM keyed WHERE category LIKE 'c%';")
+c.close()
+usql = calls_for("upper_pool")[0]
+both_ways("a redefined upper()", p, [usql], parallel=False,
+          setup=lambda c: c.create_function("upper", 1, lambda v: "same"))
+c = connect(p)
+c.create_function("upper", 1, lambda v: "same")
+check("a redefined upper(): the caller's upper()", True,
+      all(row[1] == "same" for row in c.execute(usql).fetchall()))
+c.close()
+lsql = "SELECT count(*) FROM safety_sample('pss', 0.9, '{\"pool\": \"like_pool\", \"task\": \"task\", \"allow_short\": true}')"
+got = both_ways("PRAGMA case_sensitive_like", p, [lsql], parallel=False,
+                setup=lambda c: c.execute("PRAGMA case_sensitive_like = 1"))
+uri = "file:%s?cache=shared" % p
+writer = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+reader = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+for conn in (writer, reader):
+    conn.enable_load_extension(True)
+    conn.load_extension(EXT)
+reader.execute("PRAGMA read_uncommitted = 1")
+writer.execute("BEGIN")
+writer.execute("INSERT INTO pool VALUES (99999, 'fresh', 'T1', safety_embed('fresh one', 64))")
+before = parallel_count(reader)
+fresh = reader.execute("SELECT id FROM safety_sample('pss-b', 1, '{\"pool\": \"pool\", \"task\": \"task\", "
+                       "\"categories\": [\"fresh\"]}')").fetchall()
+check("read_uncommitted in a shared cache: the uncommitted row is selected", [(99999,)], fresh)
+check("read_uncommitted in a shared cache: read on one connection", before, parallel_count(reader))
+writer.execute("ROLLBACK")
+writer.close()
+reader.close()
 
 # 7. What must stay on one connection.
 p = os.path.join(TMP, "plain.db")
