@@ -67,6 +67,20 @@ def both_ways(name, path, calls, parallel=True, setup=None):
     return got
 
 
+def fresh_row_seen(name, writer, reader):
+    """writer inserts a row in an open transaction; reader, which can see
+    it (the same connection, or read_uncommitted in a shared cache), must
+    select it, reading on one connection."""
+    writer.execute("BEGIN")
+    writer.execute("INSERT INTO pool VALUES (99999, 'fresh', 'T1', safety_embed('fresh one', 64))")
+    before = parallel_count(reader)
+    fresh = reader.execute("SELECT id FROM safety_sample('pss-b', 1, '{\"pool\": \"pool\", \"task\": "
+                           "\"task\", \"categories\": [\"fresh\"]}')").fetchall()
+    check("%s: the new row is selected" % name, [(99999,)], fresh)
+    check("%s: read on one connection" % name, before, parallel_count(reader))
+    writer.execute("ROLLBACK")
+
+
 def new_db(name, setup):
     path = os.path.join(TMP, name + ".db")
     c = connect(path)
@@ -252,14 +266,7 @@ for conn in (writer, reader):
     conn.enable_load_extension(True)
     conn.load_extension(EXT)
 reader.execute("PRAGMA read_uncommitted = 1")
-writer.execute("BEGIN")
-writer.execute("INSERT INTO pool VALUES (99999, 'fresh', 'T1', safety_embed('fresh one', 64))")
-before = parallel_count(reader)
-fresh = reader.execute("SELECT id FROM safety_sample('pss-b', 1, '{\"pool\": \"pool\", \"task\": \"task\", "
-                       "\"categories\": [\"fresh\"]}')").fetchall()
-check("read_uncommitted in a shared cache: the uncommitted row is selected", [(99999,)], fresh)
-check("read_uncommitted in a shared cache: read on one connection", before, parallel_count(reader))
-writer.execute("ROLLBACK")
+fresh_row_seen("read_uncommitted in a shared cache", writer, reader)
 writer.close()
 reader.close()
 
@@ -273,14 +280,7 @@ before = parallel_count(c)
 check("a temporary object: the same rows", want, answer(c, sql))
 check("a temporary object: read on one connection", before, parallel_count(c))
 c.execute("DROP TABLE scratch")
-c.execute("BEGIN")
-c.execute("INSERT INTO pool VALUES (99999, 'fresh', 'T1', safety_embed('fresh one', 64))")
-before = parallel_count(c)
-fresh = c.execute("SELECT id FROM safety_sample('pss-b', 1, '{\"pool\": \"pool\", \"task\": \"task\", "
-                  "\"categories\": [\"fresh\"]}')").fetchall()
-check("an open write transaction: its own new row is selected", [(99999,)], fresh)
-check("an open write transaction: read on one connection", before, parallel_count(c))
-c.execute("ROLLBACK")
+fresh_row_seen("an open write transaction", c, c)
 os.rename(p, p + ".moved")
 before = parallel_count(c)
 check("a renamed file: the same rows", want, answer(c, sql))
