@@ -12,6 +12,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 1 when the outermost loop of a range form's plan (plan: relation_explain's
+ * text of EXPLAIN QUERY PLAN) searches on the key's bound: "(rowid<?)",
+ * "(id>? AND id<?)", "(rowid>?)".  A search on another index would read
+ * every block's rows from all of that index's. */
+static int searches_on_key(const char *plan, RangeForm form) {
+  const char *end = strchr(plan, '\n');
+  size_t len = end ? (size_t)(end - plan) : strlen(plan);
+  const char *bound = form == RANGE_FROM ? ">?" : "<?";
+  if (strncmp(plan, "SEARCH ", 7) != 0) return 0;
+  for (const char *at = plan; at + 2 <= plan + len; at++)
+    if (strncmp(at, bound, 2) == 0) return 1;
+  return 0;
+}
+
 /* 1 when every range form of select_sql reads db's rows by search on
  * key, not by scanning (checked on the caller's connection, so that its
  * authorizer sees the statements too); prog[f] is then form f's program
@@ -21,9 +35,13 @@ static int ranges_searched(sqlite3 *db, const char *select_sql, const char *key,
   int ok = 1;
   for (int f = 0; ok && f < RANGE_FORMS; f++) {
     sqlite3_stmt *st = NULL;
+    char *plan = NULL;
     ok = relation_prepare_range(db, select_sql, key, (RangeForm)f, &st) == SQLITE_OK &&
          relation_plan_is_search(db, st, 0) == 1 &&
+         (plan = relation_explain(db, sqlite3_sql(st), 1)) != NULL &&
+         searches_on_key(plan, (RangeForm)f) &&
          (prog[f] = relation_explain(db, sqlite3_sql(st), 0)) != NULL;
+    sqlite3_free(plan);
     sqlite3_finalize(st);
   }
   return ok;
