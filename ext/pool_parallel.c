@@ -79,6 +79,7 @@ typedef struct {
   pthread_cond_t room;        /* a chunk was handed back */
   Chunk chunk[RING];
   size_t head, filled;        /* the queued chunks: head, head + 1, ... */
+  Chunk *fill;                /* the chunk being filled, once taken */
   size_t block_bytes;         /* of the block being read */
 } Helper;
 
@@ -104,22 +105,26 @@ struct ParallelRead {
 
 static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-/* The chunk being filled (the one after the queued ones), waiting while
- * the ring is full; NULL when the read is stopping.  Called without mu. */
+/* The chunk being filled (the one after the queued ones): the helper's
+ * own until it is queued, so only getting a new one takes the lock, waiting
+ * while the ring is full; NULL when the read is stopping.  Called without
+ * mu. */
 static Chunk *filling_chunk(Helper *h) {
+  if (h->fill != NULL) return h->fill;
   ParallelRead *p = h->pr;
   pthread_mutex_lock(&p->mu);
   while (h->filled == RING && !p->stop) pthread_cond_wait(&h->room, &p->mu);
-  Chunk *c = p->stop ? NULL : &h->chunk[(h->head + h->filled) % RING];
+  h->fill = p->stop ? NULL : &h->chunk[(h->head + h->filled) % RING];
   pthread_mutex_unlock(&p->mu);
-  return c;
+  return h->fill;
 }
 
 /* Queues the chunk being filled (it is then the caller's to take). */
 static void queue_chunk(Helper *h, int last) {
   ParallelRead *p = h->pr;
   pthread_mutex_lock(&p->mu);
-  h->chunk[(h->head + h->filled) % RING].last = last;
+  h->fill->last = last;
+  h->fill = NULL;
   h->filled++;
   pthread_cond_signal(&p->ready);
   pthread_mutex_unlock(&p->mu);

@@ -188,10 +188,13 @@ int parallel_plan(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
     return 0;
   plan->key = info.is_view ? "\"id\"" : "rowid";
   plan->select_sql = sqlite3_sql(serial);
-  /* The helpers give the rows in key order: the serial read's must be it. */
-  if (plan->select_sql != NULL && relation_reads_in_key_order(db, serial, rel, plan->key) &&
-      key_bound(db, rel, plan->key, 0, &plan->lo) &&
+  /* A small key range first: there the helpers' start (connections,
+   * threads, these checks: about 1 ms) costs more than they save.  Then
+   * the helpers give the rows in key order: the serial read's must be it. */
+  if (plan->select_sql != NULL && key_bound(db, rel, plan->key, 0, &plan->lo) &&
       key_bound(db, rel, plan->key, 1, &plan->hi) &&
+      (uint64_t)plan->hi - (uint64_t)plan->lo >= PARALLEL_MIN_KEYS &&
+      relation_reads_in_key_order(db, serial, rel, plan->key) &&
       ranges_searched(db, plan->select_sql, plan->key, plan->prog))
     return 1;
   parallel_plan_free(plan);

@@ -11,6 +11,10 @@
 #include "relation.h"
 #include <stdint.h>
 
+/* Below this span of keys (largest - smallest) the read stays on the
+ * caller's connection. */
+#define PARALLEL_MIN_KEYS 4096
+
 /* What the helpers need, proved on the caller's connection. */
 typedef struct {
   const char *file;           /* the main database's name */

@@ -17,7 +17,8 @@ cache's uncommitted rows read with read_uncommitted, a view that calls a
 function the caller redefined (or like() under PRAGMA case_sensitive_like),
 a temporary object, an open write transaction (whose rows the
 selection must see), a file renamed away or replaced by another,
-SAFETY_SAMPLE_READERS=1.  The sqlite3 shell reads in parallel.  A file
+SAFETY_SAMPLE_READERS=1, a key range under 4,096 keys.  The sqlite3 shell
+reads in parallel.  A file
 opened with immutable=1 (a WAL file whose WAL the caller does not read) is
 read by helpers opened immutable too.
 """
@@ -179,8 +180,8 @@ check("view in reverse id order, two bad rows: the first in the view's order",
 
 # 5. Rows larger than a helper's chunk (65,536 floats, 262,144 bytes and more).
 p = new_db("wide", "CREATE TABLE pool(%s);" % POOL_COLS + ROWS.format(
-    n=40, t="pool", cols=POOL_COLS,
-    vals="i, 'c' || (i % 3), 'T1', safety_embed('wide ' || i || ' w' || (i % 5), 65536)") +
+    n=40, t="pool", cols="rowid, " + POOL_COLS,  # rowids 1,000 apart: a key range worth helpers
+    vals="i * 1000, i, 'c' || (i % 3), 'T1', safety_embed('wide ' || i || ' w' || (i % 5), 65536)") +
     "CREATE TABLE task(x); INSERT INTO task VALUES (1);")
 both_ways("rows larger than a chunk", p, [
     "SELECT id, rank FROM safety_sample('pss-b', 12, '{\"pool\": \"pool\", \"task\": \"task\"}')"])
@@ -269,6 +270,12 @@ reader.execute("PRAGMA read_uncommitted = 1")
 fresh_row_seen("read_uncommitted in a shared cache", writer, reader)
 writer.close()
 reader.close()
+
+# A key range under 4,096 keys stays on one connection (the helpers' start
+# would cost more than they save).
+p = new_db("small", "CREATE TABLE pool(%s);" % POOL_COLS +
+           ROWS.format(n=4000, t="pool", cols=POOL_COLS, vals=EX) + REF)
+both_ways("a small key range", p, calls_for("pool")[:1], parallel=False)
 
 # 7. What must stay on one connection.
 p = os.path.join(TMP, "plain.db")

@@ -18,12 +18,12 @@ INSERT INTO ref SELECT 'c' || i, safety_embed('ex w' || i || ' v' || (i % 5), 48
 CREATE TABLE task(x);
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 10000) INSERT INTO task SELECT i FROM c;
 -- A view read in id order, with slow work per row and no function call (a
--- view that calls one is read on one connection): a search through 4,000
+-- view that calls one is read on one connection): a search through 12,000
 -- rows that finds none.
 CREATE TABLE keyed(id INTEGER PRIMARY KEY, category TEXT, behavior TEXT, embedding BLOB);
 INSERT INTO keyed SELECT * FROM pool WHERE rowid <= 9000;
 CREATE TABLE slow_work(k INTEGER PRIMARY KEY, v TEXT);
-WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 4000) INSERT INTO slow_work SELECT i, 'w' FROM c;
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 12000) INSERT INTO slow_work SELECT i, 'w' FROM c;
 CREATE VIEW slow_pool AS SELECT * FROM keyed
   WHERE NOT EXISTS (SELECT 1 FROM slow_work AS w WHERE w.k > id % 7 AND w.v = 'never');
 PRAGMA journal_mode = WAL;
@@ -79,6 +79,6 @@ SELECT n - (SELECT n FROM reads_before) FROM parallel_reads;
 1
 
 #test the call after the stop
-SELECT count(*) FROM safety_sample('pss-b', 10, '{"pool": "slow_pool", "task": "task"}');
+SELECT count(*) FROM safety_sample('pss-b', 10, '{"pool": "pool", "task": "task"}');
 #expect
 10
