@@ -26,13 +26,15 @@ typedef struct ParallelRead ParallelRead;
  * Starts the parallel read of relation rel on db, whose rows the prepared
  * statement serial would read ("SELECT <aggregate>(?1, <5 columns>) FROM
  * rel", relation_prepare's): *out is the read, or NULL when it is not
- * read in parallel (then read it with serial).  Rows of a behaviour that
+ * read in parallel (then read it with serial); heavy_jobs as for
+ * parallel_read_helpers.  Rows of a behaviour that
  * behavior_mask does not admit (core/labels.h) come without their
  * embedding and group (NULL cells).  Returns SQLITE_OK; never an error,
  * since the serial read remains.
  */
 int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
-                        unsigned behavior_mask, ParallelRead **out);
+                        unsigned behavior_mask, int heavy_jobs,
+                        ParallelRead **out);
 
 /* The next row: SQLITE_ROW with cells[0..PARALLEL_CELLS) valid until the
  * next call, SQLITE_DONE after the last, a helper's error code with
@@ -45,11 +47,12 @@ int parallel_read_next(ParallelRead *p, SqlCell *cells, char **errmsg);
  * frees everything. */
 void parallel_read_free(ParallelRead *p);
 
-/* For safety_debug(): the helper connections a read would use here (as
- * many as there are cores, at most 4, fewer when the environment variable
- * SAFETY_SAMPLE_READERS says so; 0 when under 2), and how many reads were
- * made in parallel since the library loaded. */
-int parallel_read_helpers(void);
+/* The helper connections a read uses here: as many as there are cores
+ * (one fewer with heavy_jobs, the row worker's cossim lists of a sweep), at
+ * most 4, or what the environment variable SAFETY_SAMPLE_READERS says; 0
+ * when under 2.  And, for safety_debug(), how many reads were made in
+ * parallel since the library loaded. */
+int parallel_read_helpers(int heavy_jobs);
 unsigned long parallel_read_count(void);
 
 #endif

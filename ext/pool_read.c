@@ -501,7 +501,7 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
       rd->pp.ns.allowed[k] = 1;
   }
   int ran = rc == SQLITE_OK;
-  if (ran && aggregate != NULL) rc = parallel_read_start(db, q->pool, st, q->behavior_mask, &par);
+  if (ran && aggregate != NULL) rc = parallel_read_start(db, q->pool, st, q->behavior_mask, q->n_tops > 0, &par);
   if (par != NULL) {
     rc = reader_parallel(rd, par);
     parallel_read_free(par);

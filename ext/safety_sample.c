@@ -64,7 +64,7 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
       "%s\n"
       "pool reader: %s\n"
       "parallel pool reads: %d connections for a rowid table or view of a "
-      "rollback-journal file (else one; SAFETY_SAMPLE_READERS caps it); %lu "
+      "rollback-journal file (0: one; SAFETY_SAMPLE_READERS sets it); %lu "
       "so far\n"
       "cjson: %s\n"
       "compiler: %s\n"
@@ -72,7 +72,7 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
       SAFETY_VERSION, sqlite3_libversion(), SQLITE_VERSION, blas,
       sqlite3_threadsafe() ? "2 threads (SQLite's reader and a row worker)"
                            : "1 thread (SQLite is built without threads)",
-      parallel_read_helpers(), parallel_read_count(), cJSON_Version(),
+      parallel_read_helpers(0), parallel_read_count(), cJSON_Version(),
 #ifdef __clang__
       "clang " __clang_version__,
 #elif defined(__GNUC__)

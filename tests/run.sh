@@ -11,12 +11,16 @@
 # TEST_WRAPPER prefixes the unit and SQL test commands, SH_WRAPPER the shell
 # tests (make sanitize preloads the ASan runtime into them that way).
 # Shell tests get BUILD and EXT in their environment.
+# SAFETY_SAMPLE_READERS=2 (unless set): the pool read over several
+# connections (ext/pool_parallel.c), which a 2-core machine does not use by
+# default, runs wherever it applies, so that every suite exercises it.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 EXT=${EXT:-$BUILD/safety_sample}
 BIN=${TEST_BIN:-$BUILD/tests}
-export BUILD EXT
+SAFETY_SAMPLE_READERS=${SAFETY_SAMPLE_READERS:-2}
+export BUILD EXT SAFETY_SAMPLE_READERS
 passed=0
 failed=0
 

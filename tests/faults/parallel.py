@@ -17,7 +17,8 @@ cache's uncommitted rows read with read_uncommitted, a view that calls a
 function the caller redefined (or like() under PRAGMA case_sensitive_like),
 a temporary object, an open write transaction (whose rows the
 selection must see), a file renamed away or replaced by another,
-SAFETY_SAMPLE_READERS=1, a key range under 4,096 keys.  The sqlite3 shell
+SAFETY_SAMPLE_READERS=1, a key range under 4,096 keys, a sweep with cossim
+lists on 2 cores (by default).  The sqlite3 shell
 reads in parallel.  A file
 opened with immutable=1 (a WAL file whose WAL the caller does not read) is
 read by helpers opened immutable too.
@@ -304,7 +305,22 @@ c.close()
 p = os.path.join(TMP, "scattered.db")
 out = subprocess.run(["sqlite3", "-readonly", "-cmd", ".load " + EXT, p, calls_for("pool")[0],
                       "SELECT safety_debug()"], capture_output=True, text=True).stdout
-check("the sqlite3 shell: read in parallel", True, "caps it); 1 so far" in out)
+check("the sqlite3 shell: read in parallel", True, "sets it); 1 so far" in out)
+
+# The default number of helpers: one a core, one fewer for a sweep with
+# cossim lists (the row worker's core): on 2 cores such a sweep reads on
+# one connection, a single selection over two.
+cores = os.cpu_count() or 1
+del os.environ["SAFETY_SAMPLE_READERS"]
+c = connect(os.path.join(TMP, "canonical.db"))
+for what, sql, helpers in (("a selection", canon[0], cores),
+                           ("a sweep with cossim", canon[-1], cores - 1)):
+    before = parallel_count(c)
+    c.execute(sql).fetchall()
+    check("by default, %s on %d cores: read in parallel" % (what, cores), min(helpers, 4) >= 2,
+          parallel_count(c) > before)
+c.close()
+os.environ["SAFETY_SAMPLE_READERS"] = "2"
 
 # 8. A file opened with immutable=1 is read by helpers opened so too: here
 # a WAL-mode file whose WAL holds rows the database file does not (an
@@ -332,7 +348,7 @@ os.environ["SAFETY_SAMPLE_READERS"] = "1"
 before = parallel_count(c)
 check("SAFETY_SAMPLE_READERS=1: the same rows", got, answer(c, sql))
 check("SAFETY_SAMPLE_READERS=1: read on one connection", before, parallel_count(c))
-del os.environ["SAFETY_SAMPLE_READERS"]
+os.environ["SAFETY_SAMPLE_READERS"] = "2"
 c.close()
 w.close()
 

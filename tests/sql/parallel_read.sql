@@ -4,7 +4,8 @@
 -- same rows as the one-connection read of the same file in WAL mode, an
 -- error from a row late in the read, a stop in the middle of the read and
 -- the call after it.  tests/faults/parallel.py checks many more pool shapes
--- and which read ran.
+-- and which read ran.  tests/run.sh sets SAFETY_SAMPLE_READERS=2, without
+-- which a 2-core machine reads on one connection.
 #file
 #setup
 CREATE TABLE pool(id INTEGER, category TEXT, behavior TEXT, embedding BLOB);
@@ -35,7 +36,7 @@ CREATE TABLE want AS
   UNION ALL SELECT 'sss-b contrast', group_concat(id || ':' || stage, ',')
     FROM safety_sample('sss-b', 0.05, '{"pool": "pool", "task": "task", "contrast": 0.3}');
 PRAGMA journal_mode = DELETE;
-CREATE VIEW parallel_reads AS SELECT CAST(substr(d, instr(d, 'caps it); ') + 10) AS INTEGER) AS n
+CREATE VIEW parallel_reads AS SELECT CAST(substr(d, instr(d, 'sets it); ') + 10) AS INTEGER) AS n
   FROM (SELECT safety_debug() AS d);
 CREATE TABLE reads_before AS SELECT n FROM parallel_reads;
 
