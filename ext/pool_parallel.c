@@ -374,10 +374,11 @@ void parallel_read_free(ParallelRead *p) {
 
 int parallel_read_helpers(int heavy_jobs) {
   if (!sqlite3_threadsafe()) return 0;
-  /* A helper a core; with heavy row jobs (a sweep's cossim lists) one core
-   * is left to the row worker, which then bounds the read: measured on two
-   * cores, two helpers made such a sweep 15 % slower, and a single
-   * selection over the canonical views 20 % faster. */
+  /* A helper a core; with heavy row jobs (a sweep's cossim lists, or a
+   * table's read, cheap next to them) one core is left to the row worker,
+   * which then bounds the read.  Measured on two cores with two helpers:
+   * a sweep 15 % slower, pss-b and cossim-b over a table 6-10 % slower,
+   * and over the canonical views 15-20 % faster. */
   long n = sysconf(_SC_NPROCESSORS_ONLN) - (heavy_jobs != 0);
   /* SAFETY_SAMPLE_READERS sets it (1 or 0: the caller's connection only). */
   const char *set = getenv("SAFETY_SAMPLE_READERS");
@@ -420,9 +421,16 @@ int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
                         unsigned behavior_mask, int heavy_jobs,
                         ParallelRead **out) {
   *out = NULL;
-  int n = parallel_read_helpers(heavy_jobs);
   ParallelPlan plan;
-  if (n < 2 || !parallel_plan(db, rel, serial, &plan)) return SQLITE_OK;
+  if (parallel_read_helpers(0) < 2 || !parallel_plan(db, rel, serial, &plan))
+    return SQLITE_OK;
+  /* A table's read is cheap next to the row work: there, as with heavy
+   * jobs, one core is left to the row worker and the caller. */
+  int n = parallel_read_helpers(heavy_jobs || !plan.is_view);
+  if (n < 2) {
+    parallel_plan_free(&plan);
+    return SQLITE_OK;
+  }
   ParallelRead *p = ss_malloc(sizeof *p);
   char *name = p ? parallel_helper_file(plan.file) : NULL;
   if (name == NULL) {

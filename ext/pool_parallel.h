@@ -48,9 +48,9 @@ int parallel_read_next(ParallelRead *p, SqlCell *cells, char **errmsg);
 void parallel_read_free(ParallelRead *p);
 
 /* The helper connections a read uses here: as many as there are cores
- * (one fewer with heavy_jobs, the row worker's cossim lists of a sweep), at
- * most 4, or what the environment variable SAFETY_SAMPLE_READERS says; 0
- * when under 2.  And, for safety_debug(), how many reads were made in
+ * (one fewer with heavy_jobs: the row worker's cossim lists of a sweep, or
+ * a table's read, cheap next to the row work), at most 4, or what the
+ * environment variable SAFETY_SAMPLE_READERS says; 0 when under 2.  And, for safety_debug(), how many reads were made in
  * parallel since the library loaded. */
 int parallel_read_helpers(int heavy_jobs);
 unsigned long parallel_read_count(void);

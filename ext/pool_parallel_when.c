@@ -187,6 +187,7 @@ int parallel_plan(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
       !info.readable)
     return 0;
   plan->key = info.is_view ? "\"id\"" : "rowid";
+  plan->is_view = info.is_view;
   plan->select_sql = sqlite3_sql(serial);
   /* A small key range first: there the helpers' start (connections,
    * threads, these checks: about 1 ms) costs more than they save.  Then

@@ -20,6 +20,7 @@ typedef struct {
   const char *file;           /* the main database's name */
   const char *vfs;            /* its VFS ("unix") */
   const char *key;            /* rowid, or a view's "id" */
+  int is_view;                /* the relation is a view (else a table) */
   const char *select_sql;     /* the serial read's text */
   int64_t lo, hi;             /* the smallest and largest key */
   char *prog[RANGE_FORMS];    /* the caller's program of each range form */

@@ -18,7 +18,7 @@ function the caller redefined (or like() under PRAGMA case_sensitive_like),
 a temporary object, an open write transaction (whose rows the
 selection must see), a file renamed away or replaced by another,
 SAFETY_SAMPLE_READERS=1, a key range under 4,096 keys, a sweep with cossim
-lists on 2 cores (by default).  The sqlite3 shell
+lists or a table on 2 cores (by default).  The sqlite3 shell
 reads in parallel.  A file
 opened with immutable=1 (a WAL file whose WAL the caller does not read) is
 read by helpers opened immutable too.
@@ -308,18 +308,19 @@ out = subprocess.run(["sqlite3", "-readonly", "-cmd", ".load " + EXT, p, calls_f
 check("the sqlite3 shell: read in parallel", True, "sets it); 1 so far" in out)
 
 # The default number of helpers: one a core, one fewer for a sweep with
-# cossim lists (the row worker's core): on 2 cores such a sweep reads on
-# one connection, a single selection over two.
+# cossim lists or a table (the row worker's core): on 2 cores those read
+# on one connection, a single selection over views over two.
 cores = os.cpu_count() or 1
 del os.environ["SAFETY_SAMPLE_READERS"]
-c = connect(os.path.join(TMP, "canonical.db"))
-for what, sql, helpers in (("a selection", canon[0], cores),
-                           ("a sweep with cossim", canon[-1], cores - 1)):
+for what, db, sql, helpers in (("a selection over views", "canonical.db", canon[0], cores),
+                               ("a sweep with cossim", "canonical.db", canon[-1], cores - 1),
+                               ("a selection over a table", "scattered.db", calls_for("pool")[0], cores - 1)):
+    c = connect(os.path.join(TMP, db))
     before = parallel_count(c)
     c.execute(sql).fetchall()
     check("by default, %s on %d cores: read in parallel" % (what, cores), min(helpers, 4) >= 2,
           parallel_count(c) > before)
-c.close()
+    c.close()
 os.environ["SAFETY_SAMPLE_READERS"] = "2"
 
 # 8. A file opened with immutable=1 is read by helpers opened so too: here
