@@ -85,7 +85,7 @@ wp_pair() {
 # wp_row KEY: one pair of the row KEY (ROW, ROW@plain, ROW@one: the
 # canonical views read on one connection, ROW@plain1: the plain table so).
 wp_row() {
-  local key=$1 row=${1%@*} db=$DB readers=
+  local key=$1 row=${1%@*} db=$DB readers=${SAFETY_SAMPLE_READERS:-}
   [[ $key == *@plain* ]] && db=$PLAIN_DB
   [[ $key == *@one || $key == *@plain1 ]] && readers=1
   if [ -z "$db" ] || [ ! -f "$db" ]; then WSTAT[$key]="skipped: no plain-table pool (make bench-pool)"; return; fi
