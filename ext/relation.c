@@ -382,25 +382,6 @@ int relation_prepare_key_bound(sqlite3 *db, const char *rel, const char *key,
   return rc;
 }
 
-int relation_plan_is_search(sqlite3 *db, sqlite3_stmt *st, int allow_scan) {
-  char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(st));
-  if (sql == NULL) return -1;
-  sqlite3_stmt *plan = NULL;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &plan, NULL);
-  sqlite3_free(sql);
-  int ok = rc == SQLITE_OK;
-  while (ok && (rc = sqlite3_step(plan)) == SQLITE_ROW) {
-    const char *detail = (const char *)sqlite3_column_text(plan, 3);
-    if (detail == NULL) rc = SQLITE_NOMEM;
-    if (detail == NULL || (!allow_scan && strncmp(detail, "SCAN ", 5) == 0) ||
-        strstr(detail, "TEMP B-TREE") != NULL || strstr(detail, "MATERIALIZE") != NULL)
-      ok = 0;
-  }
-  sqlite3_finalize(plan);
-  if ((rc & 0xff) == SQLITE_NOMEM) return -1;
-  return ok && rc == SQLITE_DONE;
-}
-
 int relation_helper_setup(sqlite3 *db) {
   /* A helper reads its ranges once, in order: a small cache holds the
    * interior pages its searches revisit. */

@@ -102,11 +102,6 @@ int relation_prepare_range(sqlite3 *db, const char *select_sql,
 int relation_prepare_key_bound(sqlite3 *db, const char *rel, const char *key,
                                int last, sqlite3_stmt **out);
 
-/* 1 if the query plan of st reads no table through a whole scan (unless
- * allow_scan), sorts nothing and materializes nothing: each range read
- * then costs about its rows; 0 if not, -1 when out of memory. */
-int relation_plan_is_search(sqlite3 *db, sqlite3_stmt *st, int allow_scan);
-
 /* EXPLAIN (plan: EXPLAIN QUERY PLAN) of sql on db as one text: every
  * column of every row of the program, or each step's detail of the plan;
  * sqlite3_free it.  NULL when out of memory or when sql does not prepare.
