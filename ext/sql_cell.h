@@ -56,10 +56,10 @@ static inline void sql_cell_of(sqlite3_value *v, int text_of_numbers,
   }
 }
 
-/* "an INTEGER" or "a REAL": the type of a numeric cell, as messages
- * about a value of the wrong type name it. */
-static inline const char *sql_cell_number_type(const SqlCell *c) {
-  return c->type == SQLITE_INTEGER ? "an INTEGER" : "a REAL";
+/* "an INTEGER" or "a REAL": a numeric SQL type (a cell's or a value's),
+ * as messages about a value of the wrong type name it. */
+static inline const char *sql_number_type(int type) {
+  return type == SQLITE_INTEGER ? "an INTEGER" : "a REAL";
 }
 
 #endif

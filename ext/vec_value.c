@@ -32,13 +32,9 @@ int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
     default:
       sqlite3_snprintf(VEC_ERRLEN, err,
                        "expected a float32 BLOB or JSON array text, got %s",
-                       sql_number_type(val));
+                       sql_number_type(sqlite3_value_type(val)));
       return VEC_EINVALID;
   }
-}
-
-const char *sql_number_type(sqlite3_value *v) {
-  return sqlite3_value_type(v) == SQLITE_INTEGER ? "an INTEGER" : "a REAL";
 }
 
 const char *float64_dim_hint(size_t a, size_t b) {
@@ -139,7 +135,7 @@ int embedding_dim(const SqlCell *v, const char *who, size_t *dim,
   } else {
     *errmsg = sqlite3_mprintf(
         "%s has %s embedding; store a float32 BLOB (vec_f32(...))", who,
-        sql_cell_number_type(v));
+        sql_number_type(v->type));
     return SQLITE_ERROR;
   }
   if (*dim != 0 && d != *dim) {

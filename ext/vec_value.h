@@ -19,10 +19,6 @@
 int safety_value_vector(sqlite3_value *val, float **out, size_t *dim,
                         char *err);
 
-/* "an INTEGER" or "a REAL": the type of a numeric value v, as messages
- * about a value of the wrong type name it. */
-const char *sql_number_type(sqlite3_value *v);
-
 /* "; ..." advice for a dimension mismatch where one dimension is twice
  * the other (a float64 vector stored as bytes reads as twice as many
  * float32 values), else "". */
