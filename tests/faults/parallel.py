@@ -9,7 +9,7 @@ canonical views of sql/schema.sql; rows of
 65,536 dimensions (each larger than a helper's chunk); the group,
 categories, dedup and contrast options; a sweep.  Errors from a row late
 in the read (a TEXT id, a wrong dimension, two behaviours of one id, a NULL
-id from a view's LEFT JOIN).  And the cases that must stay on one
+id from a view's LEFT JOIN, a value over the length limit in a helper).  And the cases that must stay on one
 connection: a view over an indexed table whose rows are in reverse id order
 (the first bad row in that order is the error), PRAGMA
 reverse_unordered_selects, an authorizer that hides a column, a shared
@@ -199,6 +199,18 @@ for what, sql in bad.items():
                ROWS.format(n=12000, t="pool", cols=POOL_COLS, vals=EX) + sql + REF)
     got = both_ways("error: " + what, p, calls_for("pool")[:1])
     check("error: %s: an error" % what, True, str(got["delete", calls_for("pool")[0]]).startswith("error"))
+
+# A row a helper cannot read (a category over the caller's length limit,
+# which the helpers copy): the helper's error reaches the caller after the
+# rows before it, as the one-connection read's.
+p = new_db("toobig", "CREATE TABLE pool(%s);" % POOL_COLS +
+           ROWS.format(n=12000, t="pool", cols=POOL_COLS, vals=EX) +
+           "UPDATE pool SET category = 'c' || printf('%5000s', 'x') WHERE rowid = 11900;" + REF)
+got = both_ways("a value over the length limit", p, calls_for("pool")[:1],
+                setup=lambda c: c.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 4000))
+check("a value over the length limit: the helper's message", True,
+      got["delete", calls_for("pool")[0]].startswith(
+          'error: safety_sample: reading the pool relation "pool" failed: string or blob too big'))
 
 # A view whose id may be NULL (a LEFT JOIN's missing side) is read on one
 # connection, which names the NULL id.
