@@ -63,16 +63,17 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
       "sqlite: %s (compiled against %s)\n"
       "%s\n"
       "pool reader: %s\n"
-      "parallel pool reads: %d connections for a rowid table or view of a "
-      "rollback-journal file (0: one; SAFETY_SAMPLE_READERS sets it); %lu "
-      "so far\n"
+      "parallel pool reads: %d helper connections for a view, %d for a "
+      "table or a sweep with cossim lists, of a rollback-journal file (0: "
+      "one; SAFETY_SAMPLE_READERS sets it); %lu so far\n"
       "cjson: %s\n"
       "compiler: %s\n"
       "features: %s",
       SAFETY_VERSION, sqlite3_libversion(), SQLITE_VERSION, blas,
       sqlite3_threadsafe() ? "2 threads (SQLite's reader and a row worker)"
                            : "1 thread (SQLite is built without threads)",
-      parallel_read_helpers(0), parallel_read_count(), cJSON_Version(),
+      parallel_read_helpers(0), parallel_read_helpers(1), parallel_read_count(),
+      cJSON_Version(),
 #ifdef __clang__
       "clang " __clang_version__,
 #elif defined(__GNUC__)
