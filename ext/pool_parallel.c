@@ -422,15 +422,8 @@ int parallel_read_start(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
                         ParallelRead **out) {
   *out = NULL;
   ParallelPlan plan;
-  if (parallel_read_helpers(0) < 2 || !parallel_plan(db, rel, serial, &plan))
-    return SQLITE_OK;
-  /* A table's read is cheap next to the row work: there, as with heavy
-   * jobs, one core is left to the row worker and the caller. */
-  int n = parallel_read_helpers(heavy_jobs || !plan.is_view);
-  if (n < 2) {
-    parallel_plan_free(&plan);
-    return SQLITE_OK;
-  }
+  if (!parallel_plan(db, rel, serial, heavy_jobs, &plan)) return SQLITE_OK;
+  int n = plan.helpers;
   ParallelRead *p = ss_malloc(sizeof *p);
   char *name = p ? parallel_helper_file(plan.file) : NULL;
   if (name == NULL) {

@@ -7,6 +7,8 @@
  */
 #include "pool_parallel_when.h"
 
+#include "pool_parallel.h"
+
 #include "relation.h"
 #include "sql_functions.h"
 #include <stdio.h>
@@ -199,15 +201,19 @@ char *parallel_helper_file(const char *file) {
 }
 
 int parallel_plan(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
-                  ParallelPlan *plan) {
+                  int heavy_jobs, ParallelPlan *plan) {
   memset(plan, 0, sizeof *plan);
   RelationInfo info;
+  if (parallel_read_helpers(0) < 2) return 0; /* before any statement */
   plan->file = shared_file(db, &plan->vfs);
   if (plan->file == NULL || relation_parallel_info(db, rel, &info) != SQLITE_OK ||
       !info.readable)
     return 0;
+  /* A table's read is cheap next to the row work: there, as with heavy
+   * jobs, one core is left to the row worker (parallel_read_helpers). */
+  plan->helpers = parallel_read_helpers(heavy_jobs || !info.is_view);
+  if (plan->helpers < 2) return 0;
   plan->key = info.is_view ? "\"id\"" : "rowid";
-  plan->is_view = info.is_view;
   plan->select_sql = sqlite3_sql(serial);
   /* A small key range first: there the helpers' start (connections,
    * threads, these checks: about 1 ms) costs more than they save.  Then

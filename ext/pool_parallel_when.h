@@ -20,7 +20,7 @@ typedef struct {
   const char *file;           /* the main database's name */
   const char *vfs;            /* its VFS ("unix") */
   const char *key;            /* rowid, or a view's "id" */
-  int is_view;                /* the relation is a view (else a table) */
+  int helpers;                /* helper connections to open (>= 2) */
   const char *select_sql;     /* the serial read's text */
   int64_t lo, hi;             /* the smallest and largest key */
   char *prog[RANGE_FORMS];    /* the caller's program of each range form */
@@ -28,9 +28,10 @@ typedef struct {
 
 /* 1 when relation rel, read on db by the statement serial, may be read
  * over several connections (plan filled; parallel_plan_free it), 0 when
- * not (plan empty). */
+ * not (plan empty); heavy_jobs as for parallel_read_helpers, whose count
+ * (for this relation) is checked before any plan is made. */
 int parallel_plan(sqlite3 *db, const char *rel, sqlite3_stmt *serial,
-                  ParallelPlan *plan);
+                  int heavy_jobs, ParallelPlan *plan);
 void parallel_plan_free(ParallelPlan *plan);
 
 /* 1 when the helper connection helper compiles its range statements form
