@@ -432,6 +432,13 @@ void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
 
+/* The message of a read that SQLite (or a helper's connection) failed,
+ * why being its own message: the same whichever read it was. */
+static void reader_read_failed(Reader *rd, const char *why) {
+  *rd->errmsg = sqlite3_mprintf("reading the pool relation \"%s\" failed: %s",
+                                rd->q->pool, why);
+}
+
 /* Reads the pool's rows from the helpers of a parallel read (pool_parallel.h)
  * into rd, in the order the serial read would take them (the key order,
  * which parallel_read_start checks is the serial plan's), and looking for
@@ -459,8 +466,7 @@ static int reader_parallel(Reader *rd, ParallelRead *par) {
       return reader_drain(rd);
     }
     if (rc == SQLITE_ROW || rc == PARALLEL_PENDING) rc = SQLITE_INTERRUPT;
-    *rd->errmsg = sqlite3_mprintf("reading the pool relation \"%s\" failed: %s",
-                                  rd->q->pool, msg ? msg : sqlite3_errstr(rc));
+    reader_read_failed(rd, msg ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
     return rc;
   }
@@ -528,10 +534,7 @@ static int reader_scan(sqlite3 *db, Reader *rd) {
   if (ran && rd->rc != SQLITE_OK) {
     rc = rd->rc;
   } else if (ran && rc != SQLITE_DONE) {
-    if (*rd->errmsg == NULL)
-      *rd->errmsg =
-          sqlite3_mprintf("reading the pool relation \"%s\" failed: %s",
-                          q->pool, sqlite3_errmsg(db));
+    if (*rd->errmsg == NULL) reader_read_failed(rd, sqlite3_errmsg(db));
   } else if (ran) {
     rc = reader_drain(rd);
   }
