@@ -432,8 +432,7 @@ void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 void read_pool_final(sqlite3_context *ctx) { sqlite3_result_null(ctx); }
 
-/* The message of a read that SQLite (or a helper's connection) failed,
- * why being its own message: the same whichever read it was. */
+/* The message of a failed read, serial or parallel: why is SQLite's. */
 static void reader_read_failed(Reader *rd, const char *why) {
   *rd->errmsg = sqlite3_mprintf("reading the pool relation \"%s\" failed: %s",
                                 rd->q->pool, why);
