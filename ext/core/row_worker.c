@@ -17,12 +17,33 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #if defined(__x86_64__) && defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #define ROW_STREAM_STORES 1
+#endif
+
+#ifdef ROW_STREAM_STORES
+/* 32-byte non-temporal stores, on a machine with AVX: half the
+ * instructions of the 16-byte loop for each row the reader copies. */
+__attribute__((target("avx"))) static void copy_stream_avx(float *dst, const float *f,
+                                                           size_t n) {
+  for (size_t i = 0; i < n; i += 8) _mm256_stream_ps(dst + i, _mm256_loadu_ps(f + i));
+}
+
+/* 1 when the machine has AVX (asked once; every thread gets the same
+ * answer, so the race of the first calls is harmless). */
+static int have_avx(void) {
+  static int known; /* 0 not asked yet, 1 no, 2 yes */
+  if (known == 0) known = __builtin_cpu_supports("avx") ? 2 : 1;
+  return known == 2;
+}
 #endif
 
 int row_copy_stream(float *dst, const void *src, size_t n) {
 #ifdef ROW_STREAM_STORES
+  if ((uintptr_t)dst % 32 == 0 && n % 8 == 0 && have_avx()) {
+    copy_stream_avx(dst, src, n);
+    return 1;
+  }
   if ((uintptr_t)dst % 16 == 0 && n % 4 == 0) {
     const float *f = src;
     for (size_t i = 0; i < n; i += 4) _mm_stream_ps(dst + i, _mm_loadu_ps(f + i));

@@ -90,7 +90,8 @@ void row_prefault(void *p, size_t bytes);
 
 /* Copies n floats (src of any alignment) to dst: with non-temporal
  * stores, which bypass the caches, where the machine has them (x86-64) and
- * dst is 16-byte aligned; else memcpy.  Returns 1 when it streamed.  The
+ * dst is 16-byte aligned (32-byte stores where the machine has AVX and
+ * dst is 32-byte aligned); else memcpy.  Returns 1 when it streamed.  The
  * reader fills batch rows this way (the worker, on another core, reads
  * them next: no cache line moves back and forth) and the worker fills
  * arena rows (read again only after the whole pool).  Stores become
