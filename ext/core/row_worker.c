@@ -99,7 +99,9 @@ static void offer_tops(const RowSpec *s, const RowJob *job, const float *x,
 static int run_job(const RowSpec *s, RowJob *job, const float *x,
                    int *streamed) {
   size_t dim = s->dim;
-  double aa = vec_dot(x, x, dim);
+  /* The prototype sum is added in the pass of the norm, before the
+   * checks: a row that fails them fails the read, whose sums are freed. */
+  double aa = vec_dot_self_add(x, job->sum, dim);
   if (!(isfinite(aa) && aa > 0.0)) {
     job->status = ROW_ZERO;
     for (size_t i = 0; i < dim; i++)
@@ -129,7 +131,6 @@ static int run_job(const RowSpec *s, RowJob *job, const float *x,
       return 0;
     }
   }
-  if (job->sum != NULL) prototype_sum_add(job->sum, x, dim);
   if (job->top_views != 0) offer_tops(s, job, x, norm);
   job->status = ROW_OK;
   return 1;

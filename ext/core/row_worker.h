@@ -80,7 +80,10 @@ typedef struct {
 } RowBatch;
 
 /* Does jobs 0..n-1 of b in order; stops after the first job whose status
- * is not ROW_OK.  Returns the number of jobs done. */
+ * is not ROW_OK.  Returns the number of jobs done.  A failed job stores,
+ * scores and hashes nothing, but may have added its vector to its sum
+ * (added in the pass of the norm): a failed row fails the read, which
+ * frees its sums unused. */
 size_t row_batch_run(const RowSpec *spec, RowBatch *b);
 
 /* Pre-faults the whole pages of [p, p + bytes) for writing in one system

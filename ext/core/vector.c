@@ -192,6 +192,31 @@ SS_CLONES double vec_dot(const float *a, const float *b, size_t n) {
 
 double vec_norm(const float *a, size_t n) { return sqrt(vec_dot(a, a, n)); }
 
+/* The sum in the pass of the squares: the row worker's two passes over a
+ * row become one, and the additions into y (no chain between them) run
+ * while the chain of acc waits for its adds.  Each acc lane and each y[i]
+ * sees the same operations in the same order as vec_dot and vec_axpy(y,
+ * 1.0, x) (1.0 * x is x exactly). */
+SS_CLONES double vec_dot_self_add(const float *x, double *y, size_t n) {
+  if (y == NULL) return vec_dot(x, x, n);
+  double acc[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int l = 0; l < LANES; l++) {
+      double d = (double)x[i + l];
+      acc[l] += d * d;
+      y[i + l] += d;
+    }
+  double s = 0.0;
+  for (int l = 0; l < LANES; l++) s += acc[l];
+  for (; i < n; i++) {
+    double d = (double)x[i];
+    s += d * d;
+    y[i] += d;
+  }
+  return s;
+}
+
 SS_CLONES void vec_axpy(double *y, double alpha, const float *x, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] += alpha * (double)x[i];
 }

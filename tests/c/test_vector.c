@@ -120,6 +120,23 @@ static void test_kernels(void) {
   free(y);
 }
 
+/* The row worker's fused kernel against the separate ones, bit for bit:
+ * vec_dot_self_add is vec_dot(a, a) and vec_axpy(y, 1.0, a) in one pass. */
+static void test_fused(void) {
+  static float a[777];
+  static double ya[777], yb[777];
+  unsigned long long seed = 7;
+  fill(a, 777, &seed);
+  for (size_t n = 1; n <= 777; n += 16) {
+    for (size_t i = 0; i < n; i++) ya[i] = yb[i] = (double)i - 0.25;
+    vec_axpy(ya, 1.0, a, n);
+    double aa = vec_dot_self_add(a, yb, n);
+    CHECK(memcmp(ya, yb, n * sizeof(double)) == 0 && aa == vec_dot(a, a, n) &&
+              vec_dot_self_add(a, NULL, n) == aa,
+          "vec_dot_self_add == vec_dot + vec_axpy, dim %zu", n);
+  }
+}
+
 static void test_parsers(void) {
   char err[VEC_ERRLEN];
   float *v = NULL;
@@ -196,6 +213,7 @@ static void test_json_round_trip(void) {
 
 int main(void) {
   test_kernels();
+  test_fused();
   test_parsers();
   test_json_round_trip();
   return CHECK_SUMMARY();
