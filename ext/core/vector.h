@@ -64,6 +64,11 @@ double vec_dot_self_add(const float *x, double *y, size_t n);
  * double beforehand (vec_widen). */
 void vec_dot_many_bytes(const void *x, const double *m, size_t k, size_t n,
                         double *out);
+/* vec_dot_many_bytes(x, m, k, n, out) and vec_dot_self_add(x, y, n) (its
+ * return value), bit for bit, in one pass over x where k >= 4: the row
+ * worker's norm, prototype sum and scores of a row. */
+double vec_dot_many_self(const float *x, const double *m, size_t k, size_t n,
+                         double *out, double *y);
 /* A new array (ss_free it) of the n floats of v widened to double; NULL if
  * out of memory. */
 double *vec_widen(const float *v, size_t n);
