@@ -1,9 +1,8 @@
 /*
- * pool_read.c — reading the pool relation for safety_sample (see
- * pool_read.h): each row is checked on the reading thread inside the
- * internal aggregate safety_sample_read_pool, its embedding handed to the
- * row worker (core/row_worker.h), and what is collected becomes the pool
- * (core/pool.c).
+ * pool_read.c — reading the pool relation for safety_sample (pool_read.h):
+ * each row is checked on the reading thread inside the internal aggregate
+ * safety_sample_read_pool, its embedding handed to the row worker
+ * (core/row_worker.h), and what is collected becomes the pool (core/pool.c).
  */
 #include "pool_read.h"
 
@@ -45,6 +44,7 @@ typedef struct {
   RowPipeline *pipe;
   int rc;               /* the first failed row's code (then *errmsg) */
   int lost_message;     /* a failed job's message could not be made */
+  sqlite3_value **lazy; /* the aggregate's row: cells 1, 3, 4 still to make */
 } Reader;
 
 /* The message of a failed job, in *r->errmsg (NULL if out of memory). */
@@ -308,12 +308,13 @@ static int reader_group(Reader *r, const SqlCell *v, const Entry *en,
 
 /*
  * One row of the pool: v[0..3] are the cells of its id, category, behavior
- * and embedding (v[4] the group column's; pool_row_cells makes them).
- * Checks them, records the example and its category, and hands
- * an eligible row's embedding on (reader_embedding).  SQLITE_OK, or the
+ * and embedding (v[4] the group column's; pool_row_cells makes them, or
+ * with r->lazy only the id and behaviour, the rest made here for an eligible
+ * row).  Checks them, records the example and its category, and hands an
+ * eligible row's embedding on (reader_embedding).  SQLITE_OK, or the
  * row's failure with *r->errmsg set (SQLITE_NOMEM without a message).
  */
-static int reader_row(Reader *r, const SqlCell *v) {
+static int reader_row(Reader *r, SqlCell *v) {
   const PoolQuery *q = r->q;
   Entries *es = &r->pp.es;
   Names *ns = &r->pp.ns;
@@ -359,6 +360,7 @@ static int reader_row(Reader *r, const SqlCell *v) {
   }
   /* eligibility of this row */
   if (!behavior_admits(q->behavior_mask, code)) return SQLITE_OK;
+  if (r->lazy != NULL) pool_row_cells_rest(r->lazy, v);
   size_t cat = NONE;
   if (v[1].type != SQLITE_NULL) {
     const char *c;
@@ -413,16 +415,14 @@ void read_pool_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         READ_POOL_FN, "this function is internal to safety_sample, which "
                       "reads the pool with it; select from safety_sample(...) "
                       "instead");
-    if (msg == NULL) {
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-    sqlite3_result_error(ctx, msg, -1);
+    if (msg == NULL) sqlite3_result_error_nomem(ctx);
+    else sqlite3_result_error(ctx, msg, -1);
     sqlite3_free(msg);
     return;
   }
   SqlCell cells[5];
-  pool_row_cells(argv + 1, cells);
+  pool_row_cells_head(argv + 1, cells);
+  r->lazy = argv + 1;
   int rc = reader_row(r, cells);
   if (rc != SQLITE_OK) {
     r->rc = rc;

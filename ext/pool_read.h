@@ -79,6 +79,11 @@ typedef struct {
  * it is no INTEGER (for the message), the category's and behaviour's also
  * when they are numbers (pool_values.c, as the next two). */
 void pool_row_cells(sqlite3_value **v, SqlCell *c);
+/* The same in two parts: the id and behaviour (head), which say whether
+ * the row is eligible, then the category, embedding and group (rest), which
+ * the reader looks at only for an eligible row. */
+void pool_row_cells_head(sqlite3_value **v, SqlCell *c);
+void pool_row_cells_rest(sqlite3_value **v, SqlCell *c);
 
 /* The group number of the group column's value v, interned into groups
  * by type and content (an INTEGER and a REAL of the same value are one

@@ -54,12 +54,20 @@ int pool_group_number(const SqlCell *v, Names *groups, uint32_t *out) {
   return SQLITE_OK;
 }
 
-void pool_row_cells(sqlite3_value **v, SqlCell *c) {
+void pool_row_cells_head(sqlite3_value **v, SqlCell *c) {
   sql_cell_of(v[0], sqlite3_value_type(v[0]) != SQLITE_INTEGER, &c[0]);
-  sql_cell_of(v[1], 1, &c[1]);
   sql_cell_of(v[2], 1, &c[2]);
+}
+
+void pool_row_cells_rest(sqlite3_value **v, SqlCell *c) {
+  sql_cell_of(v[1], 1, &c[1]);
   sql_cell_of(v[3], 0, &c[3]);
   sql_cell_of(v[4], 0, &c[4]);
+}
+
+void pool_row_cells(sqlite3_value **v, SqlCell *c) {
+  pool_row_cells_head(v, c);
+  pool_row_cells_rest(v, c);
 }
 
 /* "example id N" ("" without an id), printed only for a message. */

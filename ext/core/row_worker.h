@@ -80,7 +80,10 @@ typedef struct {
 } RowBatch;
 
 /* Does jobs 0..n-1 of b in order; stops after the first job whose status
- * is not ROW_OK.  Returns the number of jobs done. */
+ * is not ROW_OK.  Returns the number of jobs done.  A failed job stores,
+ * scores and hashes nothing, but may have added its vector to its sum
+ * (added in the pass of the norm): a failed row fails the read, which
+ * frees its sums unused. */
 size_t row_batch_run(const RowSpec *spec, RowBatch *b);
 
 /* Pre-faults the whole pages of [p, p + bytes) for writing in one system
@@ -90,7 +93,8 @@ void row_prefault(void *p, size_t bytes);
 
 /* Copies n floats (src of any alignment) to dst: with non-temporal
  * stores, which bypass the caches, where the machine has them (x86-64) and
- * dst is 16-byte aligned; else memcpy.  Returns 1 when it streamed.  The
+ * dst is 16-byte aligned (32-byte stores where the machine has AVX and
+ * dst is 32-byte aligned); else memcpy.  Returns 1 when it streamed.  The
  * reader fills batch rows this way (the worker, on another core, reads
  * them next: no cache line moves back and forth) and the worker fills
  * arena rows (read again only after the whole pool).  Stores become

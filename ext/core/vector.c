@@ -192,6 +192,31 @@ SS_CLONES double vec_dot(const float *a, const float *b, size_t n) {
 
 double vec_norm(const float *a, size_t n) { return sqrt(vec_dot(a, a, n)); }
 
+/* The sum in the pass of the squares: the row worker's two passes over a
+ * row become one, and the additions into y (no chain between them) run
+ * while the chain of acc waits for its adds.  Each acc lane and each y[i]
+ * sees the same operations in the same order as vec_dot and vec_axpy(y,
+ * 1.0, x) (1.0 * x is x exactly). */
+SS_CLONES double vec_dot_self_add(const float *x, double *y, size_t n) {
+  if (y == NULL) return vec_dot(x, x, n);
+  double acc[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int l = 0; l < LANES; l++) {
+      double d = (double)x[i + l];
+      acc[l] += d * d;
+      y[i + l] += d;
+    }
+  double s = 0.0;
+  for (int l = 0; l < LANES; l++) s += acc[l];
+  for (; i < n; i++) {
+    double d = (double)x[i];
+    s += d * d;
+    y[i] += d;
+  }
+  return s;
+}
+
 SS_CLONES void vec_axpy(double *y, double alpha, const float *x, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] += alpha * (double)x[i];
 }
@@ -339,28 +364,68 @@ typedef float half_f32 __attribute__((vector_size(4 * sizeof(float))));
     (out) = dot_finish(a_, x, (mc), i, n);    \
   } while (0)
 
-SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
-                                  size_t k, size_t n, double *out) {
-  const unsigned char *x = x_bytes;
-  size_t c = 0;
-  for (; c + DOT_MANY_CHUNK <= k; c += DOT_MANY_CHUNK) {
-    const double *m0 = m + c * n, *m1 = m0 + n, *m2 = m1 + n, *m3 = m2 + n;
-    half_f64 l0 = {0}, h0 = {0}, l1 = {0}, h1 = {0}, l2 = {0}, h2 = {0},
-             l3 = {0}, h3 = {0};
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES) {
-      half_f64 xl, xh;
-      WIDEN_LANES(xl, xh, x, i);
-      HALVES_MADD(l0, h0, xl, xh, m0);
-      HALVES_MADD(l1, h1, xl, xh, m1);
-      HALVES_MADD(l2, h2, xl, xh, m2);
-      HALVES_MADD(l3, h3, xl, xh, m3);
+/* out[0..3] = the dots of x with the four rows from m0 in one pass; with
+ * xx, also *xx = vec_dot(x, x) and, with y, y[i] += x[i] (the two results
+ * of vec_dot_self_add, bit for bit).  Inlined: each call is its own loop,
+ * and the calls without xx have no self lanes at all. */
+static inline __attribute__((always_inline)) void dot_chunk(
+    const unsigned char *x, const double *m0, size_t n, double *out,
+    double *xx, double *y) {
+  const double *m1 = m0 + n, *m2 = m1 + n, *m3 = m2 + n;
+  half_f64 l0 = {0}, h0 = {0}, l1 = {0}, h1 = {0}, l2 = {0}, h2 = {0},
+           l3 = {0}, h3 = {0}, ls = {0}, hs = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES) {
+    half_f64 xl, xh;
+    WIDEN_LANES(xl, xh, x, i);
+    HALVES_MADD(l0, h0, xl, xh, m0);
+    HALVES_MADD(l1, h1, xl, xh, m1);
+    HALVES_MADD(l2, h2, xl, xh, m2);
+    HALVES_MADD(l3, h3, xl, xh, m3);
+    if (xx != NULL) {
+      ls += xl * xl;
+      hs += xh * xh;
     }
-    HALVES_FINISH(out[c], l0, h0, m0);
-    HALVES_FINISH(out[c + 1], l1, h1, m1);
-    HALVES_FINISH(out[c + 2], l2, h2, m2);
-    HALVES_FINISH(out[c + 3], l3, h3, m3);
+    if (xx != NULL && y != NULL) {
+      half_f64 yl, yh;
+      memcpy(&yl, y + i, sizeof yl);
+      memcpy(&yh, y + i + 4, sizeof yh);
+      yl += xl;
+      yh += xh;
+      memcpy(y + i, &yl, sizeof yl);
+      memcpy(y + i + 4, &yh, sizeof yh);
+    }
   }
+  HALVES_FINISH(out[0], l0, h0, m0);
+  HALVES_FINISH(out[1], l1, h1, m1);
+  HALVES_FINISH(out[2], l2, h2, m2);
+  HALVES_FINISH(out[3], l3, h3, m3);
+  if (xx != NULL) { /* vec_dot_self_add's finish: the lanes, then the tail */
+    double a_[LANES], s = 0.0;
+    memcpy(a_, &ls, sizeof ls);
+    memcpy(a_ + 4, &hs, sizeof hs);
+    for (int l = 0; l < LANES; l++) s += a_[l];
+    for (; i < n; i++) {
+      double d = (double)load_f32(x, i);
+      s += d * d;
+      if (y != NULL) y[i] += d;
+    }
+    *xx = s;
+  }
+}
+
+/* vec_dot_many_bytes; with xx (and k >= DOT_MANY_CHUNK), the first chunk
+ * also makes vec_dot_self_add's results (dot_chunk). */
+static inline __attribute__((always_inline)) void dot_many(
+    const unsigned char *x, const double *m, size_t k, size_t n, double *out,
+    double *xx, double *y) {
+  size_t c = 0;
+  if (xx != NULL && k >= DOT_MANY_CHUNK) {
+    dot_chunk(x, m, n, out, xx, y);
+    c = DOT_MANY_CHUNK;
+  }
+  for (; c + DOT_MANY_CHUNK <= k; c += DOT_MANY_CHUNK)
+    dot_chunk(x, m + c * n, n, out + c, NULL, NULL);
   for (; c < k; c++) { /* the last k % DOT_MANY_CHUNK rows, one at a time */
     const double *mc = m + c * n;
     half_f64 lo = {0}, hi = {0};
@@ -372,6 +437,22 @@ SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
     }
     HALVES_FINISH(out[c], lo, hi, mc);
   }
+}
+
+SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
+                                  size_t k, size_t n, double *out) {
+  dot_many(x_bytes, m, k, n, out, NULL, NULL);
+}
+
+SS_CLONES double vec_dot_many_self(const float *x, const double *m, size_t k,
+                                   size_t n, double *out, double *y) {
+  double xx;
+  if (k < DOT_MANY_CHUNK) { /* no chunk to share the pass with */
+    dot_many((const unsigned char *)x, m, k, n, out, NULL, NULL);
+    return vec_dot_self_add(x, y, n);
+  }
+  dot_many((const unsigned char *)x, m, k, n, out, &xx, y);
+  return xx;
 }
 #undef WIDEN_LANES
 #undef HALVES_MADD
@@ -388,6 +469,12 @@ SS_CLONES void vec_dot_many_bytes(const void *x_bytes, const double *m,
       for (int l = 0; l < LANES; l++) a[l] += (double)load_f32(x, i + l) * mc[i + l];
     out[c] = dot_finish(a, x, mc, i, n);
   }
+}
+
+double vec_dot_many_self(const float *x, const double *m, size_t k, size_t n,
+                         double *out, double *y) {
+  vec_dot_many_bytes(x, m, k, n, out);
+  return vec_dot_self_add(x, y, n);
 }
 #endif
 

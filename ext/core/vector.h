@@ -55,12 +55,20 @@ int vec_looks_float64(const void *blob, size_t nbytes, float *example);
 /* Kernels (double accumulation, fixed order; see the file comment). */
 double vec_dot(const float *a, const float *b, size_t n);
 double vec_norm(const float *a, size_t n);
+/* vec_dot(x, x, n), bit for bit; with y (not NULL), also y[i] += x[i] in
+ * the same pass, bit for bit vec_axpy(y, 1.0, x, n). */
+double vec_dot_self_add(const float *x, double *y, size_t n);
 /* out[c] = vec_dot(x, m_c, n) for the k rows m_c = m + c * n, bit for
  * bit, reading x once per block (batched scoring).  x is packed float32
  * bytes (any alignment, a float array too); the rows of m are widened to
  * double beforehand (vec_widen). */
 void vec_dot_many_bytes(const void *x, const double *m, size_t k, size_t n,
                         double *out);
+/* vec_dot_many_bytes(x, m, k, n, out) and vec_dot_self_add(x, y, n) (its
+ * return value), bit for bit, in one pass over x where k >= 4: the row
+ * worker's norm, prototype sum and scores of a row. */
+double vec_dot_many_self(const float *x, const double *m, size_t k, size_t n,
+                         double *out, double *y);
 /* A new array (ss_free it) of the n floats of v widened to double; NULL if
  * out of memory. */
 double *vec_widen(const float *v, size_t n);

@@ -120,6 +120,42 @@ static void test_kernels(void) {
   free(y);
 }
 
+/* The row worker's fused kernels against the separate ones, bit for bit:
+ * vec_dot_self_add is vec_dot(a, a) and vec_axpy(y, 1.0, a) in one pass,
+ * vec_dot_many_self is vec_dot_many_bytes and vec_dot_self_add, with and
+ * without the sum, for any count of rows. */
+static void test_fused(void) {
+  static float a[777], m[19 * 777];
+  static double ya[777], yb[777], many[19], many2[19];
+  unsigned long long seed = 7;
+  fill(a, 777, &seed);
+  for (size_t i = 0; i < 19 * 777; i++) m[i] = (float)test_uniform(&seed);
+  double *mw = vec_widen(m, 19 * 777);
+  CHECK(mw != NULL, "vec_widen");
+  for (size_t n = 1; n <= 777; n += 16) {
+    for (size_t i = 0; i < n; i++) ya[i] = yb[i] = (double)i - 0.25;
+    vec_axpy(ya, 1.0, a, n);
+    double aa = vec_dot_self_add(a, yb, n);
+    CHECK(memcmp(ya, yb, n * sizeof(double)) == 0 && aa == vec_dot(a, a, n) &&
+              vec_dot_self_add(a, NULL, n) == aa,
+          "vec_dot_self_add == vec_dot + vec_axpy, dim %zu", n);
+  }
+  for (size_t n = 1; mw != NULL && n <= 777; n += 97)
+    for (size_t k = 0; k <= 19; k++)
+      for (int with_y = 0; with_y < 2; with_y++) {
+        for (size_t i = 0; i < n; i++) ya[i] = yb[i] = (double)i - 0.25;
+        vec_dot_many_bytes(a, mw, k, n, many);
+        double want = vec_dot_self_add(a, with_y ? ya : NULL, n);
+        double got = vec_dot_many_self(a, mw, k, n, many2, with_y ? yb : NULL);
+        CHECK(memcmp(&got, &want, sizeof got) == 0 &&
+                  memcmp(many, many2, k * sizeof(double)) == 0 &&
+                  memcmp(ya, yb, n * sizeof(double)) == 0,
+              "vec_dot_many_self == vec_dot_many_bytes + vec_dot_self_add, k %zu dim %zu sum %d",
+              k, n, with_y);
+      }
+  free(mw);
+}
+
 static void test_parsers(void) {
   char err[VEC_ERRLEN];
   float *v = NULL;
@@ -196,6 +232,7 @@ static void test_json_round_trip(void) {
 
 int main(void) {
   test_kernels();
+  test_fused();
   test_parsers();
   test_json_round_trip();
   return CHECK_SUMMARY();
