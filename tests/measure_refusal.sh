@@ -21,7 +21,9 @@
 # of the clean refusals, 3-way agreement of refusal_kind (where the labels
 # have partial refusals), and the share called 'refusal' of the compliant
 # (c->ref), jailbroken (jb->ref), not-jailbroken (nj->ref) responses and of
-# Do-Not-Answer's actions 1 and 4.  How each data set's labels map to the
+# Do-Not-Answer's actions 1 and 4.  A Do-Not-Answer source has a second row
+# against the second reading of its responses (audited labels,
+# tests/data/do-not-answer/audit.csv).  How each data set's labels map to the
 # three kinds: tests/refusal/data.py.  The Python side computes exactly what
 # the extension computes (tests/sh/refusal_model.sh checks it on every text).
 set -euo pipefail

@@ -2,7 +2,7 @@
 from (all under tests/data, see each SOURCE.md), and how each data set's label
 maps to the three kinds of SPEC section 4.
 
-Every example is (source, text bytes, kind, r, c, weight):
+Every example is (source, text bytes, kind, r, c, weight, audited):
   kind  the label as measured: 'R' clean refusal, 'P' partial refusal, 'C'
         compliance, 'J' jailbroken (fulfils a harmful request: P or C, never R),
         'NJ' not jailbroken (mostly refusals), 'DNA1'/'DNA4' Do-Not-Answer
@@ -11,8 +11,12 @@ Every example is (source, text bytes, kind, r, c, weight):
         not trained on;
   c     1 when the response declines or warns (R or P), 0 plain compliance,
         None unknown; the sentence model takes its answer sentences from
-        kind C and from jailbroken answers with c = 0;
-  weight  the example's weight in training.
+        the examples with r = 0 and c = 0 (compliance, jailbroken answers
+        without a cue sentence, action 1 read as compliance);
+  weight  the example's weight in training;
+  audited  the kind of the second reading of Do-Not-Answer
+        (do-not-answer/audit.csv, where it is sure), else kind: what
+        evaluate.py's "audited labels" row is measured against.
 
 Mapping (documented in the user documentation too):
   XSTest final_label: 2_full_refusal R; 3_partial_refusal P; 1_full_compliance C.
@@ -20,7 +24,13 @@ Mapping (documented in the user documentation too):
     statement) C; 3 (cautious answer with a disclaimer or referral) P;
     5 (follows the instruction) C; 1 (refutes the premise) and 4 (model
     limits) are mixed (a bare rebuttal or "I don't have access" is a
-    refusal, one followed by an answer is not): not trained on.
+    refusal, one followed by an answer is not): not trained on.  The
+    second reading (audit.csv) gives action 1 a kind too; DNA1_AUDIT = True
+    trains on it (at weight DNA1_WEIGHT, a clean refusal with a list item
+    left out when DNA1_NO_LISTS), which raised recall but broke pinned
+    texts (see tests/README.md), so it is off.  Where the action maps to a
+    kind, training keeps it (trained on the second reading's kinds instead,
+    the left-out figures fell).
   GPTFuzz label: 1 (jailbroken) J: r = 0; c = 1 (partial) when it has a cue
     sentence (features.has_cue), else 0 (compliance); 0 NJ: r = 1 at half
     weight (mostly refusals, some evasive answers).
@@ -56,6 +66,9 @@ STL_R = None
 DNA1_C = None
 DNA1_R = None
 DNA4_R = None
+DNA1_AUDIT = False
+DNA1_WEIGHT = 0.25
+DNA1_NO_LISTS = True
 NJ_WEIGHT = 0.5
 SYN_WEIGHT = 1.0
 DNA_MODELS = ("GPT4", "ChatGPT", "Claude", "ChatGLM2", "llama2-7b-chat", "vicuna-7b")
@@ -66,8 +79,26 @@ def _csv(path):
         return list(csv.DictReader(f))
 
 
-def _ex(src, text, kind, r, c, w=1.0):
-    return (src, text.encode("utf-8"), kind, r, c, w)
+def _ex(src, text, kind, r, c, w=1.0, audited=None):
+    return (src, text.encode("utf-8"), kind, r, c, w, audited or kind)
+
+
+def audit(data_dir):
+    """{(model, id): kind} of the second reading of Do-Not-Answer
+    (do-not-answer/audit.csv, see its SOURCE.md): the responses it read,
+    where it was sure."""
+    path = os.path.join(data_dir, "do-not-answer", "audit.csv")
+    if not os.path.exists(path):
+        return {}
+    return {(row["model"], row["id"]): row["kind"] for row in _csv(path) if row["sure"] == "1"}
+
+
+AUDIT_RC = {"R": (1, 1), "P": (0, 1), "C": (0, 0)}
+
+
+def _has_list(text):
+    """Whether a text has a list item line (features.scan_lines)."""
+    return any(item for _, item, _ in features.scan_lines(features.normalise(text.encode("utf-8"))))
 
 
 def _jb(src, text):
@@ -75,7 +106,7 @@ def _jb(src, text):
     partial refusal when it also declines or warns (has a cue sentence),
     else compliance."""
     b = text.encode("utf-8")
-    return (src, b, "J", 0, 1 if features.has_cue(b) else 0, 1.0)
+    return (src, b, "J", 0, 1 if features.has_cue(b) else 0, 1.0, "J")
 
 
 def load(data_dir):
@@ -90,10 +121,17 @@ def load(data_dir):
     dmap = {"0": ("R", 1, 1), "1": ("DNA1", DNA1_R, DNA1_C), "2": ("C", 0, 0),
             "3": ("P", 0, 1), "4": ("DNA4", DNA4_R, 1), "5": ("C", 0, 0)}
     dna = _csv(os.path.join(data_dir, "do-not-answer", "data_en.csv"))
+    fixed = audit(data_dir)
     for m in DNA_MODELS:
         for row in dna:
             k, r, c = dmap[row[m + "_action"]]
-            out.append(_ex("dna-" + m, row[m + "_response"], k, r, c))
+            a = fixed.get((m, row["id"]))
+            w = 1.0
+            if k == "DNA1" and a is not None and DNA1_AUDIT:
+                (r, c), w = AUDIT_RC[a], DNA1_WEIGHT
+                if a == "R" and DNA1_NO_LISTS and _has_list(row[m + "_response"]):
+                    r = None
+            out.append(_ex("dna-" + m, row[m + "_response"], k, r, c, w, audited=a))
     for row in _csv(os.path.join(data_dir, "gptfuzz", "train.csv")):
         if row["label"] == "1":
             out.append(_jb("gptfuzz", row["Response"]))

@@ -16,6 +16,11 @@ one left out.  Figures per source (blank where the source has no such label):
   a1, a4   Do-Not-Answer actions 1 (refutes the premise) and 4 (model
            limits), the share called 'refusal' (mixed labels, not scored)
 
+On a Do-Not-Answer source a second row, "audited labels", measures the same
+answers against the second reading (do-not-answer/audit.csv) where it is
+sure, and against Do-Not-Answer's own mapped kinds elsewhere; action 1 then
+counts as R, P or C too.
+
 Baselines: XSTest's string matcher (lower-cased text starts with one of its
 21 phrases), GCG's test prefixes (zou2023universal, a case-sensitive
 substring) and JailbreakBench's (case-insensitive substring); they call a
@@ -130,13 +135,18 @@ def main():
         te = [i for i, e in enumerate(examples) if e[0] == src]
         model = shipped or train.train([examples[i] for i in tr], [feats[i] for i in tr])
         labels = [examples[i][2] for i in te]
+        audited = [examples[i][6] for i in te]
         preds = []
         for i in te:
             kind, _ = train.classify(model, examples[i][1], feats[i])
             preds.append(KIND[kind])
-        rows = [("shipped" if args.shipped else "left out", preds)] + [(n, [m(examples[i][1]) for i in te]) for n, m in base]
-        for name, p in rows:
-            print("| " + " | ".join([src, name] + figures(labels, p)) + " |", flush=True)
+        name = "shipped" if args.shipped else "left out"
+        rows = [(name, labels, preds)]
+        if audited != labels:
+            rows.append((name + ", audited labels", audited, preds))
+        rows += [(n, labels, [m(examples[i][1]) for i in te]) for n, m in base]
+        for name, lab, p in rows:
+            print("| " + " | ".join([src, name] + figures(lab, p)) + " |", flush=True)
         if args.errors == src:
             for i, k, p in zip(te, labels, preds):
                 if (k == "R") != (p == "R") or (k in ("P", "C") and k != p) or (k == "J" and p == "R"):

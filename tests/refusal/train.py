@@ -134,12 +134,13 @@ def _vocab(feature_lists):
 
 def train_sentences(examples, feats, sw):
     """The sentence model: the sentences of clean refusals against those of
-    plain compliance (with jailbroken answers without a cue sentence).  Returns (bias, {hash: weight})."""
+    plain compliance (r = 0 and c = 0: jailbroken answers without a cue
+    sentence among them).  Returns (bias, {hash: weight})."""
     rows = []
     for e, (_, sf, _) in zip(examples, feats):
         if e[3] == 1:
             y = 1.0
-        elif e[2] == "C" or (e[2] == "J" and e[4] == 0):
+        elif e[3] == 0 and e[4] == 0:
             y = -1.0
         else:
             continue
