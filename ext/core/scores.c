@@ -2,8 +2,9 @@
  * scores.c — the score and sum code of the methods, each written once:
  * the prototype of a category (select_prototype), the pss member scores
  * (cosine to the category prototype, the prototype from sums added in id
- * order) and the cossim scores (score_cossim, which the row worker also
- * calls when the pool reader scores rows on arrival).  Every reduction
+ * order) and the cossim scores (score_cossim; the row worker makes the
+ * same bits in the pass of a row's norm, vec_dot_many_self, when the pool
+ * reader scores rows on arrival).  Every reduction
  * runs in a fixed order, so the same bits on every machine and thread
  * count.
  */

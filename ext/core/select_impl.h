@@ -6,8 +6,8 @@
  *   select.c        the shape (category order, quotas, the walk of the
  *                   plan, dedup, fills), random, sss and select_run_extra
  *   scores.c        the score and sum code, once: prototypes, pss member
- *                   scores, cossim scores (the row worker calls the same
- *                   score_cossim for the pool reader)
+ *                   scores, cossim scores (the row worker makes
+ *                   score_cossim's bits with vec_dot_many_self)
  *   select_score.c  the picks by score: pss, cossim and fl
  *   contrast.c      the contrast picks (select_contrast)
  */
