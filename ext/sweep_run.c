@@ -29,15 +29,6 @@
 
 #define FN "safety_sweep"
 
-/* A view's tie keys under one seed (select.h, SelectPool.tie), made once
- * for every combination on that view with that seed. */
-typedef struct {
-  const int64_t *ids; /* the view's ids (views that share them share keys) */
-  size_t n;
-  uint64_t seed;
-  uint64_t *keys;
-} SweepTies;
-
 struct SweepShared {
   size_t n_combos, n_seeds;
   sqlite3_value **with_task; /* per seed: its options with the task size
@@ -51,9 +42,6 @@ struct SweepShared {
                              before the first plan, active while a
                              combination is made, paused between them */
   Names groups;           /* the group option's values in the one read */
-  SweepTies *ties;        /* [n_ties]: tie keys shared by combinations */
-  size_t n_ties;
-  const void *ties_of;     /* the method whose combinations they serve */
 };
 
 void sweep_rows_free(SweepRows *r) { tvf_rows_free(&r->kept); }
@@ -276,42 +264,10 @@ static int read_shared(sqlite3 *db, SweepShared *sh, char **msg_out) {
   return rc;
 }
 
-/* Drops the tie keys kept (before the next method's views and scores are
- * made, so that the keys never add to their peak of memory). */
-static void drop_ties(SweepShared *sh) {
-  for (size_t j = 0; j < sh->n_ties; j++) ss_free(sh->ties[j].keys);
-  sh->n_ties = 0;
-}
-
-/* The tie keys of pool under seed: one set per seed is kept for the
- * combinations of one method (they run method by method, seed changing
- * fastest, all on one view), made by the first that needs it; NULL when
- * out of memory or all n_seeds sets are taken (the selection then makes
- * its own). */
-static const uint64_t *shared_ties(SweepShared *sh, const SelectPool *pool,
-                                   uint64_t seed) {
-  size_t cap = sh->n_seeds;
-  for (size_t j = 0; j < sh->n_ties; j++)
-    if (sh->ties[j].ids == pool->ids && sh->ties[j].n == pool->n &&
-        sh->ties[j].seed == seed)
-      return sh->ties[j].keys;
-  if (sh->ties == NULL) {
-    sh->ties = ss_malloc_array(cap, sizeof *sh->ties);
-    if (sh->ties == NULL) return NULL;
-  }
-  if (sh->n_ties == cap) return NULL;
-  uint64_t *keys = tie_keys(pool->ids, pool->n, seed);
-  if (keys != NULL)
-    sh->ties[sh->n_ties++] = (SweepTies){pool->ids, pool->n, seed, keys};
-  return keys;
-}
-
 /* One combination on the shared read. */
 static int run_shared(SweepShared *sh, size_t c, SweepRows *rows, char **msg) {
   const SampleRun *plan = &sh->plans[c];
   int cossim = plan->method->method == METHOD_COSSIM;
-  if (sh->ties_of != (const void *)plan->method) drop_ties(sh);
-  sh->ties_of = plan->method;
   SweepView *v = sweep_view_get(&sh->views, plan->opt.behavior_mask, cossim);
   if (v == NULL ||
       (plan->method->prototype_sums && !sweep_view_pss(v, sh->views.pss_k)))
@@ -320,8 +276,6 @@ static int run_shared(SweepShared *sh, size_t c, SweepRows *rows, char **msg) {
   SampleRun run = *plan; /* the plan's options and the view's pool, borrowed */
   run.pd = v->pd;
   run.embeddings = v->pd.sel.vec_ptr != NULL;
-  run.pd.sel.tie_seed = (uint64_t)plan->opt.seed;
-  run.pd.sel.tie = shared_ties(sh, &run.pd.sel, run.pd.sel.tie_seed);
   int rc = sample_run_on_pool(&run, msg);
   if (rc == SQLITE_OK) rc = tvf_rows_keep(&run, &rows->kept, 0);
   select_result_free(&run.res);
@@ -409,8 +363,6 @@ void sweep_run_free(SweepRun *sr) {
     for (size_t si = 0; sh->with_task && si < sh->n_seeds; si++)
       sqlite3_value_free(sh->with_task[si]);
     ss_free(sh->with_task);
-    drop_ties(sh);
-    ss_free(sh->ties);
     sweep_views_free(&sh->views);
     call_guard_end(&sh->guard);
     names_free(&sh->groups, 0);

@@ -29,13 +29,10 @@ __attribute__((target("avx"))) static void copy_stream_avx(float *dst, const flo
   for (size_t i = 0; i < n; i += 8) _mm256_stream_ps(dst + i, _mm256_loadu_ps(f + i));
 }
 
-/* 1 when the machine has AVX (asked once; every thread gets the same
- * answer, so the race of the first calls is harmless). */
-static int have_avx(void) {
-  static int known; /* 0 not asked yet, 1 no, 2 yes */
-  if (known == 0) known = __builtin_cpu_supports("avx") ? 2 : 1;
-  return known == 2;
-}
+/* 1 when the machine has AVX.  No cache of our own: libgcc's constructor
+ * fills the CPU model before any call, so the test is one load of its
+ * table, and nothing is written that two threads could race on. */
+static int have_avx(void) { return __builtin_cpu_supports("avx") != 0; }
 #endif
 
 int row_copy_stream(float *dst, const void *src, size_t n) {

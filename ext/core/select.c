@@ -346,13 +346,9 @@ int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
   prng_seed(&s.prng, seed);
   s.chosen = ss_malloc(pool->n ? pool->n : 1);
   s.scratch = ss_malloc_array(pool->n, sizeof(size_t));
-  if (pool->tie != NULL && pool->tie_seed == seed)
-    s.tie = pool->tie; /* computed once for many selections */
-  else
-    s.tie = s.own_tie = tie_keys(pool->ids, pool->n, seed);
+  s.tie_mixed = tie_seed(seed);
   out->rows = ss_malloc_array(n, sizeof(SelectRow));
-  if (s.chosen == NULL || s.scratch == NULL || s.tie == NULL ||
-      out->rows == NULL ||
+  if (s.chosen == NULL || s.scratch == NULL || out->rows == NULL ||
       !group_index_build(pool->group, pool->n, pool->n_groups, &s.groups))
     goto cleanup;
   memset(s.chosen, 0, pool->n ? pool->n : 1);
@@ -381,7 +377,6 @@ int select_run_extra(const SelectPool *pool, SelectMethod method, size_t n,
 cleanup:
   ss_free(s.chosen);
   ss_free(s.scratch);
-  ss_free(s.own_tie);
   group_index_free(&s.groups);
   if (rc != SELECT_OK) select_result_free(out);
   return rc;

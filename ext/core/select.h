@@ -94,11 +94,6 @@ typedef struct {
   const double *pss_score;
   const double *pss_proto_norm;
   const SelectTop *cossim_top;
-  /* Tie keys computed beforehand for many selections with one seed
-   * (safety_sweep), or NULL: tie[i] = tie_keys(ids, n, tie_seed)[i].  A
-   * selection with another seed computes its own. */
-  const uint64_t *tie;
-  uint64_t tie_seed;
   /* pss's best members of each category, made once with pss_score for
    * many selections on one pool (select_pss_top; safety_sweep), or NULL:
    * by_cat and cat_len as in SelectTop (best unused), equal scores by

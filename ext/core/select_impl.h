@@ -19,6 +19,7 @@
 #include "prng.h"
 #include "select.h"
 #include "stop.h"
+#include "tie.h"
 
 /* An example is unavailable once chosen[i] is set: */
 enum {
@@ -36,8 +37,8 @@ typedef struct {
   Prng prng;
   size_t *scratch;       /* [pool->n] example indices */
   const SelectExtra *extra; /* never NULL; zeroed = the contract */
-  const uint64_t *tie;   /* [pool->n] tie keys (tie.h) */
-  uint64_t *own_tie;     /* tie when computed here (else the pool's) */
+  uint64_t tie_mixed;    /* tie_seed(seed): each key is made when looked
+                            at (select_tie), none kept */
   GroupIndex groups;     /* the members of each group (pool->group) */
 } Selection;
 
@@ -54,8 +55,13 @@ static inline int picks_may_skip(const Selection *s) {
 /* The heap's element: score, example, tie key (select.h). */
 typedef SelectScored Scored;
 
+/* Example i's tie key under the selection's seed (tie.h). */
+static inline uint64_t select_tie(const Selection *s, size_t i) {
+  return tie_key(s->pool->ids[i], s->tie_mixed);
+}
+
 static inline Scored scored(const Selection *s, double score, size_t i) {
-  return (Scored){score, i, s->tie[i]};
+  return (Scored){score, i, select_tie(s, i)};
 }
 
 /* a ranks before b: higher score, then the smaller tie key, then smaller
@@ -83,6 +89,21 @@ static inline void heap_push(Scored *h, size_t *n, size_t cap, Scored x) {
     h[0] = x;
     scored_sift_down(h, *n, 0);
   }
+}
+
+/* 1 when a score can enter the heap h of n elements that keeps the cap
+ * best: there is room, or it is not below the worst kept.  Checked before
+ * an example's tie key is made, which is needed only then. */
+static inline int heap_admits(const Scored *h, size_t n, size_t cap,
+                              double score) {
+  return n < cap || (cap > 0 && score >= h[0].score);
+}
+
+/* Offers example i with its score to the heap (its tie key made only when
+ * the score can enter). */
+static inline void heap_offer(const Selection *s, Scored *h, size_t *n,
+                              size_t cap, double score, size_t i) {
+  if (heap_admits(h, *n, cap, score)) heap_push(h, n, cap, scored(s, score, i));
 }
 
 /* Leaves the heap's elements sorted best first. */

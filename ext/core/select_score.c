@@ -48,7 +48,7 @@ static size_t pick_pss(Selection *s, size_t c, size_t take, void *ctx,
   size_t h = 0, cap = picks_may_skip(s) ? p->n : take;
   for (size_t j = p->cat_start[c]; j < p->cat_start[c + 1]; j++)
     if (!s->chosen[p->cat_member[j]])
-      heap_push(pp->heap, &h, cap, scored(s, pp->score[j], p->cat_member[j]));
+      heap_offer(s, pp->heap, &h, cap, pp->score[j], p->cat_member[j]);
   heap_sort_best_first(pp->heap, h);
   return listed + take_best(s, pp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
@@ -121,9 +121,9 @@ static size_t take_listed(Selection *s, Scored *heap, const Scored *list,
   if (len < full)
     while (usable > 0 && list[usable - 1].score == list[len - 1].score) usable--;
   for (size_t j = 0; j < usable; j++)
-    if (!s->chosen[list[j].example])
+    if (!s->chosen[list[j].example] && heap_admits(heap, h, take, list[j].score))
       heap_push(heap, &h, take,
-                (Scored){list[j].score, j, s->tie[list[j].example]});
+                (Scored){list[j].score, j, select_tie(s, list[j].example)});
   heap_sort_best_first(heap, h);
   for (size_t r = 0; r < h && got < take; r++) {
     size_t j = heap[r].example, i = list[j].example;
@@ -157,7 +157,7 @@ static size_t pick_cossim(Selection *s, size_t c, size_t take, void *ctx,
   if (core_tick((uint64_t)p->n * 4)) return listed; /* a pass over the pool */
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
-      heap_push(cp->heap, &h, cap, scored(s, cossim_row(p, cp->scores, i)[c], i));
+      heap_offer(s, cp->heap, &h, cap, cossim_row(p, cp->scores, i)[c], i);
   heap_sort_best_first(cp->heap, h);
   return listed + take_best(s, cp->heap, h, take, (long)c, STAGE_CATEGORY);
 }
@@ -180,8 +180,8 @@ static int fill_cossim(Selection *s, CossimPick *cp) {
   if (core_tick((uint64_t)p->n * 4)) return SELECT_OK; /* the caller sees the stop */
   for (size_t i = 0; i < p->n; i++)
     if (!s->chosen[i])
-      heap_push(heap, &h, cap,
-                scored(s, cossim_row(p, scores, i)[best_category(p, scores, i)], i));
+      heap_offer(s, heap, &h, cap,
+                 cossim_row(p, scores, i)[best_category(p, scores, i)], i);
   heap_sort_best_first(heap, h);
   for (size_t j = 0, got = 0; j < h && got < take; j++)
     if (!s->chosen[heap[j].example] && admit(s, heap[j].example)) {
@@ -265,7 +265,7 @@ static size_t pick_fl(Selection *s, size_t c, size_t take, void *ctx,
   for (size_t j = 0; j < m; j++) {
     vec[j] = select_vec(p, members[j]);
     norm[j] = p->norms[members[j]];
-    key[j] = s->tie[members[j]];
+    key[j] = select_tie(s, members[j]);
     state[j] = s->chosen[members[j]] == PICK_CHOSEN ? FL_SELECTED
                : s->chosen[members[j]]           ? FL_EXCLUDED
                                                  : FL_CANDIDATE;

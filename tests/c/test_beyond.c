@@ -196,7 +196,7 @@ static void test_dedup(void) {
   double norms[3];
   for (int i = 0; i < 3; i++) norms[i] = vec_norm(vec + 2 * i, 2);
   SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL, NULL, 0,
-                  NULL, NULL, NULL, NULL, 0, NULL};
+                  NULL, NULL, NULL, NULL};
   SelectExtra x = {.dedup = 0.99};
   SelectResult r;
   size_t bad;
@@ -243,7 +243,7 @@ static void test_explicit_quotas(void) {
   double norms[6];
   for (int i = 0; i < 6; i++) norms[i] = vec_norm(vec + 2 * i, 2);
   SelectPool p = {6, ids, 2, vec, rows, norms, 2, start, members, NULL, NULL, NULL, NULL, NULL, 0,
-                  NULL, NULL, NULL, NULL, 0, NULL};
+                  NULL, NULL, NULL, NULL};
   size_t want[2] = {5, 0};
   SelectExtra xs = {.quota = SELECT_QUOTA_EXPLICIT, .quota_counts = want};
   SelectResult r;
@@ -485,7 +485,7 @@ static void test_fl_method(void) {
   }
   size_t start[3] = {0, 1, FL_MAX_MEMBERS + 2}, bad = 99;
   SelectPool big = {FL_MAX_MEMBERS + 1, ids, 1, v, rows, norms, 2, start,
-                    big_members, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL};
+                    big_members, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL};
   SelectResult r;
   int rc = select_run_extra(&big, METHOD_FL, 5, SELECT_FILL_RANDOM, 0, NULL, &r, &bad);
   CHECK(rc == SELECT_ETOO_LARGE && bad == 1,

@@ -285,7 +285,7 @@ static void test_ties_by_tie_key(void) {
   size_t rows[3] = {2, 0, 1}, start[2] = {0, 3}, members[3] = {0, 1, 2};
   double norms[3] = {1.4142135623730951, 1.4142135623730951, 1.4142135623730951};
   SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL, NULL, 0,
-                  NULL, NULL, NULL, NULL, 0, NULL};
+                  NULL, NULL, NULL, NULL};
   int orders_seen = 0;
   unsigned seen_mask = 0;
   for (unsigned long long seed = 0; seed < 8; seed++) {
@@ -327,7 +327,7 @@ static void test_group(void) {
   double norms[6] = {1, 1, 1, 1, 1, 1};
   uint32_t group[6] = {0, 0, 1, 1, GROUP_NONE, GROUP_NONE};
   SelectPool p = {6, ids, 2, vec, rows, norms, 1, start, members,
-                  NULL, NULL, NULL, NULL, group, 2, NULL, NULL, NULL, NULL, 0, NULL};
+                  NULL, NULL, NULL, NULL, group, 2, NULL, NULL, NULL, NULL};
   int nomem = 0;
   CHECK(group_count(group, 6, 2, &nomem) == 4 && !nomem, "4 groups");
   CHECK(group_count(NULL, 6, 0, &nomem) == 6, "no option: every example");

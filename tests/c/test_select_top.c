@@ -335,38 +335,6 @@ static void test_tied_lists(void) {
   CHECK(ok, "cossim with tied lists = without, %d cases", cases);
 }
 
-/* Tie keys made once (SelectPool.tie, as safety_sweep shares them per
- * seed) = each selection making its own, on a pool of exact copies so
- * that the keys decide between equal scores; a selection with another
- * seed than the keys' must make its own.  Fails when given keys are used
- * for every seed, or differ from tie_keys. */
-static void test_tie_keys_given(void) {
-  static RandomPool t;
-  static const SelectMethod ms[] = {METHOD_RANDOM, METHOD_SSS, METHOD_PSS, METHOD_COSSIM};
-  int ok = 1, cases = 0;
-  for (unsigned long long pool_seed = 31; pool_seed <= 32; pool_seed++) {
-    make_random_pool(&t, 240, 8, 5, pool_seed, 1, 5, 2);
-    make_copies(&t, 9);
-    for (uint64_t key_seed = 0; key_seed < 3; key_seed++) {
-      uint64_t *keys = tie_keys(t.p.ids, t.p.n, key_seed);
-      CHECK(keys != NULL, "tie keys");
-      SelectPool shared = t.p;
-      shared.tie = keys;
-      shared.tie_seed = key_seed;
-      for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
-        for (size_t n = 1; n <= 240; n += 47)
-          for (uint64_t seed = 0; seed < 3; seed++) {
-            SelectExtra uniform = {0};
-            SelectFill fill = ms[mi] == METHOD_COSSIM ? SELECT_FILL_SCORE : SELECT_FILL_RANDOM;
-            ok &= agree(&t.p, &shared, ms[mi], n, fill, seed, &uniform);
-            cases++;
-          }
-      ss_free(keys);
-    }
-  }
-  CHECK(ok, "selections with tie keys made once = making their own, %d cases", cases);
-}
-
 int main(void) {
   test_cossim_lists();
   test_tied_lists();
@@ -375,6 +343,5 @@ int main(void) {
   test_two_threads();
   test_sparse_fill();
   test_pss_lists();
-  test_tie_keys_given();
   return CHECK_SUMMARY();
 }
