@@ -194,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   SelectPool pool = {k.n_ex, k.ids, k.dim, k.vectors, k.vec_row, k.norms,
                      k.n_cat, k.cat_start, k.cat_member, k.ref_means,
-                     NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL};
+                     NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL};
   SelectResult res, again;
   size_t bad = (size_t)-1, bad2 = (size_t)-1;
   int rc = select_run(&pool, k.method, k.n, k.fill, k.seed, &res, &bad);
