@@ -60,10 +60,6 @@ static inline uint64_t select_tie(const Selection *s, size_t i) {
   return tie_key(s->pool->ids[i], s->tie_mixed);
 }
 
-static inline Scored scored(const Selection *s, double score, size_t i) {
-  return (Scored){score, i, select_tie(s, i)};
-}
-
 /* a ranks before b: higher score, then the smaller tie key, then smaller
  * example index (= smaller id): contract section 7, "Ties". */
 static inline int ranks_before(const Scored *a, const Scored *b) {
@@ -99,11 +95,20 @@ static inline int heap_admits(const Scored *h, size_t n, size_t cap,
   return n < cap || (cap > 0 && score >= h[0].score);
 }
 
-/* Offers example i with its score to the heap (its tie key made only when
- * the score can enter). */
+/* Offers the heap entry (score, slot) ranked by example i's tie key, made
+ * only when the score can enter.  slot is i itself, or a list position
+ * that stands for i (take_listed). */
+static inline void heap_offer_as(const Selection *s, Scored *h, size_t *n,
+                                 size_t cap, double score, size_t slot,
+                                 size_t i) {
+  if (heap_admits(h, *n, cap, score))
+    heap_push(h, n, cap, (Scored){score, slot, select_tie(s, i)});
+}
+
+/* Offers example i with its score to the heap. */
 static inline void heap_offer(const Selection *s, Scored *h, size_t *n,
                               size_t cap, double score, size_t i) {
-  if (heap_admits(h, *n, cap, score)) heap_push(h, n, cap, scored(s, score, i));
+  heap_offer_as(s, h, n, cap, score, i, i);
 }
 
 /* Leaves the heap's elements sorted best first. */

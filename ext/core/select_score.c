@@ -121,9 +121,8 @@ static size_t take_listed(Selection *s, Scored *heap, const Scored *list,
   if (len < full)
     while (usable > 0 && list[usable - 1].score == list[len - 1].score) usable--;
   for (size_t j = 0; j < usable; j++)
-    if (!s->chosen[list[j].example] && heap_admits(heap, h, take, list[j].score))
-      heap_push(heap, &h, take,
-                (Scored){list[j].score, j, select_tie(s, list[j].example)});
+    if (!s->chosen[list[j].example])
+      heap_offer_as(s, heap, &h, take, list[j].score, j, list[j].example);
   heap_sort_best_first(heap, h);
   for (size_t r = 0; r < h && got < take; r++) {
     size_t j = heap[r].example, i = list[j].example;

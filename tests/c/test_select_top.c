@@ -3,13 +3,13 @@
  * change no row: on random pools with near-duplicate vectors, every
  * selection given the precomputed data (SelectTop lists of any length,
  * from select_cossim_top or from one pass over several views with
- * select_cossim_tops; pss member scores from select_pss_scores; tie keys
- * made once per seed) returns
+ * select_cossim_tops; pss member scores from select_pss_scores) returns
  * exactly the rows of the same selection without it — for many budgets,
  * seeds, fills, quotas and dedup, and with lists shorter than the budget,
  * which run out and go on over every example.  And the faster paths give
  * the plain ones' rows: the lists made row by row during the read, two
- * threads against one, the sparse random fill, pss's own lists.
+ * threads against one, the sparse random fill, pss's own lists; and ties
+ * fall in the order of tie_keys.
  */
 #include "alloc.h"
 #include "check.h"
@@ -335,6 +335,55 @@ static void test_tied_lists(void) {
   CHECK(ok, "cossim with tied lists = without, %d cases", cases);
 }
 
+/* Ties follow the keys of tie_keys (tie.h), which a selection makes one
+ * at a time where a score can enter its heap: on pools of exact copies
+ * (every score tied nine ways), no example left out of a category's stage
+ * ranks before one it picked with the same score, by (tie key, index).
+ * Fails when the keys a selection makes differ from tie_keys, or when a
+ * score equal to the worst kept is turned away before its key is made. */
+static void test_ties_follow_tie_keys(void) {
+  static RandomPool t;
+  static const SelectMethod ms[] = {METHOD_PSS, METHOD_COSSIM};
+  const size_t distinct = 9;
+  int ok = 1, cases = 0;
+  for (unsigned long long pool_seed = 31; pool_seed <= 32; pool_seed++) {
+    make_random_pool(&t, 240, 8, 5, pool_seed, 1, 5, 2);
+    make_copies(&t, distinct);
+    const SelectPool *p = &t.p;
+    unsigned char *chosen = ss_malloc(p->n);
+    CHECK(chosen != NULL, "chosen flags");
+    for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
+      for (size_t n = 1; n <= 240; n += 47)
+        for (uint64_t seed = 0; seed < 3; seed++) {
+          uint64_t *key = tie_keys(p->ids, p->n, seed);
+          SelectResult r;
+          size_t bad = 0;
+          CHECK(key != NULL && select_run_extra(p, ms[mi], n, SELECT_FILL_RANDOM, seed,
+                                                NULL, &r, &bad) == SELECT_OK,
+                "selection with ties");
+          memset(chosen, 0, p->n);
+          for (size_t k = 0; k < r.n_rows; k++) chosen[r.rows[k].example] = 1;
+          for (size_t k = 0; k < r.n_rows; k++) {
+            const SelectRow *row = &r.rows[k];
+            if (row->stage != STAGE_CATEGORY) continue;
+            size_t i = row->example, c = (size_t)row->category;
+            for (size_t j = 0; j < p->n; j++) {
+              if (chosen[j] || j % distinct != i % distinct) continue;
+              int member = ms[mi] == METHOD_COSSIM;
+              for (size_t m = p->cat_start[c]; !member && m < p->cat_start[c + 1]; m++)
+                member = p->cat_member[m] == j;
+              if (member && (key[j] < key[i] || (key[j] == key[i] && j < i))) ok = 0;
+            }
+          }
+          select_result_free(&r);
+          ss_free(key);
+          cases++;
+        }
+    ss_free(chosen);
+  }
+  CHECK(ok, "ties picked by tie_keys' order, %d cases", cases);
+}
+
 int main(void) {
   test_cossim_lists();
   test_tied_lists();
@@ -343,5 +392,6 @@ int main(void) {
   test_two_threads();
   test_sparse_fill();
   test_pss_lists();
+  test_ties_follow_tie_keys();
   return CHECK_SUMMARY();
 }
