@@ -14,6 +14,7 @@
 #include "core/blas.h"
 
 #include <cjson/cJSON.h>
+#include <string.h>
 
 SQLITE_EXTENSION_INIT1
 
@@ -90,6 +91,31 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
   sqlite3_result_text(ctx, text, -1, sqlite3_free);
 }
 
+/* safety_sample(...) or safety_sweep(...) called as a scalar function: the
+ * user meant the table-valued function, which SQLite would otherwise
+ * report as "no such function". */
+static void fn_table_only(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  (void)argv;
+  const char *name = sqlite3_user_data(ctx);
+  safety_result_error(ctx, name,
+                      "cannot be called as a scalar function; it is a "
+                      "table-valued function: call it in FROM, as in SELECT * FROM %s(%s)",
+                      name, strcmp(name, "safety_sweep") == 0
+                                ? "'[\"pss-b\"]', '[10, 100]'"
+                                : "'pss-b', 10");
+}
+
+/* safety_report with neither 2 nor 3 arguments. */
+static void fn_report_usage(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argv;
+  safety_result_error(ctx, "safety_report",
+                      "needs a method and a budget, and optionally options "
+                      "(got %d argument%s), as in SELECT safety_report('pss-b', "
+                      "10, '{\"seed\": 1}')",
+                      argc, argc == 1 ? "" : "s");
+}
+
 /* ---- the registration table ---- */
 
 #define FLAGS_PURE SAFETY_PURE
@@ -98,7 +124,7 @@ static void fn_safety_debug(sqlite3_context *ctx, int argc,
 
 /* Every SQL function of the extension with its arguments and flags: a
  * scalar has xFunc; an aggregate xStep and xFinal; a window function also
- * xValue and xInverse.  To add a function: its entry point in its file,
+ * xValue and xInverse; each gets its name as user data.  To add a function: its entry point in its file,
  * declared in sql_functions.h, and a row here. */
 static const struct {
   const char *name;
@@ -130,6 +156,11 @@ static const struct {
     /* Reads the database: neither deterministic nor innocuous. */
     {"safety_report", 2, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
     {"safety_report", 3, SQLITE_UTF8, fn_safety_report, 0, 0, 0, 0},
+    {"safety_report", -1, FLAGS_VOLATILE, fn_report_usage, 0, 0, 0, 0},
+    /* The table-valued functions called as scalars: a message that says so
+     * (user data: the name). */
+    {"safety_sample", -1, FLAGS_VOLATILE, fn_table_only, 0, 0, 0, 0},
+    {"safety_sweep", -1, FLAGS_VOLATILE, fn_table_only, 0, 0, 0, 0},
     /* Internal: only pool_read can pass it its pointer argument. */
     {READ_POOL_FN, 6, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, read_pool_step,
      read_pool_final, 0, 0},
@@ -161,7 +192,7 @@ static int register_all(sqlite3 *db) {
                    functions[i].xInverse, NULL)
              : sqlite3_create_function_v2(
                    db, functions[i].name, functions[i].nargs,
-                   functions[i].flags, NULL, functions[i].xFunc,
+                   functions[i].flags, (void *)functions[i].name, functions[i].xFunc,
                    functions[i].xStep, functions[i].xFinal, NULL);
   for (size_t i = 0; rc == SQLITE_OK && i < COUNT(modules); i++)
     rc = sqlite3_create_module(db, modules[i].name, modules[i].module, NULL);

@@ -296,6 +296,27 @@ SELECT * FROM safety_sample;
 SELECT * FROM safety_sample('sss');
 #error safety_sample: needs a method and a budget
 
+#test called as a scalar function: says to call it in FROM
+SELECT safety_sample('pss', 2);
+#error safety_sample: cannot be called as a scalar function; it is a table-valued function: call it in FROM, as in SELECT * FROM safety_sample('pss-b', 10)
+
+#test safety_sweep called as a scalar function
+SELECT safety_sweep('["pss"]', '[2]');
+#error safety_sweep: cannot be called as a scalar function; it is a table-valued function: call it in FROM, as in SELECT * FROM safety_sweep('["pss-b"]', '[10, 100]')
+
+#test safety_report with one argument says what it needs
+SELECT safety_report('pss');
+#error safety_report: needs a method and a budget, and optionally options (got 1 argument), as in SELECT safety_report('pss-b', 10, '{"seed": 1}')
+
+#test safety_report with four arguments
+SELECT safety_report('pss', 2, '{}', 1);
+#error safety_report: needs a method and a budget, and optionally options (got 4 arguments)
+
+#test the table-valued call still works beside the scalar of the same name
+SELECT count(*) FROM safety_sample('sss', 3);
+#expect
+3
+
 #test an OR in WHERE (the planner also asks for plans without the arguments): the rows of the materialized call
 SELECT (SELECT group_concat(id || ':' || rank) FROM safety_sample('sss', 3) WHERE stage = 'fill' OR rank <= 2)
      = (WITH s AS MATERIALIZED (SELECT * FROM safety_sample('sss', 3))
