@@ -17,27 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Words for the eligibility filter in messages ("T1", "T1, T3", "every"). */
-static void describe_filter(unsigned mask, char *buf, size_t size) {
-  if (mask == 0) {
-    sqlite3_snprintf((int)size, buf, "any behaviour");
-    return;
-  }
-  buf[0] = '\0';
-  for (int t = BEHAVIOR_T1; t <= BEHAVIOR_T4; t++)
-    if (mask >> t & 1) {
-      size_t len = strlen(buf);
-      sqlite3_snprintf((int)(size - len), buf + len, "%s%s", len ? ", " : "",
-                       behavior_name(t));
-    }
-}
-
 static int cmp_name_ptr(const void *key, const void *elem) {
   return strcmp((const char *)key, *(char *const *)elem);
 }
 
-/* Index of name among the sorted names, or -1. */
-static long find_name(char *const *names, size_t n, const char *name) {
+long sample_find_name(char *const *names, size_t n, const char *name) {
   char *const *hit = n ? bsearch(name, names, n, sizeof *names, cmp_name_ptr)
                        : NULL;
   return hit ? (long)(hit - names) : -1;
@@ -89,7 +73,7 @@ static int explicit_quotas(SampleRun *run, size_t n_main, size_t **out,
   if (counts == NULL) return SQLITE_NOMEM;
   memset(counts, 0, (pd->sel.n_cat ? pd->sel.n_cat : 1) * sizeof(size_t));
   for (size_t q = 0; q < run->opt.n_quota; q++) {
-    long c = find_name(pd->cat_names, pd->sel.n_cat, run->opt.quota_names[q]);
+    long c = sample_find_name(pd->cat_names, pd->sel.n_cat, run->opt.quota_names[q]);
     if (c < 0) {
       *errmsg = sqlite3_mprintf(
           "option quota names category '%s', which %s; check the name "
@@ -367,70 +351,6 @@ static int read_relations(sqlite3 *db, SampleRun *run, int for_report,
   return SQLITE_OK;
 }
 
-/* Why fewer are eligible than asked, where the data says: names in
- * options.categories that no eligible example has, and examples left out
- * for want of a behaviour.  Appends "; ..." clauses to s. */
-static void why_short(const SampleRun *run, sqlite3_str *s) {
-  const SampleOptions *opt = &run->opt;
-  const Pool *pd = &run->pd;
-  size_t missing = 0;
-  for (size_t i = 0; i < opt->n_categories; i++) {
-    long c = find_name(pd->cat_names, pd->sel.n_cat, opt->categories[i]);
-    if (c >= 0 && pd->sel.cat_start[c + 1] > pd->sel.cat_start[c]) continue;
-    if (missing < 5)
-      sqlite3_str_appendf(s, "%s'%q'", missing ? ", " : "; options.categories names ",
-                          opt->categories[i]);
-    missing++;
-  }
-  if (missing > 5)
-    sqlite3_str_appendf(s, " and %llu more", (unsigned long long)(missing - 5));
-  if (missing)
-    sqlite3_str_appendf(s, ", which no eligible example has (category names "
-                           "are case-sensitive; check the spelling and "
-                           "options.behavior)");
-  if (opt->behavior_mask != 0 && pd->n_unlabelled > 0)
-    sqlite3_str_appendf(
-        s, "; %llu pool example%s no behaviour (NULL: harmful_request or "
-           "refusal is unlabelled), so the behaviour filter leaves %s out; "
-           "label them, e.g. UPDATE examples SET refusal = "
-           "is_refusal(response) WHERE refusal IS NULL",
-        (unsigned long long)pd->n_unlabelled,
-        pd->n_unlabelled == 1 ? " has" : "s have",
-        pd->n_unlabelled == 1 ? "it" : "them");
-}
-
-/* Fewer eligible examples than rows asked for: an error unless
- * allow_short, which lowers *n_main to what there is. */
-static int check_eligible(SampleRun *run, sqlite3_int64 *n_main,
-                          char **errmsg) {
-  const SampleOptions *opt = &run->opt;
-  const SelectPool *p = &run->pd.sel;
-  int nomem = 0; /* with group, the examples of distinct groups */
-  size_t have = group_count(p->group, p->n, p->n_groups, &nomem);
-  if (nomem) return SQLITE_NOMEM;
-  if ((sqlite3_int64)have >= *n_main) return SQLITE_OK;
-  if (!opt->allow_short) {
-    char filter[40];
-    describe_filter(opt->behavior_mask, filter, sizeof filter);
-    sqlite3_str *s = sqlite3_str_new(NULL);
-    sqlite3_str_appendf(
-        s, "only %llu eligible examples (%s%s%s%s%s) for a budget of %lld%s",
-        (unsigned long long)have, filter,
-        opt->categories ? ", listed categories" : "",
-        opt->group ? ", one per value of group \"" : "",
-        opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main,
-        run->n_contrast ? " (after the contrast share)" : "");
-    why_short(run, s);
-    sqlite3_str_appendall(s, "; lower the budget, widen options.behavior or "
-                             "options.categories, or pass \"allow_short\": "
-                             "true to take them all");
-    *errmsg = sqlite3_str_finish(s);
-    return *errmsg ? SQLITE_ERROR : SQLITE_NOMEM;
-  }
-  *n_main = (sqlite3_int64)have;
-  return SQLITE_OK;
-}
-
 /* The message of a failed select_run_extra (SQLITE_ERROR), or NOMEM. */
 static int select_failure(SampleRun *run, int src, size_t bad_category,
                           char **errmsg) {
@@ -522,7 +442,7 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
   memory_advice(run->method, advice, sizeof advice);
   q.memory_advice = advice;
   rc = read_relations(db, run, for_report, &q, errmsg);
-  if (rc == SQLITE_OK) rc = check_eligible(run, &n_main, errmsg);
+  if (rc == SQLITE_OK) rc = sample_check_eligible(run, &n_main, errmsg);
   if (rc != SQLITE_OK) return rc;
   int from_reference = run->method->uses_reference;
   if (for_report && !keep_pool_categories(run, from_reference)) return SQLITE_NOMEM;
@@ -538,7 +458,7 @@ static int sample_run_body(sqlite3 *db, int argc, sqlite3_value **argv,
 int sample_run_on_pool(SampleRun *run, char **errmsg) {
   sqlite3_int64 n_main = run->n - run->n_contrast;
   *errmsg = NULL;
-  int rc = check_eligible(run, &n_main, errmsg);
+  int rc = sample_check_eligible(run, &n_main, errmsg);
   if (rc == SQLITE_OK) rc = select_main(run, n_main, errmsg);
   if (rc == SQLITE_OK) rc = build_rows(run, NULL, 0);
   if (rc == SQLITE_ERROR && *errmsg == NULL) rc = SQLITE_NOMEM;

@@ -100,6 +100,15 @@ int sample_run_held(sqlite3 *db, int argc, sqlite3_value **argv,
  * message body.
  */
 int sample_run_on_pool(SampleRun *run, char **errmsg);
+
+/* sample_eligible.c: fewer eligible examples (with the group option, of
+ * distinct groups) than *n_main is an error, whose message says why where
+ * it can, unless allow_short, which lowers *n_main to what there is.
+ * SQLITE_OK, SQLITE_ERROR with *errmsg, or SQLITE_NOMEM. */
+int sample_check_eligible(SampleRun *run, sqlite3_int64 *n_main, char **errmsg);
+
+/* Index of name among n sorted names, or -1. */
+long sample_find_name(char *const *names, size_t n, const char *name);
 /* The pool query a planned run reads with: the relations, the filter and
  * what its method needs. */
 PoolQuery sample_main_query(const SampleRun *run);

@@ -92,6 +92,8 @@ static int restrict_view(const SweepViews *vs, SweepView *v) {
   pd->behavior = v->behavior;
   pd->row_ptr = v->row_ptr;
   pd->cat_names = v->cat_names;
+  pd->n_unlabelled = r->n_unlabelled; /* for the messages of too few */
+  pd->n_read = r->n_read;
   pd->sel = (SelectPool){
       .n = n,
       .ids = v->ids,

@@ -212,6 +212,7 @@ int pool_build(PoolParts *pp, int embeddings, int scoring, Pool *out) {
   ss_free(pos);
   if (!ok) return 0;
   out->sel.n = pp->n_eligible;
+  out->n_read = pp->es.n;
   out->sel.dim = pp->dim;
   out->sel.vec_ptr =
       embeddings && !scoring ? (const float *const *)out->row_ptr : NULL;

@@ -55,6 +55,7 @@ typedef struct {
   void **row_ptr;          /* [n]: example i's arena row, NULL when none */
   char **cat_names;        /* [sel.n_cat], name order */
   size_t n_unlabelled;     /* examples read whose behaviour is NULL */
+  size_t n_read;           /* distinct examples read, eligible or not */
 } Pool;
 
 /* The reference set of cossim: categories in name order, each with the

@@ -40,7 +40,7 @@ SELECT * FROM safety_sample('pss-b', 0.0005);
 -- Too few eligible: the reasons the data gives.
 #test error: a category no eligible example has is named, and the NULL behaviours are counted
 SELECT * FROM safety_sample('pss-b', 2, '{"categories": ["violence", "crime"]}');
-#error safety_sample: only 1 eligible examples (T1, listed categories) for a budget of 2; options.categories names 'violence', which no eligible example has (category names are case-sensitive; check the spelling and options.behavior); 3 pool examples have no behaviour (NULL: harmful_request or refusal is unlabelled), so the behaviour filter leaves them out; label them, e.g. UPDATE examples SET refusal = is_refusal(response) WHERE refusal IS NULL; lower the budget, widen options.behavior or options.categories, or pass "allow_short": true to take them all
+#error safety_sample: only 1 eligible example (T1, listed categories) for a budget of 2; options.categories names 'violence', which no eligible example has (category names are case-sensitive; check the spelling and options.behavior); 3 pool examples have no behaviour (NULL: harmful_request or refusal is unlabelled), so the behaviour filter leaves them out; label them, e.g. UPDATE examples SET refusal = is_refusal(response) WHERE refusal IS NULL; lower the budget, widen options.behavior or options.categories, or pass "allow_short": true to take them all
 
 #test error: a category that exists but has no eligible (T1) member is named too
 SELECT * FROM safety_sample('sss', 5, '{"categories": ["Crime", "fraud"], "behavior": "T2"}');
@@ -49,6 +49,23 @@ SELECT * FROM safety_sample('sss', 5, '{"categories": ["Crime", "fraud"], "behav
 #test error: NULL behaviours alone (no categories option)
 SELECT * FROM safety_sample('random-b', 4);
 #error safety_sample: only 2 eligible examples (T1) for a budget of 4; 3 pool examples have no behaviour (NULL: harmful_request or refusal is unlabelled), so the behaviour filter leaves them out; label them, e.g. UPDATE examples SET refusal = is_refusal(response) WHERE refusal IS NULL; lower the budget
+
+#test error: a fractional budget names the fraction and the task size it came from
+SELECT * FROM safety_sample('random', 0.01, '{"task_size": 4000}');
+#error safety_sample: only 6 eligible examples (any behaviour) for a budget of 40 (the fraction 0.01 of 4000 task examples); lower the budget
+
+#test error: an empty pool says to import examples first
+CREATE TEMP TABLE empty_pool (id INTEGER, category TEXT, behavior TEXT, embedding BLOB);
+SELECT * FROM safety_sample('pss-b', 2, '{"pool": "empty_pool"}');
+#error safety_sample: only 0 eligible examples (T1) for a budget of 2; the pool relation "empty_pool" has no rows: import examples first (the sql/import_*.sql recipes, or INSERT INTO examples); lower the budget
+
+#test error: the same in a sweep, after the combination
+SELECT * FROM safety_sweep('["sss"]', '[3]', '{"pool": "empty_pool"}');
+#error has no rows: import examples first
+
+#test a pool whose rows are all ineligible does not say it is empty
+SELECT * FROM safety_sample('pss-b', 6);
+#error safety_sample: only 2 eligible examples (T1) for a budget of 6; 3 pool examples have no behaviour
 
 #test without a behaviour filter, NULL behaviours are eligible and not mentioned
 SELECT * FROM safety_sample('random', 9);
