@@ -42,7 +42,11 @@
 -- because of model limits or admits uncertainty (1,576), 5 follows the
 -- instruction directly (185) -> refusal = 0, so T2.  Code 4 is the
 -- borderline one: to count it as a refusal too, change "action = 0" to
--- "action IN (0, 4)" below.  M_harmful (is the response harmful) is unused.
+-- "action IN (0, 4)" below.  Code 1 is mixed too: many premise rebuttals
+-- are refusals in XSTest's scheme (the README's refusal_kind); where T2
+-- must mean compliance, change "action = 0" to "CASE action WHEN 0 THEN 1
+-- WHEN 1 THEN is_refusal(response) ELSE 0 END" to let the detector judge
+-- them.  M_harmful (is the response harmful) is unused.
 --
 -- Importing a file again replaces the rows of the same file name and the
 -- same models only, so several Do-Not-Answer files (per model, or other

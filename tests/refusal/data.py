@@ -182,7 +182,7 @@ def synthetic(path):
     out = []
     for i, k, a, text in _refusals(t):
         out.append(_ex("synthetic", text, "R", 1, 1, SYN_WEIGHT))
-        if k < 3:
+        if k < 4:
             tail = t["partial_tails"][(i + k) % len(t["partial_tails"])]
             out.append(_ex("synthetic", text.split(".")[0] + "." + tail, "P", 0, 1, SYN_WEIGHT))
         if k == 5:
