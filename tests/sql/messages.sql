@@ -63,6 +63,10 @@ SELECT * FROM safety_sample('pss-b', 2, '{"pool": "empty_pool"}');
 SELECT * FROM safety_sweep('["sss"]', '[3]', '{"pool": "empty_pool"}');
 #error has no rows: import examples first
 
+#test error: a sweep's combination counts the unlabelled examples as its single call does
+SELECT * FROM safety_sweep('["random", "random-b"]', '[4]');
+#error safety_sweep: random-b, budget 4, seed 0: only 2 eligible examples (T1) for a budget of 4; 3 pool examples have no behaviour
+
 #test a pool whose rows are all ineligible does not say it is empty
 SELECT * FROM safety_sample('pss-b', 6);
 #error safety_sample: only 2 eligible examples (T1) for a budget of 6; 3 pool examples have no behaviour
