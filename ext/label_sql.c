@@ -41,13 +41,19 @@ void fn_behavior_type(sqlite3_context *ctx, int argc,
                             i + 1, what[i]);
         return;
       }
-      /* Long text is cut short: the message names the value, not a copy. */
+      /* Long text is cut short: the message names the value, not a copy.
+       * Text gets a hint: CSV fields and JSON strings arrive as text. */
+      int is_text = sqlite3_value_type(argv[i]) == SQLITE_TEXT;
       const char *shown = (const char *)sqlite3_value_text(argv[i]);
       int len = sqlite3_value_bytes(argv[i]);
       safety_result_error(ctx, "behavior_type",
-                          "argument %d (%s) must be 0, 1 or NULL, got '%.*s'%s",
-                          i + 1, what[i], (int)utf8_cut(shown ? shown : "", 40),
-                          shown ? shown : "", len > 40 ? "..." : "");
+                          "argument %d (%s) must be 0, 1 or NULL, got %s%.*s%s%s%s",
+                          i + 1, what[i], is_text ? "the text '" : "",
+                          (int)utf8_cut(shown ? shown : "", 40), shown ? shown : "",
+                          len > 40 ? "..." : "", is_text ? "'" : "",
+                          is_text ? "; pass a number, e.g. CAST(x AS INTEGER) (csv_each "
+                                    "fields and JSON strings are text)"
+                                  : "");
       return;
     }
   }

@@ -91,6 +91,18 @@ int pool_category_text(const SqlCell *v, const char *kind, const char *rel,
   *text = (const char *)v->p;
   *len = v->n;
   if (*text == NULL) return SQLITE_NOMEM;
+  if (*len == 0) { /* a CSV's empty field, most often: not a category */
+    example_which(which, (int)sizeof which, has_id, id);
+    *errmsg = sqlite3_mprintf(
+        "the %s relation \"%s\" has an empty category ''%s%s%s; %s",
+        kind, rel, has_id ? " (" : "", which, has_id ? ")" : "",
+        strcmp(kind, "reference") == 0
+            ? "every reference example needs its harm category: fix the data "
+              "or leave the row out"
+            : "an example without a category has NULL: fix the data, or "
+              "NULLIF(category, '') in a view");
+    return SQLITE_ERROR;
+  }
   size_t nul = strlen(*text);
   if (nul < *len) {
     example_which(which, (int)sizeof which, has_id, id);

@@ -726,31 +726,31 @@ SELECT (SELECT count(*) FROM copied), (SELECT count(*) FROM checked), (SELECT v 
 -- behavior_type: only 0, 1 (INTEGER or REAL) and NULL are flags
 #test behavior_type: 2 as harmful_request
 SELECT behavior_type(2, 1);
-#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got '2'
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got 2
 
 #test behavior_type: -1 as refusal
 SELECT behavior_type(1, -1);
-#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got '-1'
+#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got -1
 
 #test behavior_type: 0.5
 SELECT behavior_type(0.5, 0);
-#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got '0.5'
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got 0.5
 
 #test behavior_type: 1e308
 SELECT behavior_type(0, 1e308);
-#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got '1.0e+308'
+#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got 1.0e+308
 
 #test behavior_type: NaN-like text and huge integers
 SELECT behavior_type(9223372036854775807, 0);
-#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got '9223372036854775807'
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got 9223372036854775807
 
 #test behavior_type: the text '1' is not a flag
 SELECT behavior_type('1', 1);
-#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got '1'
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got the text '1'; pass a number, e.g. CAST(x AS INTEGER) (csv_each fields and JSON strings are text)
 
 #test behavior_type: a label instead of a flag
 SELECT behavior_type(1, 'T1');
-#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got 'T1'
+#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got the text 'T1'; pass a number
 
 #test behavior_type: empty text
 SELECT behavior_type('', 0);
@@ -766,11 +766,11 @@ SELECT behavior_type(v, 1) FROM bad WHERE k = 'good3';
 
 #test behavior_type: a bad flag with a NULL partner is still an error
 SELECT behavior_type(NULL, 7);
-#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got '7'
+#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got 7
 
 #test behavior_type: a megabyte of text fails cleanly
 SELECT behavior_type(hex(zeroblob(500000)), 0);
-#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got '0000000000000000000000000000000000000000'...
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got the text '0000000000000000000000000000000000000000...'
 
 #test behavior_type: every bad row of a table fails the statement, changing nothing
 UPDATE bad_rows SET k = behavior_type(v, 0);

@@ -161,6 +161,26 @@ INSERT INTO nulref VALUES (CAST('crime' || char(0) || 'x' AS TEXT), vec_f32('[1,
 SELECT count(*) FROM safety_sample('cossim', 2, '{"reference": "nulref"}');
 #error reference relation "nulref" has a category with a NUL byte (byte 5); category names
 
+#setup
+CREATE TABLE emptycat(id INTEGER, category TEXT, behavior TEXT, embedding BLOB);
+INSERT INTO emptycat VALUES (1, 'crime', 'T1', vec_f32('[1,0]')), (2, '', 'T1', vec_f32('[0,1]'));
+CREATE TABLE emptyref(category TEXT, embedding BLOB);
+INSERT INTO emptyref VALUES ('crime', vec_f32('[1,0]')), ('', vec_f32('[0,1]'));
+
+#test an empty pool category (a CSV's empty field) is an error naming the example, not a category named ''
+SELECT count(*) FROM safety_sample('random', 2, '{"pool": "emptycat"}');
+#error safety_sample: the pool relation "emptycat" has an empty category '' (example id 2); an example without a category has NULL: fix the data, or NULLIF(category, '') in a view
+
+#test the way out the message gives: NULLIF in a view
+CREATE TEMP VIEW emptycat_fixed AS SELECT id, NULLIF(category, '') AS category, behavior, embedding FROM emptycat;
+SELECT group_concat(id || ':' || ifnull(category, 'NULL') || ':' || stage) FROM safety_sample('sss', 2, '{"pool": "emptycat_fixed"}');
+#expect
+1:crime:category,2:NULL:fill
+
+#test an empty reference category is an error too
+SELECT count(*) FROM safety_sample('cossim', 1, '{"pool": "emptycat_fixed", "reference": "emptyref"}');
+#error safety_sample: the reference relation "emptyref" has an empty category ''; every reference example needs its harm category: fix the data or leave the row out
+
 #test \u0000 in an option string is an error, not a truncated name
 SELECT count(*) FROM safety_sample('pss', 3, '{"categories": ["crime\u0000x"]}');
 #error NUL byte

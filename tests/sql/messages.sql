@@ -144,7 +144,7 @@ SELECT vec_dim(vec_f32('[0.5, 0.25, 1, 2, -0.125, 4, 8, 0]')), vec_dim(x'0000003
 -- its message shows.
 #test a cut text flag in behavior_type's message ends before a whole character
 SELECT behavior_type('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé', 1);
-#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'...
+#error ^behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got the text 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'
 
 #test a cut text budget ends before a whole character
 SELECT * FROM safety_sample('sss', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé');
