@@ -320,6 +320,24 @@ static void unknown_option(const char *key, char err[OPTIONS_ERRLEN]) {
                             k ? ", " : "", option_table[k].key);
 }
 
+/* The message of options that are not JSON: where cJSON stopped (end, in
+ * [json, json + len]) as a byte offset and the text from there, and the
+ * likely cause when a single quote stands there (Python's str of a dict). */
+static void invalid_json(const char *json, size_t len, const char *end,
+                         char err[OPTIONS_ERRLEN]) {
+  size_t at = end != NULL && end >= json && end <= json + len ? (size_t)(end - json) : 0;
+  size_t show = len - at < 20 ? len - at : 20;
+  while (show > 0 && show < len - at && ((unsigned char)json[at + show] & 0xC0) == 0x80)
+    show--; /* not inside a UTF-8 character */
+  snprintf(err, OPTIONS_ERRLEN,
+           "options are not valid JSON (near byte %zu: '%.*s%s'); pass a JSON object "
+           "such as '{\"seed\": 1}'%s",
+           at, (int)show, json + at, len - at > show ? "..." : "",
+           memchr(json, '\'', len) != NULL
+               ? " (names and strings take double quotes: in Python, json.dumps(options))"
+               : "");
+}
+
 int options_parse(const char *json, size_t len, SampleOptions *out,
                   char err[OPTIONS_ERRLEN]) {
   options_init(out);
@@ -333,10 +351,13 @@ int options_parse(const char *json, size_t len, SampleOptions *out,
   /* cJSON stops after the object: anything but white space after it (bytes
    * up to ' ', as cJSON counts them) makes the text invalid JSON. */
   while (root != NULL && end < json + len && (unsigned char)*end <= ' ') end++;
-  if (root == NULL || end < json + len) {
+  if (len == 0) {
     snprintf(err, OPTIONS_ERRLEN,
-             "options are not valid JSON; pass a JSON object such as "
-             "'{\"seed\": 1}'");
+             "options are empty text; pass a JSON object such as "
+             "'{\"seed\": 1}', '{}' or NULL for none");
+    rc = 2;
+  } else if (root == NULL || end < json + len) {
+    invalid_json(json, len, end, err);
     rc = 2;
   } else if (!cJSON_IsObject(root)) {
     snprintf(err, OPTIONS_ERRLEN,

@@ -844,9 +844,29 @@ SELECT * FROM safety_sample('random', 1, '[1, 2]');
 SELECT * FROM safety_sample('random', 1, '{"seed": 1');
 #error ^safety_sample: options are not valid JSON
 
-#test safety_sample: text after the options object
+#test safety_sample: text after the options object: where it starts
 SELECT * FROM safety_sample('random', 1, '{"seed": 1} {"seed": 2}');
-#error ^safety_sample: options are not valid JSON
+#error ^safety_sample: options are not valid JSON (near byte 12: '{"seed": 2}'); pass a JSON object such as '{"seed": 1}'
+
+#test safety_sample: a trailing comma, the text from where cJSON stopped
+SELECT * FROM safety_sample('random', 1, '{"seed": 1,}');
+#error ^safety_sample: options are not valid JSON (near byte 11: '}')
+
+#test safety_sample: Python's str() of a dict: single quotes, with the json.dumps hint
+SELECT * FROM safety_sample('random', 1, '{''seed'': 1, ''group'': ''instruction''}');
+#error (names and strings take double quotes: in Python, json.dumps(options))
+
+#test safety_sample: long invalid options show 20 bytes from where cJSON stopped
+SELECT * FROM safety_sample('random', 1, '{"seed": 1, "x": ' || replace(hex(zeroblob(40)), '0', 'y') || '}');
+#error (near byte 17: 'yyyyyyyyyyyyyyyyyyyy...')
+
+#test safety_sample: the shown text is never cut inside a UTF-8 character
+SELECT * FROM safety_sample('random', 1, '{"x": ' || 'yyyyyyyyyyyyyyyyyyyé' || '}');
+#error (near byte 6: 'yyyyyyyyyyyyyyyyyyy...')
+
+#test safety_sample: empty options text says to pass an object, '{}' or NULL
+SELECT * FROM safety_sample('random', 1, '');
+#error ^safety_sample: options are empty text; pass a JSON object such as '{"seed": 1}', '{}' or NULL for none
 
 #test safety_sample: options of the wrong type per key
 SELECT * FROM safety_sample('random', 1, '{"seed": "1"}');
