@@ -191,10 +191,12 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
   if (*n_picks < k && !run->opt.allow_short) {
     *errmsg = sqlite3_mprintf(
         "option contrast reserves %llu of %lld rows for T3 look-alikes, "
-        "but only %llu T3 examples %s; lower contrast, add T3 examples "
+        "but only %llu T3 example%s %s; lower contrast, add T3 examples "
         "(benign, answered) to the pool, or pass \"allow_short\": true",
         (unsigned long long)k, (long long)run->n, (unsigned long long)*n_picks,
-        run->contrast_skipped ? "remain after dedup" : "are available");
+        *n_picks == 1 ? "" : "s",
+        run->contrast_skipped ? (*n_picks == 1 ? "remains after dedup" : "remain after dedup")
+                              : (*n_picks == 1 ? "is available" : "are available"));
     rc = SQLITE_ERROR;
     goto cleanup;
   }

@@ -332,12 +332,12 @@ SELECT * FROM safety_sample('pss-b', 3, '{"contrast": true}');
 
 #test contrast with too few T3 examples
 SELECT * FROM safety_sample('pss-b', 4, '{"contrast": 0.5}');
-#error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 examples are available; lower contrast, add T3 examples (benign, answered) to the pool, or pass "allow_short": true
+#error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 example is available; lower contrast, add T3 examples (benign, answered) to the pool, or pass "allow_short": true
 
 #test contrast shortage after dedup says so
 CREATE TABLE t3dup AS SELECT id, category, behavior, embedding FROM safety_pool UNION ALL SELECT 100, NULL, 'T3', vec_f32('[1, 1.0001]');
 SELECT * FROM safety_sample('pss-b', 4, '{"pool": "t3dup", "contrast": 0.5, "dedup": 0.99}');
-#error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 examples remain after dedup
+#error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 example remains after dedup
 
 #test contrast with a budget far above the pool and allow_short: every T1 and T3 example, no huge allocation
 -- floor(0.2 x 10^9) contrast rows asked for, 60 T3 examples to give.
