@@ -26,6 +26,25 @@ static int flag_value(sqlite3_value *v) {
   }
 }
 
+/* 1 when text[0..n) reads as a decimal number: blanks, a sign, digits with
+ * at most one point, an exponent, blanks ("1", " 0.0 ", "1e0"). */
+static int reads_as_number(const char *t, int n) {
+  int i = 0, digits = 0;
+  while (i < n && (t[i] == ' ' || t[i] == '\t')) i++;
+  if (i < n && (t[i] == '+' || t[i] == '-')) i++;
+  for (int point = 0; i < n && ((t[i] >= '0' && t[i] <= '9') || (t[i] == '.' && !point++)); i++)
+    digits += t[i] != '.';
+  if (digits > 0 && i < n && (t[i] == 'e' || t[i] == 'E')) {
+    i++;
+    if (i < n && (t[i] == '+' || t[i] == '-')) i++;
+    int exp = 0;
+    while (i < n && t[i] >= '0' && t[i] <= '9') i++, exp++;
+    if (exp == 0) return 0;
+  }
+  while (i < n && (t[i] == ' ' || t[i] == '\t')) i++;
+  return digits > 0 && i == n;
+}
+
 /* behavior_type(h, r): T1 (1,1), T2 (1,0), T3 (0,0), T4 (0,1). */
 void fn_behavior_type(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv) {
@@ -42,16 +61,18 @@ void fn_behavior_type(sqlite3_context *ctx, int argc,
         return;
       }
       /* Long text is cut short: the message names the value, not a copy.
-       * Text gets a hint: CSV fields and JSON strings arrive as text. */
+       * Text that reads as a number gets a hint: CSV fields and JSON
+       * strings arrive as text ('T1' or 'yes' would CAST to 0: no hint). */
       int is_text = sqlite3_value_type(argv[i]) == SQLITE_TEXT;
       const char *shown = (const char *)sqlite3_value_text(argv[i]);
       int len = sqlite3_value_bytes(argv[i]);
+      int numeric = is_text && shown != NULL && reads_as_number(shown, len);
       safety_result_error(ctx, "behavior_type",
                           "argument %d (%s) must be 0, 1 or NULL, got %s%.*s%s%s%s",
                           i + 1, what[i], is_text ? "the text '" : "",
                           (int)utf8_cut(shown ? shown : "", 40), shown ? shown : "",
                           len > 40 ? "..." : "", is_text ? "'" : "",
-                          is_text ? "; pass a number, e.g. CAST(x AS INTEGER) (csv_each "
+                          numeric ? "; pass a number, e.g. CAST(x AS INTEGER) (csv_each "
                                     "fields and JSON strings are text)"
                                   : "");
       return;

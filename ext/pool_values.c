@@ -94,7 +94,7 @@ int pool_category_text(const SqlCell *v, const char *kind, const char *rel,
   if (*len == 0) { /* a CSV's empty field, most often: not a category */
     example_which(which, (int)sizeof which, has_id, id);
     *errmsg = sqlite3_mprintf(
-        "the %s relation \"%s\" has an empty category ''%s%s%s; %s",
+        "the %s relation \"%w\" has an empty category ''%s%s%s; %s",
         kind, rel, has_id ? " (" : "", which, has_id ? ")" : "",
         strcmp(kind, "reference") == 0
             ? "every reference example needs its harm category: fix the data "

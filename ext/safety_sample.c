@@ -187,7 +187,7 @@ static int register_all(sqlite3 *db) {
     rc = functions[i].xValue
              ? sqlite3_create_window_function(
                    db, functions[i].name, functions[i].nargs,
-                   functions[i].flags, NULL, functions[i].xStep,
+                   functions[i].flags, (void *)functions[i].name, functions[i].xStep,
                    functions[i].xFinal, functions[i].xValue,
                    functions[i].xInverse, NULL)
              : sqlite3_create_function_v2(

@@ -32,11 +32,14 @@ static void why_short(const SampleRun *run, sqlite3_str *s) {
   const SampleOptions *opt = &run->opt;
   const Pool *pd = &run->pd;
   size_t missing = 0;
-  if (pd->n_read == 0)
-    sqlite3_str_appendf(s, "; the pool relation \"%w\" has no rows: import "
-                           "examples first (the sql/import_*.sql recipes, or "
-                           "INSERT INTO examples)",
-                        opt->pool ? opt->pool : "safety_pool");
+  if (pd->n_read == 0 && opt->pool == NULL)
+    sqlite3_str_appendall(s, "; the pool relation \"safety_pool\" has no rows: "
+                             "import examples first (the sql/import_*.sql "
+                             "recipes, or INSERT INTO examples)");
+  else if (pd->n_read == 0)
+    sqlite3_str_appendf(s, "; the pool relation \"%w\" has no rows: fill it, or "
+                           "name another with options.pool",
+                        opt->pool);
   for (size_t i = 0; i < opt->n_categories; i++) {
     long c = sample_find_name(pd->cat_names, pd->sel.n_cat, opt->categories[i]);
     if (c >= 0 && pd->sel.cat_start[c + 1] > pd->sel.cat_start[c]) continue;
@@ -75,15 +78,24 @@ int sample_check_eligible(SampleRun *run, sqlite3_int64 *n_main,
     describe_filter(opt->behavior_mask, filter, sizeof filter);
     sqlite3_str *s = sqlite3_str_new(NULL);
     sqlite3_str_appendf(
-        s, "only %llu eligible example%s (%s%s%s%s%s) for a budget of %lld%s",
+        s, "only %llu eligible example%s (%s%s%s%s%s) for a budget of %lld",
         (unsigned long long)have, have == 1 ? "" : "s", filter,
         opt->categories ? ", listed categories" : "",
         opt->group ? ", one per value of group \"" : "",
-        opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main,
-        run->n_contrast ? " (after the contrast share)" : "");
-    if (run->task_size >= 0)
-      sqlite3_str_appendf(s, " (the fraction %!.15g of %lld task examples)",
+        opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main);
+    /* Where the count came from: the contrast share, the fraction. */
+    const char *sep = " (";
+    if (run->n_contrast) {
+      sqlite3_str_appendf(s, "%safter the contrast share", sep);
+      sep = "; ";
+    }
+    if (run->task_size >= 0) {
+      sqlite3_str_appendf(s, "%sthe fraction %!.15g of %lld task examples", sep,
                           run->budget, (long long)run->task_size);
+      if (run->n_contrast) sqlite3_str_appendf(s, " is %lld", (long long)run->n);
+      sep = "; ";
+    }
+    if (sep[0] == ';') sqlite3_str_appendall(s, ")");
     why_short(run, s);
     sqlite3_str_appendall(s, "; lower the budget, widen options.behavior or "
                              "options.categories, or pass \"allow_short\": "

@@ -83,11 +83,11 @@ CREATE TEMP TABLE bt_rows (
                CHECK (typeof(response) = 'text'),
   is_safe    INTEGER CONSTRAINT "import_beavertails: every line needs 'is_safe': true or false"
                CHECK (is_safe IS NOT NULL AND is_safe IN (0, 1)),
-  cat_type   TEXT CONSTRAINT "import_beavertails: 'category' must be an object of booleans (or absent)"
+  cat_type   TEXT CONSTRAINT "import_beavertails: 'category' must be an object of booleans with non-empty names (or absent)"
                CHECK ((cat_type IS NULL OR cat_type IN ('object', 'null')) AND n_bad = 0),
   category   TEXT,     -- the category object, or NULL
   n_true     INTEGER,  -- categories that are true
-  n_bad      INTEGER   -- category values that are not booleans
+  n_bad      INTEGER   -- category values that are not booleans, or blank names
 );
 -- The true categories of each line.
 CREATE TEMP TABLE bt_cats (line INTEGER, category TEXT);
@@ -101,7 +101,8 @@ CREATE TEMP TRIGGER import_beavertails_run AFTER INSERT ON import_beavertails BE
                 THEN is_safe END,
            cat_type, category,
            (SELECT count(*) FROM json_each(category) WHERE type = 'true'),
-           (SELECT count(*) FROM json_each(category) WHERE type NOT IN ('true', 'false'))
+           (SELECT count(*) FROM json_each(category)
+            WHERE type NOT IN ('true', 'false') OR trim(key) = '')
     FROM (SELECT j.line, json_type(j.value) AS kind,
                  CASE WHEN json_type(j.value, '$.prompt') = 'text' THEN json_extract(j.value, '$.prompt') END AS prompt,
                  CASE WHEN json_type(j.value, '$.response') = 'text' THEN json_extract(j.value, '$.response') END AS response,

@@ -320,12 +320,17 @@ static void unknown_option(const char *key, char err[OPTIONS_ERRLEN]) {
                             k ? ", " : "", option_table[k].key);
 }
 
-/* The message of options that are not JSON: where cJSON stopped (end, in
- * [json, json + len]) as a byte offset and the text from there, and the
- * likely cause when a single quote stands there (Python's str of a dict). */
+/* The message of options that are not JSON: about where cJSON stopped
+ * (end, in [json, json + len]) as a byte offset and the text from there.
+ * cJSON's position is one byte past the fault in some cases (a key that is
+ * not a string), so the text shown starts a byte before it, at the start
+ * of a UTF-8 character.  With a single quote in the text (Python's str of
+ * a dict), the likely cause too. */
 static void invalid_json(const char *json, size_t len, const char *end,
                          char err[OPTIONS_ERRLEN]) {
   size_t at = end != NULL && end >= json && end <= json + len ? (size_t)(end - json) : 0;
+  if (at > 0) at--;
+  while (at > 0 && ((unsigned char)json[at] & 0xC0) == 0x80) at--;
   size_t show = len - at < 20 ? len - at : 20;
   while (show > 0 && show < len - at && ((unsigned char)json[at + show] & 0xC0) == 0x80)
     show--; /* not inside a UTF-8 character */

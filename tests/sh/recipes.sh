@@ -90,7 +90,10 @@ check_contains "beavertails: is_safe missing" \
   "CHECK constraint failed: import_beavertails: every line needs 'is_safe': true or false" "$(rd import_beavertails.sql bad_safe.jsonl)"
 printf '{"prompt": "a", "response": "b", "is_safe": false, "category": {"self_harm": "yes"}}\n' > "$tmp/bad_cat.jsonl"
 check_contains "beavertails: a category that is not a boolean" \
-  "CHECK constraint failed: import_beavertails: 'category' must be an object of booleans (or absent)" "$(rd import_beavertails.sql bad_cat.jsonl)"
+  "CHECK constraint failed: import_beavertails: 'category' must be an object of booleans with non-empty names (or absent)" "$(rd import_beavertails.sql bad_cat.jsonl)"
+printf '{"prompt": "a", "response": "b", "is_safe": false, "category": {" ": true}}\n' > "$tmp/blank_cat.jsonl"
+check_contains "beavertails: a blank category name (safety_sample would refuse it)" \
+  "CHECK constraint failed: import_beavertails: 'category' must be an object of booleans with non-empty names (or absent)" "$(rd import_beavertails.sql blank_cat.jsonl)"
 printf '{"prompt": 7, "response": "b", "is_safe": false}\n' > "$tmp/bad_prompt.jsonl"
 check_contains "beavertails: a prompt that is not text" \
   "CHECK constraint failed: import_beavertails: every line needs a non-empty text field 'prompt'" "$(rd import_beavertails.sql bad_prompt.jsonl)"

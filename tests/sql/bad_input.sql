@@ -750,7 +750,7 @@ SELECT behavior_type('1', 1);
 
 #test behavior_type: a label instead of a flag
 SELECT behavior_type(1, 'T1');
-#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got the text 'T1'; pass a number
+#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got the text 'T1'
 
 #test behavior_type: empty text
 SELECT behavior_type('', 0);
@@ -846,23 +846,31 @@ SELECT * FROM safety_sample('random', 1, '{"seed": 1');
 
 #test safety_sample: text after the options object: where it starts
 SELECT * FROM safety_sample('random', 1, '{"seed": 1} {"seed": 2}');
-#error ^safety_sample: options are not valid JSON (near byte 12: '{"seed": 2}'); pass a JSON object such as '{"seed": 1}'
+#error ^safety_sample: options are not valid JSON (near byte 11: ' {"seed": 2}'); pass a JSON object such as '{"seed": 1}'
 
-#test safety_sample: a trailing comma, the text from where cJSON stopped
+#test safety_sample: a trailing comma, the text from a byte before where cJSON stopped
 SELECT * FROM safety_sample('random', 1, '{"seed": 1,}');
-#error ^safety_sample: options are not valid JSON (near byte 11: '}')
+#error ^safety_sample: options are not valid JSON (near byte 10: ',}')
+
+#test safety_sample: an unquoted key: the text shown starts at the key (cJSON reports the byte after)
+SELECT * FROM safety_sample('random', 1, '{seed: 1}');
+#error ^safety_sample: options are not valid JSON (near byte 1: 'seed: 1}')
+
+#test safety_sample: a key that starts with a 2-byte character: the text shown starts at its first byte
+SELECT * FROM safety_sample('random', 1, '{"seed": 1, éx: 2}');
+#error ^safety_sample: options are not valid JSON (near byte 12: 'éx: 2}')
 
 #test safety_sample: Python's str() of a dict: single quotes, with the json.dumps hint
 SELECT * FROM safety_sample('random', 1, '{''seed'': 1, ''group'': ''instruction''}');
 #error (names and strings take double quotes: in Python, json.dumps(options))
 
-#test safety_sample: long invalid options show 20 bytes from where cJSON stopped
+#test safety_sample: long invalid options show 20 bytes from a byte before where cJSON stopped
 SELECT * FROM safety_sample('random', 1, '{"seed": 1, "x": ' || replace(hex(zeroblob(40)), '0', 'y') || '}');
-#error (near byte 17: 'yyyyyyyyyyyyyyyyyyyy...')
+#error (near byte 16: ' yyyyyyyyyyyyyyyyyyy...')
 
 #test safety_sample: the shown text is never cut inside a UTF-8 character
-SELECT * FROM safety_sample('random', 1, '{"x": ' || 'yyyyyyyyyyyyyyyyyyyé' || '}');
-#error (near byte 6: 'yyyyyyyyyyyyyyyyyyy...')
+SELECT * FROM safety_sample('random', 1, '{"x": ' || 'yyyyyyyyyyyyyyyyyyé' || '}');
+#error (near byte 5: ' yyyyyyyyyyyyyyyyyy...')
 
 #test safety_sample: empty options text says to pass an object, '{}' or NULL
 SELECT * FROM safety_sample('random', 1, '');

@@ -350,6 +350,10 @@ FROM safety_sample('pss-b', 1000000000, '{"pool": "gp", "allow_short": true, "co
 SELECT * FROM safety_sample('pss-b', 12, '{"contrast": 0.5}');
 #error safety_sample: only 5 eligible examples (T1) for a budget of 6 (after the contrast share); 1 pool example has no behaviour
 
+#test the same with a fractional budget: one parenthesis names the contrast share and the fraction's count
+SELECT * FROM safety_sample('pss-b', 0.012, '{"contrast": 0.5, "task_size": 1000}');
+#error safety_sample: only 5 eligible examples (T1) for a budget of 6 (after the contrast share; the fraction 0.012 of 1000 task examples is 12); 1 pool example has no behaviour
+
 #test contrast shortfall with allow_short
 SELECT count(*), sum(stage = 'contrast') FROM safety_sample('pss-b', 4, '{"contrast": 0.5, "allow_short": true}');
 #expect

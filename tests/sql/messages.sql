@@ -57,11 +57,17 @@ SELECT * FROM safety_sample('random', 0.01, '{"task_size": 4000}');
 #test error: an empty pool says to import examples first
 CREATE TEMP TABLE empty_pool (id INTEGER, category TEXT, behavior TEXT, embedding BLOB);
 SELECT * FROM safety_sample('pss-b', 2, '{"pool": "empty_pool"}');
-#error safety_sample: only 0 eligible examples (T1) for a budget of 2; the pool relation "empty_pool" has no rows: import examples first (the sql/import_*.sql recipes, or INSERT INTO examples); lower the budget
+#error safety_sample: only 0 eligible examples (T1) for a budget of 2; the pool relation "empty_pool" has no rows: fill it, or name another with options.pool; lower the budget
+
+#test error: the default pool, empty, says to import examples (a temporary view named safety_pool stands for it)
+CREATE TEMP VIEW safety_pool AS SELECT * FROM empty_pool;
+SELECT * FROM safety_sample('pss-b', 2);
+#error safety_sample: only 0 eligible examples (T1) for a budget of 2; the pool relation "safety_pool" has no rows: import examples first (the sql/import_*.sql recipes, or INSERT INTO examples); lower the budget
 
 #test error: the same in a sweep, after the combination
-SELECT * FROM safety_sweep('["sss"]', '[3]', '{"pool": "empty_pool"}');
-#error has no rows: import examples first
+SELECT * FROM safety_sweep('["sss"]', '[3]');
+#error safety_sweep: sss, budget 3, seed 0: only 0 eligible examples (any behaviour) for a budget of 3; the pool relation "safety_pool" has no rows: import examples first
+DROP VIEW temp.safety_pool;
 
 #test error: a sweep's combination counts the unlabelled examples as its single call does
 SELECT * FROM safety_sweep('["random", "random-b"]', '[4]');
