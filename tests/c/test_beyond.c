@@ -195,8 +195,8 @@ static void test_dedup(void) {
   size_t rows[3] = {0, 1, 2}, start[2] = {0, 3}, members[3] = {0, 1, 2};
   double norms[3];
   for (int i = 0; i < 3; i++) norms[i] = vec_norm(vec + 2 * i, 2);
-  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL, NULL, 0,
-                  NULL, NULL, NULL, NULL};
+  SelectPool p = {.n = 3, .ids = ids, .dim = 2, .vectors = vec, .vec_row = rows, .norms = norms,
+                  .n_cat = 1, .cat_start = start, .cat_member = members};
   SelectExtra x = {.dedup = 0.99};
   SelectResult r;
   size_t bad;
@@ -242,8 +242,8 @@ static void test_explicit_quotas(void) {
   size_t start[3] = {0, 2, 6}, members[6] = {0, 1, 2, 3, 4, 5};
   double norms[6];
   for (int i = 0; i < 6; i++) norms[i] = vec_norm(vec + 2 * i, 2);
-  SelectPool p = {6, ids, 2, vec, rows, norms, 2, start, members, NULL, NULL, NULL, NULL, NULL, 0,
-                  NULL, NULL, NULL, NULL};
+  SelectPool p = {.n = 6, .ids = ids, .dim = 2, .vectors = vec, .vec_row = rows, .norms = norms,
+                  .n_cat = 2, .cat_start = start, .cat_member = members};
   size_t want[2] = {5, 0};
   SelectExtra xs = {.quota = SELECT_QUOTA_EXPLICIT, .quota_counts = want};
   SelectResult r;
@@ -484,8 +484,8 @@ static void test_fl_method(void) {
     norms[i] = 1;
   }
   size_t start[3] = {0, 1, FL_MAX_MEMBERS + 2}, bad = 99;
-  SelectPool big = {FL_MAX_MEMBERS + 1, ids, 1, v, rows, norms, 2, start,
-                    big_members, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+  SelectPool big = {.n = FL_MAX_MEMBERS + 1, .ids = ids, .dim = 1, .vectors = v, .vec_row = rows,
+                    .norms = norms, .n_cat = 2, .cat_start = start, .cat_member = big_members};
   SelectResult r;
   int rc = select_run_extra(&big, METHOD_FL, 5, SELECT_FILL_RANDOM, 0, NULL, &r, &bad);
   CHECK(rc == SELECT_ETOO_LARGE && bad == 1,

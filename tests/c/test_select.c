@@ -284,8 +284,8 @@ static void test_ties_by_tie_key(void) {
   float vec[6] = {1, 1, 1, 1, 1, 1};
   size_t rows[3] = {2, 0, 1}, start[2] = {0, 3}, members[3] = {0, 1, 2};
   double norms[3] = {1.4142135623730951, 1.4142135623730951, 1.4142135623730951};
-  SelectPool p = {3, ids, 2, vec, rows, norms, 1, start, members, NULL, NULL, NULL, NULL, NULL, 0,
-                  NULL, NULL, NULL, NULL};
+  SelectPool p = {.n = 3, .ids = ids, .dim = 2, .vectors = vec, .vec_row = rows, .norms = norms,
+                  .n_cat = 1, .cat_start = start, .cat_member = members};
   int orders_seen = 0;
   unsigned seen_mask = 0;
   for (unsigned long long seed = 0; seed < 8; seed++) {
@@ -326,8 +326,9 @@ static void test_group(void) {
   size_t members[6] = {0, 1, 2, 3, 4, 5};
   double norms[6] = {1, 1, 1, 1, 1, 1};
   uint32_t group[6] = {0, 0, 1, 1, GROUP_NONE, GROUP_NONE};
-  SelectPool p = {6, ids, 2, vec, rows, norms, 1, start, members,
-                  NULL, NULL, NULL, NULL, group, 2, NULL, NULL, NULL, NULL};
+  SelectPool p = {.n = 6, .ids = ids, .dim = 2, .vectors = vec, .vec_row = rows, .norms = norms,
+                  .n_cat = 1, .cat_start = start, .cat_member = members, .group = group,
+                  .n_groups = 2};
   int nomem = 0;
   CHECK(group_count(group, 6, 2, &nomem) == 4 && !nomem, "4 groups");
   CHECK(group_count(NULL, 6, 0, &nomem) == 6, "no option: every example");

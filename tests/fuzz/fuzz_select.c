@@ -192,9 +192,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   read_arguments(&r, &k);
   read_pool(&r, &k);
 
-  SelectPool pool = {k.n_ex, k.ids, k.dim, k.vectors, k.vec_row, k.norms,
-                     k.n_cat, k.cat_start, k.cat_member, k.ref_means,
-                     NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+  SelectPool pool = {.n = k.n_ex, .ids = k.ids, .dim = k.dim, .vectors = k.vectors,
+                     .vec_row = k.vec_row, .norms = k.norms, .n_cat = k.n_cat,
+                     .cat_start = k.cat_start, .cat_member = k.cat_member,
+                     .ref_means = k.ref_means};
   SelectResult res, again;
   size_t bad = (size_t)-1, bad2 = (size_t)-1;
   int rc = select_run(&pool, k.method, k.n, k.fill, k.seed, &res, &bad);
