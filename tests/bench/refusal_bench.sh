@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # refusal_bench.sh — the refusal detector's throughput, part of make bench:
 # sum(is_refusal(txt)) and sum(refusal_kind(txt) = 'partial') over the
-# 18,133 bundled labelled responses (tests/refusal/data.py; about 16 MB of
+# 18,173 bundled labelled responses (tests/refusal/data.py; about 10 MB of
 # text), each timed against a bare sum(length(txt)) scan of the same table,
 # BENCH_REPS runs each, interleaved, in one sqlite3 shell per run.  Prints
 # medians and MB/s of text (bytes of the whole texts; the detector reads at

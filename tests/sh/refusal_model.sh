@@ -3,7 +3,7 @@
 # and the C detector is the one that was trained:
 #   1. python3 tests/refusal/train.py regenerates ext/core/refusal_model.inc byte for
 #      byte from tests/data (the trainer is deterministic);
-#   2. on every bundled text (18,133) the extension's refusal_kind and
+#   2. on every bundled text (18,173) the extension's refusal_kind and
 #      refusal_score equal what the trainer's own Python scoring gives
 #      (features.py is a second implementation of ext/core/refusal.c's features);
 #   3. is_refusal = (refusal_kind = 'refusal') = (refusal_score >= 0.5) and
