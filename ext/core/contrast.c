@@ -45,7 +45,9 @@ int select_contrast(const SelectPool *cand, const unsigned char *excluded,
                     ContrastPick *out, size_t *n_out, size_t *skipped) {
   int rc = SELECT_ENOMEM;
   size_t used = min_size(n_anchor, k); /* later anchors never get a turn */
-  AnchorList *lists = ss_malloc_array(used, sizeof *lists);
+  /* used is 0 when no candidate is left (k = 0): room for one all the
+   * same, which the memset below clears. */
+  AnchorList *lists = ss_malloc_array(used ? used : 1, sizeof *lists);
   /* PICK_CHOSEN picked, PICK_SKIPPED by dedup, PICK_GROUPED its group */
   unsigned char *taken = ss_malloc(cand->n ? cand->n : 1);
   uint64_t *key = tie_keys(cand->ids, cand->n, seed);

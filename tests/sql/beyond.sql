@@ -330,6 +330,16 @@ SELECT * FROM safety_sample('pss-b', 3, '{"contrast": 1}');
 SELECT * FROM safety_sample('pss-b', 3, '{"contrast": true}');
 #error safety_sample: option contrast must be a number in [0, 1)
 
+#test contrast over a pool without any T3 example: the shortage error, not a corrupted heap
+CREATE TABLE no_t3 AS SELECT id, category, behavior, embedding FROM safety_pool WHERE behavior IS NOT 'T3';
+SELECT * FROM safety_sample('pss-b', 4, '{"pool": "no_t3", "contrast": 0.5}');
+#error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 0 T3 examples are available
+
+#test the same with allow_short: the main selection alone
+SELECT count(*), sum(stage = 'contrast') FROM safety_sample('pss-b', 4, '{"pool": "no_t3", "contrast": 0.5, "allow_short": true}');
+#expect
+2|0
+
 #test contrast with too few T3 examples
 SELECT * FROM safety_sample('pss-b', 4, '{"contrast": 0.5}');
 #error safety_sample: option contrast reserves 2 of 4 rows for T3 look-alikes, but only 1 T3 example is available; lower contrast, add T3 examples (benign, answered) to the pool, or pass "allow_short": true
