@@ -22,7 +22,7 @@
 -- to get JSON Lines: datasets' to_json(path, lines=True).)
 --
 -- What it writes:
---   examples            source 'beavertails', source_key '<path>:<line>',
+--   examples            source 'beavertails', source_key '<file name>:<line>',
 --                       instruction = prompt, input = '', response,
 --                       refusal = is_refusal(response) (BeaverTails has no
 --                       refusal label), harmful_request as below.  ids
@@ -47,8 +47,9 @@
 -- the GROUP BY in bt_prompt below.  Categories are inherited the same way so
 -- that a refusal (T1) sits in its prompt's harm category.
 --
--- Running it again on the same path replaces that file's rows (other files
--- are kept).  A line that is not one JSON object, or lacks a text "prompt"
+-- Running it again on a file of the same name (however its path is
+-- written) replaces that file's rows and says how many (other files are
+-- kept; two different files of one name replace each other).  A line that is not one JSON object, or lacks a text "prompt"
 -- or "response" or a boolean "is_safe", fails with "CHECK constraint
 -- failed: import_beavertails: ..."; jsonl_each reports malformed JSON with
 -- the file and line.  To find a bad line:
@@ -70,7 +71,7 @@ CREATE TEMP TABLE import_beavertails_check (
   loaded INTEGER CONSTRAINT "import_beavertails: the safety_sample extension is not loaded (jsonl_each, is_refusal, safety_embed); load it first: .load ./build/safety_sample"
     CHECK (loaded = 2)
 );
-CREATE TEMP TABLE import_beavertails (path TEXT, summary TEXT);
+CREATE TEMP TABLE import_beavertails (path TEXT, file TEXT, replaced INTEGER, summary TEXT);
 -- One row per non-blank line, validated.
 CREATE TEMP TABLE bt_rows (
   line       INTEGER PRIMARY KEY,
@@ -118,15 +119,20 @@ CREATE TEMP TRIGGER import_beavertails_run AFTER INSERT ON import_beavertails BE
   INSERT INTO bt_prompt (prompt, harmful, embedding)
     SELECT prompt, max(NOT is_safe OR n_true > 0), safety_embed(prompt) FROM bt_rows GROUP BY prompt;
 
-  -- Replace an earlier import of this file.
+  -- Replace an earlier import of this file (by its name, however the path
+  -- was written).
+  UPDATE import_beavertails SET replaced =
+    (SELECT count(*) FROM examples WHERE source = 'beavertails'
+       AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || ':')
+    WHERE rowid = NEW.rowid;
   DELETE FROM embeddings WHERE example_id IN
     (SELECT id FROM examples WHERE source = 'beavertails'
-       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || ':');
+       AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || ':');
   DELETE FROM example_categories WHERE example_id IN
     (SELECT id FROM examples WHERE source = 'beavertails'
-       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || ':');
+       AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || ':');
   DELETE FROM examples WHERE source = 'beavertails'
-    AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || ':';
+    AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || ':';
 
   -- ids continue after the largest one present, in line order.
   UPDATE bt_rows SET example_id = w.base + w.rn
@@ -136,7 +142,7 @@ CREATE TEMP TRIGGER import_beavertails_run AFTER INSERT ON import_beavertails BE
     WHERE w.line = bt_rows.line;
 
   INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
-    SELECT r.example_id, 'beavertails', NEW.path || ':' || r.line, r.prompt, '', r.response,
+    SELECT r.example_id, 'beavertails', NEW.file || ':' || r.line, r.prompt, '', r.response,
            p.harmful, is_refusal(r.response)
     FROM bt_rows AS r JOIN bt_prompt AS p USING (prompt)
     ORDER BY r.example_id;
@@ -159,11 +165,12 @@ CREATE TEMP TRIGGER import_beavertails_run AFTER INSERT ON import_beavertails BE
     WHERE p.embedding IS NOT NULL;
 
   UPDATE import_beavertails SET summary =
-    (SELECT printf('import_beavertails: %d examples from %s (T1 %d, T2 %d, T3 %d, T4 %d), %d category rows, %d embeddings',
+    (SELECT printf('import_beavertails: %d examples from %s (T1 %d, T2 %d, T3 %d, T4 %d), %d category rows, %d embeddings; replaced %d earlier rows of that file name',
                    count(*), NEW.path,
                    sum(e.behavior = 'T1'), sum(e.behavior = 'T2'), sum(e.behavior = 'T3'), sum(e.behavior = 'T4'),
                    (SELECT count(*) FROM example_categories WHERE example_id IN (SELECT example_id FROM bt_rows)),
-                   (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM bt_rows)))
+                   (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM bt_rows)),
+                   import_beavertails.replaced)
      FROM bt_rows AS r JOIN examples AS e ON e.id = r.example_id)
     WHERE rowid = NEW.rowid;
 END;
@@ -172,8 +179,9 @@ END;
 INSERT INTO import_beavertails_check
   SELECT (SELECT count(*) FROM pragma_module_list WHERE name = 'jsonl_each')
        + (SELECT count(*) > 0 FROM pragma_function_list WHERE name = 'safety_embed');
-INSERT INTO import_beavertails (path)
-  VALUES (coalesce(:path, 'tests/data/beavertails-style/sample.jsonl'));
+INSERT INTO import_beavertails (path, file)
+  SELECT p, replace(p, rtrim(p, replace(p, '/', '')), '')
+  FROM (SELECT coalesce(:path, 'tests/data/beavertails-style/sample.jsonl') AS p);
 
 SELECT coalesce((SELECT summary FROM temp.import_beavertails),
                 'import_beavertails: nothing written; the database is unchanged (see the error above)') AS summary;

@@ -22,7 +22,7 @@
 -- (jq -c '.[]' file.json > file.jsonl) and adapt sql/import_beavertails.sql.
 --
 -- What it writes:
---   examples            source 'safety-tuned-llamas', source_key '<path>#<i>'
+--   examples            source 'safety-tuned-llamas', source_key '<file name>#<i>'
 --                       (i = 0-based index in the array), instruction, input,
 --                       response = output, harmful_request = 1, refusal =
 --                       is_refusal(output).  ids continue after the largest
@@ -40,7 +40,8 @@
 -- split before relying on it.  The outputs mix flat refusals (T1) with
 -- explanations and corrections, which is_refusal scores as compliance (T2).
 --
--- Running it again on the same path replaces that file's rows.  An
+-- Running it again on a file of the same name (however its path is
+-- written) replaces that file's rows and says how many.  An
 -- unreadable file, a file that is not a JSON array, or an item without a
 -- text "instruction" or "output" fails with "CHECK constraint failed:
 -- import_safety_tuned_llamas: ...".
@@ -61,6 +62,8 @@ CREATE TEMP TABLE import_safety_tuned_llamas_check (
 );
 CREATE TEMP TABLE import_safety_tuned_llamas (
   path    TEXT,
+  file    TEXT,     -- the name in path, which keys the rows
+  replaced INTEGER,
   content TEXT
     CONSTRAINT "import_safety_tuned_llamas: cannot read the file named by :path (set it with .parameter set :path 'file.json'; readfile() needs the sqlite3 shell)"
       CHECK (content IS NOT NULL)
@@ -92,15 +95,19 @@ CREATE TEMP TRIGGER import_safety_tuned_llamas_run AFTER INSERT ON import_safety
   SELECT RAISE(ABORT, 'import_safety_tuned_llamas: the array is empty')
     WHERE NOT EXISTS (SELECT 1 FROM stl_rows);
 
-  -- Replace an earlier import of this file.
+  -- Replace an earlier import of this file (by its name).
+  UPDATE import_safety_tuned_llamas SET replaced =
+    (SELECT count(*) FROM examples WHERE source = 'safety-tuned-llamas'
+       AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || '#')
+    WHERE rowid = NEW.rowid;
   DELETE FROM embeddings WHERE example_id IN
     (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
-       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || '#');
+       AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || '#');
   DELETE FROM example_categories WHERE example_id IN
     (SELECT id FROM examples WHERE source = 'safety-tuned-llamas'
-       AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || '#');
+       AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || '#');
   DELETE FROM examples WHERE source = 'safety-tuned-llamas'
-    AND substr(source_key, 1, length(NEW.path) + 1) = NEW.path || '#';
+    AND substr(source_key, 1, length(NEW.file) + 1) = NEW.file || '#';
 
   UPDATE stl_rows SET example_id = w.base + w.rn
     FROM (SELECT item, row_number() OVER (ORDER BY item) AS rn,
@@ -109,7 +116,7 @@ CREATE TEMP TRIGGER import_safety_tuned_llamas_run AFTER INSERT ON import_safety
     WHERE w.item = stl_rows.item;
 
   INSERT INTO examples (id, source, source_key, instruction, input, response, harmful_request, refusal)
-    SELECT example_id, 'safety-tuned-llamas', NEW.path || '#' || item, instruction, input, output,
+    SELECT example_id, 'safety-tuned-llamas', NEW.file || '#' || item, instruction, input, output,
            1, is_refusal(output)
     FROM stl_rows ORDER BY example_id;
 
@@ -122,9 +129,10 @@ CREATE TEMP TRIGGER import_safety_tuned_llamas_run AFTER INSERT ON import_safety
     WHERE e IS NOT NULL;
 
   UPDATE import_safety_tuned_llamas SET summary =
-    (SELECT printf('import_safety_tuned_llamas: %d examples from %s (T1 %d, T2 %d), %d embeddings',
+    (SELECT printf('import_safety_tuned_llamas: %d examples from %s (T1 %d, T2 %d), %d embeddings; replaced %d earlier rows of that file name',
                    count(*), NEW.path, sum(e.behavior = 'T1'), sum(e.behavior = 'T2'),
-                   (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM stl_rows)))
+                   (SELECT count(*) FROM embeddings WHERE example_id IN (SELECT example_id FROM stl_rows)),
+                   import_safety_tuned_llamas.replaced)
      FROM stl_rows AS r JOIN examples AS e ON e.id = r.example_id)
     WHERE rowid = NEW.rowid;
 END;
@@ -133,8 +141,8 @@ END;
 INSERT INTO import_safety_tuned_llamas_check
   SELECT (SELECT count(*) > 0 FROM pragma_function_list WHERE name = 'is_refusal')
        + (SELECT count(*) > 0 FROM pragma_function_list WHERE name = 'safety_embed');
-INSERT INTO import_safety_tuned_llamas (path, content)
-  SELECT p, CAST(readfile(p) AS TEXT)
+INSERT INTO import_safety_tuned_llamas (path, file, content)
+  SELECT p, replace(p, rtrim(p, replace(p, '/', '')), ''), CAST(readfile(p) AS TEXT)
   FROM (SELECT coalesce(:path, 'tests/data/safety-tuned-llamas/sample.json') AS p);
 
 SELECT coalesce((SELECT summary FROM temp.import_safety_tuned_llamas),
