@@ -531,6 +531,12 @@ static void test_contrast(void) {
   select_contrast(&cand.p, NULL, av, an, 3, 2, 0, 0, picks, &n_picks, &skipped);
   CHECK(n_picks == 2 && picks[0].anchor == 0 && picks[1].anchor == 1,
         "contrast k=2: anchors 0 and 1");
+  /* k = 0 (no candidate room: a pool without T3 examples): nothing, and no
+   * write beyond the anchor lists (make sanitize; the heap was corrupted). */
+  n_picks = 99;
+  CHECK(select_contrast(&cand.p, NULL, av, an, 3, 0, 0, 0, picks, &n_picks, &skipped) == SELECT_OK &&
+            n_picks == 0,
+        "contrast k=0: no pick (%zu)", n_picks);
   /* dedup among contrast picks. */
   select_contrast(&cand.p, NULL, av, an, 3, 30, 0.8, 0, picks, &n_picks, &skipped);
   int far = 1;
