@@ -106,6 +106,16 @@ CREATE TEMP TRIGGER import_do_not_answer_run AFTER INSERT ON import_do_not_answe
       AND (NEW.model IS NULL OR substr(h.key, 1, length(h.key) - 9) = NEW.model);
   SELECT RAISE(ABORT, 'import_do_not_answer: no model columns: the file needs a pair M_response, M_action for at least one model M (or :model names none of them)')
     WHERE NOT EXISTS (SELECT 1 FROM import_do_not_answer_models);
+  -- A model with only one of its two columns is a damaged header, not a
+  -- model to leave out without a word.
+  SELECT RAISE(ABORT, 'import_do_not_answer: a model has M_response without M_action or M_action without M_response: fix the header, or import the complete models one by one with :model')
+    WHERE EXISTS (SELECT 1 FROM json_each(NEW.first) AS h
+                  WHERE (h.key LIKE '%\_response' ESCAPE '\' AND length(h.key) > 9
+                         AND (NEW.model IS NULL OR substr(h.key, 1, length(h.key) - 9) = NEW.model)
+                         AND json_type(NEW.first, '$."' || substr(h.key, 1, length(h.key) - 9) || '_action"') IS NULL)
+                     OR (h.key LIKE '%\_action' ESCAPE '\' AND length(h.key) > 7
+                         AND (NEW.model IS NULL OR substr(h.key, 1, length(h.key) - 7) = NEW.model)
+                         AND json_type(NEW.first, '$."' || substr(h.key, 1, length(h.key) - 7) || '_response"') IS NULL));
 
   -- Unpivot: one row per (prompt, model), validated.
   INSERT INTO import_do_not_answer_rows

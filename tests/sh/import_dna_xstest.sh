@@ -168,6 +168,13 @@ derive dna.csv no_models.csv "cols = ['id', 'types_of_harm', 'question']"
 check_unchanged "import_do_not_answer: no model columns" \
   "import_do_not_answer: no model columns: the file needs a pair M_response, M_action" \
   -cmd ".load $EXT" -cmd ".parameter set :path no_models.csv" ".read $REPO/sql/import_do_not_answer.sql"
+derive dna.csv no_claude_action.csv "cols = [c for c in cols if c != 'Claude_action']"
+check_unchanged "import_do_not_answer: a model's response column without its action column" \
+  "import_do_not_answer: a model has M_response without M_action or M_action without M_response: fix the header, or import the complete models one by one with :model" \
+  -cmd ".load $EXT" -cmd ".parameter set :path no_claude_action.csv" ".read $REPO/sql/import_do_not_answer.sql"
+check_contains "import_do_not_answer: the complete models of that file still import one by one" \
+  "4 examples (4 prompts x 1 models: GPT4) from no_claude_action.csv" \
+  "$(rd import_do_not_answer.sql no_claude_action.csv -cmd ".parameter set :model GPT4")"
 derive dna.csv bad_action.csv "
 for r in rows:
     if r['id'] == '154': r['Claude_action'] = '7'"
