@@ -12,6 +12,14 @@
 --   :undo              1: only remove what an earlier run made (the
 --                      reference rows and the hold-out), returning the
 --                      prompts to the pool.  Default 0.
+--   :harmful_only      1: only prompts of harmful examples (harmful_request
+--                      = 1) count, so benign categories (XSTest's safe
+--                      prompt types, say) give no reference rows.  Default 0.
+--   :min_prompts       a category with fewer distinct prompts than this
+--                      gives none (and keeps them in the pool); a whole
+--                      number >= 1.  Default 1 (every category gives one).
+--                      With several sources in one database, 2 or 3 keeps
+--                      a small category from leaving the pool.
 -- Needs a database with sql/schema.sql applied and examples with harm
 -- categories and embeddings (any import recipe writes them), and the
 -- sqlite3 shell (.parameter, and its sha3() function for the choice);
@@ -67,6 +75,9 @@ CREATE TEMP TABLE make_reference (
   seed INTEGER CONSTRAINT "make_reference: :seed must be an integer"
     CHECK (typeof(seed) = 'integer'),
   undo INTEGER CONSTRAINT "make_reference: :undo must be 0 or 1" CHECK (undo IN (0, 1)),
+  harmful_only INTEGER CONSTRAINT "make_reference: :harmful_only must be 0 or 1" CHECK (harmful_only IN (0, 1)),
+  min_prompts INTEGER CONSTRAINT "make_reference: :min_prompts must be a whole number >= 1"
+    CHECK (typeof(min_prompts) = 'integer' AND min_prompts >= 1),
   removed INTEGER,
   base INTEGER,   -- the largest reference_examples id before this run's rows
   summary TEXT
@@ -96,10 +107,15 @@ CREATE TEMP TRIGGER make_reference_run AFTER INSERT ON make_reference BEGIN
           FROM examples AS e
           JOIN example_categories AS c ON c.example_id = e.id
           JOIN embeddings AS m ON m.example_id = e.id
+          WHERE NOT NEW.harmful_only OR e.harmful_request = 1
           GROUP BY c.category, e.instruction)
     WHERE NOT NEW.undo;
+  SELECT RAISE(ABORT, 'make_reference: with :harmful_only 1, no harmful example (harmful_request = 1) has both a harm category and an embedding; leave :harmful_only out or label harmful_request')
+    WHERE NOT NEW.undo AND NEW.harmful_only AND NOT EXISTS (SELECT 1 FROM make_reference_prompts);
   SELECT RAISE(ABORT, 'make_reference: no example has both a harm category and an embedding; import categorised data first (e.g. sql/import_do_not_answer.sql)')
     WHERE NOT NEW.undo AND NOT EXISTS (SELECT 1 FROM make_reference_prompts);
+  SELECT RAISE(ABORT, 'make_reference: no category has :min_prompts distinct prompts; lower :min_prompts')
+    WHERE NOT NEW.undo AND NOT EXISTS (SELECT 1 FROM make_reference_prompts WHERE n >= NEW.min_prompts);
 
   UPDATE make_reference SET base = (SELECT coalesce(max(id), 0) FROM reference_examples)
     WHERE rowid = NEW.rowid;
@@ -108,7 +124,8 @@ CREATE TEMP TRIGGER make_reference_run AFTER INSERT ON make_reference BEGIN
              + row_number() OVER (ORDER BY p.category, p.rank),
            p.category, p.prompt, m.embedding
     FROM make_reference_prompts AS p JOIN embeddings AS m ON m.example_id = p.example_id
-    WHERE p.rank <= CASE WHEN p.n = 1 THEN 1
+    WHERE p.n >= NEW.min_prompts
+      AND p.rank <= CASE WHEN p.n = 1 THEN 1
                          ELSE min(p.n - 1, max(NEW.min_per_category, CAST(NEW.share * p.n + 0.5 AS INTEGER))) END
     ORDER BY p.category, p.rank;
 
@@ -122,10 +139,16 @@ CREATE TEMP TRIGGER make_reference_run AFTER INSERT ON make_reference BEGIN
       printf('make_reference: undone; removed the earlier reference set and returned %d held-out examples to safety_pool',
              removed)
     ELSE
-      printf('make_reference: %d reference examples over %d categories (share %g, at least %d per category, seed %d); %d examples held out of safety_pool (reference_holdout), nothing deleted',
+      printf('make_reference: %d reference examples over %d categories (share %g, at least %d per category, seed %d%s%s); %d examples held out of safety_pool (reference_holdout), nothing deleted',
              (SELECT count(*) FROM reference_prompts),
-             (SELECT count(DISTINCT category) FROM make_reference_prompts),
+             (SELECT count(DISTINCT category) FROM reference_examples
+              WHERE id IN (SELECT reference_id FROM reference_prompts)),
              NEW.share, NEW.min_per_category, NEW.seed,
+             CASE WHEN NEW.harmful_only THEN ', harmful prompts only' ELSE '' END,
+             CASE WHEN NEW.min_prompts > 1
+                  THEN printf(', categories of at least %d prompts (%d left out)', NEW.min_prompts,
+                              (SELECT count(DISTINCT category) FROM make_reference_prompts WHERE n < NEW.min_prompts))
+                  ELSE '' END,
              (SELECT count(DISTINCT example_id) FROM reference_holdout))
     END
     WHERE rowid = NEW.rowid;
@@ -139,8 +162,9 @@ INSERT INTO make_reference_check
          AND (SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'safety_pool'
                 AND sql LIKE '%reference_prompts%') THEN 3
     ELSE 1 END;
-INSERT INTO make_reference (share, min_per_category, seed, undo)
-  VALUES (coalesce(:share, 0.1), coalesce(:min_per_category, 3), coalesce(:seed, 0), coalesce(:undo, 0));
+INSERT INTO make_reference (share, min_per_category, seed, undo, harmful_only, min_prompts)
+  VALUES (coalesce(:share, 0.1), coalesce(:min_per_category, 3), coalesce(:seed, 0), coalesce(:undo, 0),
+          coalesce(:harmful_only, 0), coalesce(:min_prompts, 1));
 
 SELECT coalesce((SELECT summary FROM temp.make_reference),
                 'make_reference: nothing written; the database is unchanged (see the error above)') AS summary;

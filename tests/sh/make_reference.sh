@@ -75,7 +75,9 @@ check "the examples are still unchanged" "$before" "$(examples_sum)"
 
 sum=$(sha256sum <"$DB")
 for bad in ":share 1|:share must be a number between 0 and 1" ":share 'x'|:share must be a number" \
-           ":min_per_category 0|:min_per_category must be a whole number >= 1" ":seed 1.5|:seed must be an integer"; do
+           ":min_per_category 0|:min_per_category must be a whole number >= 1" ":seed 1.5|:seed must be an integer" \
+           ":harmful_only 2|:harmful_only must be 0 or 1" ":min_prompts 0|:min_prompts must be a whole number >= 1" \
+           ":min_prompts 1000|no category has :min_prompts distinct prompts; lower :min_prompts"; do
   for bail in "" -bail; do
     out=$(sqlite3 $bail "$DB" -cmd ".parameter set ${bad%%|*}" ".read sql/make_reference.sql" 2>&1)
     check_contains "bad parameter ${bad%%|*} ${bail:-(no -bail)}: the message" "make_reference: ${bad#*|}" "$out"
@@ -87,6 +89,47 @@ sqlite3 "$E" ".read sql/schema.sql"
 check_contains "nothing categorised: says what to import" \
   "make_reference: no example has both a harm category and an embedding; import categorised data first" \
   "$(sqlite3 "$E" ".read sql/make_reference.sql" 2>&1)"
+# Several sources in one database: Do-Not-Answer (one model) and the
+# BeaverTails-style sample, whose categories hold one or two prompts.
+M=$tmp/mixed.db
+sqlite3 "$M" ".read sql/schema.sql"
+sqlite3 "$M" -cmd ".load $EXT" -cmd ".parameter set :model GPT4" ".read sql/import_do_not_answer.sql" \
+  ".parameter set :path tests/data/beavertails-style/sample.jsonl" ".read sql/import_beavertails.sql" >/dev/null 2>&1
+qm() { sqlite3 "$M" -cmd ".load $EXT" "$@" 2>&1; }
+small="SELECT count(*) FROM (SELECT c.category FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
+        GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2)"
+n_small=$(qm "$small")
+check "mixed: some categories have a single prompt" "yes" "$([ "$n_small" -gt 0 ] && echo yes || echo no)"
+sqlite3 "$M" ".read sql/make_reference.sql" >/dev/null 2>&1
+check "mixed, by default: every single-prompt category gives its prompt to the reference set" "$n_small" \
+  "$(qm "SELECT count(DISTINCT r.category) FROM reference_examples AS r WHERE r.category IN
+         (SELECT c.category FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
+          GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2)")"
+check_contains "mixed, :min_prompts 2: the summary counts the categories left out" \
+  "categories of at least 2 prompts ($n_small left out))" \
+  "$(sqlite3 "$M" -cmd ".parameter set :min_prompts 2" ".read sql/make_reference.sql" 2>&1)"
+check "mixed, :min_prompts 2: no reference row of a single-prompt category, and their examples stay in the pool" "0|0" \
+  "$(qm "SELECT (SELECT count(*) FROM reference_examples WHERE category IN
+                 (SELECT c.category FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
+                  GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2)),
+                (SELECT count(*) FROM examples WHERE source = 'beavertails' AND id NOT IN (SELECT id FROM safety_pool)
+                   AND id IN (SELECT c.example_id FROM example_categories AS c WHERE c.category IN
+                     (SELECT c2.category FROM examples AS e JOIN example_categories AS c2 ON c2.example_id = e.id
+                      GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2))
+                   AND instruction NOT IN (SELECT text FROM reference_examples))")"
+check_contains "mixed, :harmful_only 1: the summary says so" "seed 0, harmful prompts only)" \
+  "$(sqlite3 "$M" -cmd ".parameter set :harmful_only 1" ".read sql/make_reference.sql" 2>&1)"
+check "mixed, :harmful_only 1: every reference prompt is a harmful example's" "0" \
+  "$(qm "SELECT count(*) FROM reference_examples AS r WHERE NOT EXISTS
+         (SELECT 1 FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
+          WHERE e.instruction = r.text AND c.category = r.category AND e.harmful_request = 1)")"
+B=$tmp/benign.db
+sqlite3 "$B" ".read sql/schema.sql" "INSERT INTO examples (id, instruction, harmful_request) VALUES (1, 'how do I bake bread', 0)" \
+  "INSERT INTO example_categories VALUES (1, 'cooking')" "INSERT INTO embeddings (example_id, model, embedding) VALUES (1, 'm', x'0000803f')"
+check_contains "only benign examples, :harmful_only 1: says so" \
+  "make_reference: with :harmful_only 1, no harmful example (harmful_request = 1) has both a harm category and an embedding" \
+  "$(sqlite3 "$B" -cmd ".parameter set :harmful_only 1" ".read sql/make_reference.sql" 2>&1)"
+
 O=$tmp/old.db
 sqlite3 "$O" "CREATE TABLE examples (id INTEGER PRIMARY KEY, instruction TEXT)" \
   "CREATE VIEW safety_pool AS SELECT id, NULL AS category, NULL AS behavior, NULL AS embedding FROM examples"
