@@ -589,9 +589,6 @@ int pool_read(sqlite3 *db, const PoolQuery *q, Pool *out, char **errmsg) {
       if (out->sel.group == NULL) rc = SQLITE_NOMEM;
     }
   }
-  /* For the message when too few are eligible (is_refusal labels them). */
-  for (size_t i = 0; rc == SQLITE_OK && i < rd.pp.es.n; i++)
-    out->n_unlabelled += rd.pp.es.e[i].behavior == 0;
   pool_parts_free(&rd.pp);
   ss_free(rd.means_d);
   ss_free(rd.id_cats);

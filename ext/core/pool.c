@@ -212,7 +212,10 @@ int pool_build(PoolParts *pp, int embeddings, int scoring, Pool *out) {
   ss_free(pos);
   if (!ok) return 0;
   out->sel.n = pp->n_eligible;
+  /* What the messages of too few eligible examples count (pool.h). */
   out->n_read = pp->es.n;
+  out->n_unlabelled = 0;
+  for (size_t i = 0; i < pp->es.n; i++) out->n_unlabelled += pp->es.e[i].behavior == 0;
   out->sel.dim = pp->dim;
   out->sel.vec_ptr =
       embeddings && !scoring ? (const float *const *)out->row_ptr : NULL;

@@ -54,8 +54,10 @@ typedef struct {
   Arena arena;             /* each eligible example's embedding or scores */
   void **row_ptr;          /* [n]: example i's arena row, NULL when none */
   char **cat_names;        /* [sel.n_cat], name order */
+  /* For the messages of too few eligible examples (set by pool_build
+   * from every id read, eligible or not): */
   size_t n_unlabelled;     /* examples read whose behaviour is NULL */
-  size_t n_read;           /* distinct examples read, eligible or not */
+  size_t n_read;           /* distinct examples read */
 } Pool;
 
 /* The reference set of cossim: categories in name order, each with the
