@@ -26,23 +26,14 @@ static int flag_value(sqlite3_value *v) {
   }
 }
 
-/* 1 when text[0..n) reads as a decimal number: blanks, a sign, digits with
- * at most one point, an exponent, blanks ("1", " 0.0 ", "1e0"). */
-static int reads_as_number(const char *t, int n) {
-  int i = 0, digits = 0;
-  while (i < n && (t[i] == ' ' || t[i] == '\t')) i++;
-  if (i < n && (t[i] == '+' || t[i] == '-')) i++;
-  for (int point = 0; i < n && ((t[i] >= '0' && t[i] <= '9') || (t[i] == '.' && !point++)); i++)
-    digits += t[i] != '.';
-  if (digits > 0 && i < n && (t[i] == 'e' || t[i] == 'E')) {
-    i++;
-    if (i < n && (t[i] == '+' || t[i] == '-')) i++;
-    int exp = 0;
-    while (i < n && t[i] >= '0' && t[i] <= '9') i++, exp++;
-    if (exp == 0) return 0;
-  }
-  while (i < n && (t[i] == ' ' || t[i] == '\t')) i++;
-  return digits > 0 && i == n;
+/* 1 when the text value v reads as a number by SQLite's own rule (what
+ * CAST would keep), tried on a copy: sqlite3_value_numeric_type converts
+ * the value it is given.  0 when it does not, or out of memory. */
+static int text_reads_as_number(sqlite3_value *v) {
+  sqlite3_value *copy = sqlite3_value_dup(v);
+  int numeric = copy != NULL && sqlite3_value_numeric_type(copy) != SQLITE_TEXT;
+  sqlite3_value_free(copy);
+  return numeric;
 }
 
 /* behavior_type(h, r): T1 (1,1), T2 (1,0), T3 (0,0), T4 (0,1). */
@@ -66,7 +57,7 @@ void fn_behavior_type(sqlite3_context *ctx, int argc,
       int is_text = sqlite3_value_type(argv[i]) == SQLITE_TEXT;
       const char *shown = (const char *)sqlite3_value_text(argv[i]);
       int len = sqlite3_value_bytes(argv[i]);
-      int numeric = is_text && shown != NULL && reads_as_number(shown, len);
+      int numeric = is_text && text_reads_as_number(argv[i]);
       safety_result_error(ctx, "behavior_type",
                           "argument %d (%s) must be 0, 1 or NULL, got %s%.*s%s%s%s",
                           i + 1, what[i], is_text ? "the text '" : "",
