@@ -331,9 +331,7 @@ static void invalid_json(const char *json, size_t len, const char *end,
   size_t at = end != NULL && end >= json && end <= json + len ? (size_t)(end - json) : 0;
   if (at > 0) at--;
   while (at > 0 && ((unsigned char)json[at] & 0xC0) == 0x80) at--;
-  size_t show = len - at < 20 ? len - at : 20;
-  while (show > 0 && show < len - at && ((unsigned char)json[at + show] & 0xC0) == 0x80)
-    show--; /* not inside a UTF-8 character */
+  size_t show = utf8_cut_len(json + at, len - at, 20);
   snprintf(err, OPTIONS_ERRLEN,
            "options are not valid JSON (near byte %zu: '%.*s%s'); pass a JSON object "
            "such as '{\"seed\": 1}'%s",

@@ -19,15 +19,21 @@
  * U+10FFFF, and no sequence cut short. */
 size_t utf8_valid_prefix(const unsigned char *p, size_t n);
 
-/* The length of s (NUL-terminated) if it is at most max bytes, else that
- * of its longest prefix of at most max bytes that ends before a UTF-8
+/* The length of s[0..len) if it is at most max bytes, else that of its
+ * longest prefix of at most max bytes that ends before a UTF-8
  * continuation byte (0b10xxxxxx). */
-static inline size_t utf8_cut(const char *s, size_t max) {
-  size_t n = 0;
-  while (n < max && s[n] != '\0') n++;
-  if (s[n] != '\0')
+static inline size_t utf8_cut_len(const char *s, size_t len, size_t max) {
+  size_t n = len < max ? len : max;
+  if (n < len)
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
   return n;
+}
+
+/* utf8_cut_len of s (NUL-terminated), read no further than max + 1 bytes. */
+static inline size_t utf8_cut(const char *s, size_t max) {
+  size_t len = 0;
+  while (len <= max && s[len] != '\0') len++;
+  return utf8_cut_len(s, len, max);
 }
 
 #endif
