@@ -83,19 +83,17 @@ int sample_check_eligible(SampleRun *run, sqlite3_int64 *n_main,
         opt->categories ? ", listed categories" : "",
         opt->group ? ", one per value of group \"" : "",
         opt->group ? opt->group : "", opt->group ? "\"" : "", (long long)*n_main);
-    /* Where the count came from: the contrast share, the fraction. */
-    const char *sep = " (";
-    if (run->n_contrast) {
-      sqlite3_str_appendf(s, "%safter the contrast share", sep);
-      sep = "; ";
-    }
+    /* Where the count came from, in one parenthesis: the contrast share,
+     * the fraction (and what it gave, when the share was taken off). */
+    int clauses = 0;
+    if (run->n_contrast)
+      sqlite3_str_appendf(s, "%safter the contrast share", clauses++ ? "; " : " (");
     if (run->task_size >= 0) {
-      sqlite3_str_appendf(s, "%sthe fraction %!.15g of %lld task examples", sep,
-                          run->budget, (long long)run->task_size);
+      sqlite3_str_appendf(s, "%sthe fraction %!.15g of %lld task examples",
+                          clauses++ ? "; " : " (", run->budget, (long long)run->task_size);
       if (run->n_contrast) sqlite3_str_appendf(s, " is %lld", (long long)run->n);
-      sep = "; ";
     }
-    if (sep[0] == ';') sqlite3_str_appendall(s, ")");
+    if (clauses) sqlite3_str_appendall(s, ")");
     why_short(run, s);
     sqlite3_str_appendall(s, "; lower the budget, widen options.behavior or "
                              "options.categories, or pass \"allow_short\": "

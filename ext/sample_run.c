@@ -189,14 +189,16 @@ static int run_contrast(sqlite3 *db, const PoolQuery *main_q, SampleRun *run,
     goto cleanup;
   }
   if (*n_picks < k && !run->opt.allow_short) {
+    /* [one][after dedup]: the verb agrees with the count. */
+    static const char *const left[2][2] = {{"are available", "remain after dedup"},
+                                           {"is available", "remains after dedup"}};
+    int one = *n_picks == 1;
     *errmsg = sqlite3_mprintf(
         "option contrast reserves %llu of %lld rows for T3 look-alikes, "
         "but only %llu T3 example%s %s; lower contrast, add T3 examples "
         "(benign, answered) to the pool, or pass \"allow_short\": true",
         (unsigned long long)k, (long long)run->n, (unsigned long long)*n_picks,
-        *n_picks == 1 ? "" : "s",
-        run->contrast_skipped ? (*n_picks == 1 ? "remains after dedup" : "remain after dedup")
-                              : (*n_picks == 1 ? "is available" : "are available"));
+        one ? "" : "s", left[one][run->contrast_skipped != 0]);
     rc = SQLITE_ERROR;
     goto cleanup;
   }
