@@ -205,15 +205,17 @@ static void run_test(sqlite3 *db, const char *dbpath, Test *t) {
         n_passed++;
       break;
     case ERROR: {
-      /* "^TEXT": the message must start with TEXT, else contain it. */
-      int anchored = exp[0] == '^';
-      const char *want = exp + anchored;
-      const char *how = anchored ? "starting with" : "containing";
+      /* "^TEXT": the message must start with TEXT; "=TEXT": be TEXT (so
+       * that what follows is checked absent too); else contain it. */
+      int anchored = exp[0] == '^', exact = exp[0] == '=';
+      const char *want = exp + (anchored || exact);
+      const char *how = anchored ? "starting with" : exact ? "exactly" : "containing";
       if (!err)
         fail(t->file, t->line, t->name, "expected an error %s '%s', got rows [%s]",
              how, want, got);
-      else if (anchored ? strncmp(err, want, strlen(want)) != 0
-                        : strstr(err, want) == NULL)
+      else if (exact      ? strcmp(err, want) != 0
+               : anchored ? strncmp(err, want, strlen(want)) != 0
+                          : strstr(err, want) == NULL)
         fail(t->file, t->line, t->name, "expected an error %s '%s', got '%s'",
              how, want, err);
       else if (dbpath && file_checksum(dbpath) != before)

@@ -96,26 +96,21 @@ sqlite3 "$M" ".read sql/schema.sql"
 sqlite3 "$M" -cmd ".load $EXT" -cmd ".parameter set :model GPT4" ".read sql/import_do_not_answer.sql" \
   ".parameter set :path tests/data/beavertails-style/sample.jsonl" ".read sql/import_beavertails.sql" >/dev/null 2>&1
 qm() { sqlite3 "$M" -cmd ".load $EXT" "$@" 2>&1; }
-small="SELECT count(*) FROM (SELECT c.category FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
-        GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2)"
-n_small=$(qm "$small")
+# The categories with a single distinct prompt.
+single="SELECT c.category FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
+        GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2"
+n_small=$(qm "SELECT count(*) FROM ($single)")
 check "mixed: some categories have a single prompt" "yes" "$([ "$n_small" -gt 0 ] && echo yes || echo no)"
 sqlite3 "$M" ".read sql/make_reference.sql" >/dev/null 2>&1
 check "mixed, by default: every single-prompt category gives its prompt to the reference set" "$n_small" \
-  "$(qm "SELECT count(DISTINCT r.category) FROM reference_examples AS r WHERE r.category IN
-         (SELECT c.category FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
-          GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2)")"
+  "$(qm "SELECT count(DISTINCT category) FROM reference_examples WHERE category IN ($single)")"
 check_contains "mixed, :min_prompts 2: the summary counts the categories left out" \
   "categories of at least 2 prompts ($n_small left out))" \
   "$(sqlite3 "$M" -cmd ".parameter set :min_prompts 2" ".read sql/make_reference.sql" 2>&1)"
 check "mixed, :min_prompts 2: no reference row of a single-prompt category, and their examples stay in the pool" "0|0" \
-  "$(qm "SELECT (SELECT count(*) FROM reference_examples WHERE category IN
-                 (SELECT c.category FROM examples AS e JOIN example_categories AS c ON c.example_id = e.id
-                  GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2)),
+  "$(qm "SELECT (SELECT count(*) FROM reference_examples WHERE category IN ($single)),
                 (SELECT count(*) FROM examples WHERE source = 'beavertails' AND id NOT IN (SELECT id FROM safety_pool)
-                   AND id IN (SELECT c.example_id FROM example_categories AS c WHERE c.category IN
-                     (SELECT c2.category FROM examples AS e JOIN example_categories AS c2 ON c2.example_id = e.id
-                      GROUP BY 1 HAVING count(DISTINCT e.instruction) < 2))
+                   AND id IN (SELECT example_id FROM example_categories WHERE category IN ($single))
                    AND instruction NOT IN (SELECT text FROM reference_examples))")"
 check_contains "mixed, :harmful_only 1: the summary says so" "seed 0, harmful prompts only)" \
   "$(sqlite3 "$M" -cmd ".parameter set :harmful_only 1" ".read sql/make_reference.sql" 2>&1)"

@@ -750,7 +750,15 @@ SELECT behavior_type('1', 1);
 
 #test behavior_type: a label instead of a flag
 SELECT behavior_type(1, 'T1');
-#error ^behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got the text 'T1'
+#error =behavior_type: argument 2 (refusal) must be 0, 1 or NULL, got the text 'T1'
+
+#test behavior_type: text that is no number gets no CAST hint ('yes' would CAST to 0)
+SELECT behavior_type('yes', 1);
+#error =behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got the text 'yes'
+
+#test behavior_type: text with blanks around a number gets it (SQLite's own rule)
+SELECT behavior_type(' 1 ', 1);
+#error =behavior_type: argument 1 (harmful_request) must be 0, 1 or NULL, got the text ' 1 '; pass a number, e.g. CAST(x AS INTEGER) (csv_each fields and JSON strings are text)
 
 #test behavior_type: empty text
 SELECT behavior_type('', 0);

@@ -75,7 +75,7 @@ SELECT * FROM safety_sweep('["random", "random-b"]', '[4]');
 
 #test a pool whose rows are all ineligible does not say it is empty
 SELECT * FROM safety_sample('pss-b', 6);
-#error safety_sample: only 2 eligible examples (T1) for a budget of 6; 3 pool examples have no behaviour
+#error =safety_sample: only 2 eligible examples (T1) for a budget of 6; 3 pool examples have no behaviour (NULL: harmful_request or refusal is unlabelled), so the behaviour filter leaves them out; label them, e.g. UPDATE examples SET refusal = is_refusal(response) WHERE refusal IS NULL; lower the budget, widen options.behavior or options.categories, or pass "allow_short": true to take them all
 
 #test without a behaviour filter, NULL behaviours are eligible and not mentioned
 SELECT * FROM safety_sample('random', 9);
